@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace ChaosPg.Cli;
+
+/// <summary>Entry point of the <c>chaospg</c> command.</summary>
+public static class Program
+{
+    public static Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("ChaosPg: chaos and verification harness for PostgreSQL streaming replication.");
+        return root.Parse(args).InvokeAsync();
+    }
+}
