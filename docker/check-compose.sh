@@ -189,4 +189,30 @@ if ! $no_proxy && command -v psql >/dev/null; then
     done
 fi
 
+# A fault on the link replica1->primary must cut the WAL stream, and healing it must bring the stream back.
+if ! $no_proxy && command -v curl >/dev/null; then
+    api="http://127.0.0.1:${TOXIPROXY_API_PORT:-8474}"
+    set_link() {
+        local code
+        code="$(curl -sS -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+            --data "{\"enabled\": $1}" "$api/proxies/replica1-primary")" || fail "the Toxiproxy API at $api did not answer"
+        [ "$code" = 200 ] || fail "POST $api/proxies/replica1-primary {enabled: $1} answered $code"
+    }
+    stream_gone() {
+        observed="$(sql primary "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'replica1'")"
+        [ "$observed" = 0 ]
+    }
+    t2="$(now_ms)"
+    set_link false
+    wait_for "WAL stream cut after disabling proxy replica1-primary" stream_gone
+    say "link replica1->primary disabled: stream gone from pg_stat_replication after $(( $(now_ms) - t2 )) ms"
+    token="check-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+    sql primary "INSERT INTO chaospg_check (token) VALUES ('$token')" >/dev/null
+    t2="$(now_ms)"
+    set_link true
+    wait_for "pg_stat_replication on primary shows replica1 streaming again" streaming_on_primary
+    wait_for "row written during the partition visible on replica1 after healing" row_on_replica
+    say "link healed: streaming again and the row written during the partition read on replica1 after $(( $(now_ms) - t2 )) ms"
+fi
+
 say "PASS: replica1 streams $(if $no_proxy; then echo 'directly from the primary (proxy bypassed)'; else echo 'through the proxy'; fi); the row written on the primary was read on replica1"
