@@ -34,6 +34,19 @@ POSTGRES_PASSWORD="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 REPLICATION_PASSWORD="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 export POSTGRES_PASSWORD REPLICATION_PASSWORD
 
+# Host ports: free ones picked now (other programs on the machine may hold compose.yaml's defaults), unless set.
+free_ports() {
+    python3 -c 'import socket
+socks = [socket.socket() for _ in range(5)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))'
+}
+command -v python3 >/dev/null || env_error "python3 is needed to pick free ports"
+read -r p1 p2 p3 p4 p5 <<< "$(free_ports)"
+export PRIMARY_PORT="${PRIMARY_PORT:-$p1}" REPLICA1_PORT="${REPLICA1_PORT:-$p2}"
+export PROXY_PRIMARY_PORT="${PROXY_PRIMARY_PORT:-$p3}" PROXY_REPLICA1_PORT="${PROXY_REPLICA1_PORT:-$p4}"
+export TOXIPROXY_API_PORT="${TOXIPROXY_API_PORT:-$p5}"
+
 docker info >/dev/null 2>&1 || env_error "no Docker daemon answers 'docker info' (start dockerd)"
 if docker compose version >/dev/null 2>&1; then
     compose_cmd=(docker compose)
@@ -125,7 +138,8 @@ healthy() {
 }
 ip_of() { docker inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$(container_of "$1")"; }
 
-say "compose: ${compose_cmd[*]}; PG_IMAGE=$PG_IMAGE; $(if $no_proxy; then echo 'PROXY BYPASSED (compose.no-proxy.yaml)'; else echo "TOXIPROXY_IMAGE=$TOXIPROXY_IMAGE"; fi)"
+say "compose: ${compose_cmd[*]}; host ports: primary $PRIMARY_PORT, replica1 $REPLICA1_PORT, proxy $PROXY_PRIMARY_PORT/$PROXY_REPLICA1_PORT, API $TOXIPROXY_API_PORT"
+say "PG_IMAGE=$PG_IMAGE; $(if $no_proxy; then echo 'PROXY BYPASSED (compose.no-proxy.yaml)'; else echo "TOXIPROXY_IMAGE=$TOXIPROXY_IMAGE"; fi)"
 t0="$(now_ms)"
 up_log="$(compose up -d 2>&1)" || fail "compose up -d failed: $up_log"
 say "up -d returned after $(( $(now_ms) - t0 )) ms"
@@ -165,7 +179,8 @@ say "replica1 pg_stat_wal_receiver: $receiver"
     || fail "expected pg_stat_wal_receiver streaming|$expected_sender|$expected_port|replica1, got: $receiver"
 
 [ "$(sql replica1 "SELECT pg_is_in_recovery()")" = t ] || fail "replica1 is not in recovery"
-[ "$(compose exec -T replica1 sh -c 'test -f "$PGDATA/standby.signal" && ! test -e "$PGDATA/recovery.conf" && echo ok')" = ok ] \
+# shellcheck disable=SC2016 # PGDATA is the container's, expanded there
+[ "$(docker exec "$(container_of replica1)" sh -c 'test -f "$PGDATA/standby.signal" && ! test -e "$PGDATA/recovery.conf" && echo ok')" = ok ] \
     || fail "replica1's PGDATA has no standby.signal (or has a recovery.conf)"
 
 token="check-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
@@ -180,7 +195,7 @@ say "row written on primary read on replica1 after $(( $(now_ms) - t1 )) ms"
 
 # Clients on the host reach both nodes through the proxy's published ports (links client->primary, client->replica1).
 if ! $no_proxy && command -v psql >/dev/null; then
-    for target in "primary:${PROXY_PRIMARY_PORT:-25432}" "replica1:${PROXY_REPLICA1_PORT:-25433}"; do
+    for target in "primary:$PROXY_PRIMARY_PORT" "replica1:$PROXY_REPLICA1_PORT"; do
         got="$(PGPASSWORD="$POSTGRES_PASSWORD" PGCONNECT_TIMEOUT=5 psql -X -h 127.0.0.1 -p "${target#*:}" \
             -U "$POSTGRES_USER" -d "$POSTGRES_DB" -tAc "SELECT count(*) FROM chaospg_check WHERE token = '$token'")" \
             || fail "psql to ${target%%:*} through the proxy at 127.0.0.1:${target#*:} failed"
@@ -193,7 +208,7 @@ fi
 
 # A fault on the link replica1->primary must cut the WAL stream, and healing it must bring the stream back.
 if ! $no_proxy && command -v curl >/dev/null; then
-    api="http://127.0.0.1:${TOXIPROXY_API_PORT:-8474}"
+    api="http://127.0.0.1:$TOXIPROXY_API_PORT"
     set_link() {
         local code
         code="$(curl -sS -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \

@@ -41,7 +41,7 @@ setup_env() {
 
 # Runs psql against the temporary server; stops at the first error.
 process_sql() {
-    PGHOST= PGHOSTADDR= psql -v ON_ERROR_STOP=1 --no-password --no-psqlrc \
+    PGHOST='' PGHOSTADDR='' psql -v ON_ERROR_STOP=1 --no-password --no-psqlrc \
         --username "$POSTGRES_USER" --dbname "${PGDATABASE:-$POSTGRES_DB}" "$@"
 }
 
