@@ -29,7 +29,7 @@ public static class ToxiproxyProvider
             }
         }
 
-        if (options.ServerExecutable is { } name && FindOnPath(name) is { } executable)
+        if (options.ServerExecutable is { } name && FindExecutable(name) is { } executable)
         {
             return await StartProcessAsync(executable, options.StartTimeout, cancellationToken).ConfigureAwait(false);
         }
@@ -38,8 +38,14 @@ public static class ToxiproxyProvider
         return new ToxiproxyHandle(new ToxiproxyClient(server.ApiUri), ToxiproxyKind.Embedded, server.Version, server: server);
     }
 
-    internal static string? FindOnPath(string name)
+    /// <summary>An absolute path if it exists, else the first match on PATH.</summary>
+    internal static string? FindExecutable(string name)
     {
+        if (Path.IsPathRooted(name))
+        {
+            return File.Exists(name) ? name : null;
+        }
+
         foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator))
         {
             var candidate = Path.Combine(directory, name);

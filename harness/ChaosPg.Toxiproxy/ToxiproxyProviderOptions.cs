@@ -6,7 +6,7 @@ public sealed record ToxiproxyProviderOptions
     /// <summary>A running Toxiproxy to use; when null, one is started.</summary>
     public Uri? Url { get; init; }
 
-    /// <summary>The executable looked for on PATH before falling back to the embedded server; null skips the search.</summary>
+    /// <summary>The executable (a name looked up on PATH, or an absolute path) tried before the embedded server; null skips it.</summary>
     public string? ServerExecutable { get; init; } = "toxiproxy-server";
 
     /// <summary>How long a started <c>toxiproxy-server</c> may take to answer /version.</summary>
