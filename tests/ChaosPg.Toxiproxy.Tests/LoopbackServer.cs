@@ -71,8 +71,9 @@ public sealed class LoopbackServer : IAsyncDisposable
                 connections.Add(ServeAsync(socket, handler));
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
+            // Stopped (InvalidOperationException when the listener stopped between two accepts).
             await Task.WhenAll(connections);
         }
     }

@@ -55,6 +55,27 @@ public sealed class ToxicBehaviourTests : EmbeddedServerTest
     }
 
     [Test]
+    public async Task Latency_delays_each_chunk_from_when_it_was_read_so_bulk_data_keeps_flowing_in_order()
+    {
+        await using var echo = LoopbackServer.Echo();
+        var proxy = await ProxyAsync("echo", echo);
+        await Client.AddToxicAsync("echo", new LatencyToxic { Latency = 200 });
+        using var probe = await SocketProbe.ConnectAsync(proxy.Listen);
+        var payload = new byte[2_000_000];
+        Random.Shared.NextBytes(payload);
+
+        var watch = Stopwatch.StartNew();
+        var send = probe.SendAsync(payload);
+        var echoed = await probe.ReceiveExactlyAsync(payload.Length, Patience);
+        await send;
+        watch.Stop();
+
+        // Delaying one chunk at a time would take dozens of 200 ms delays; pipelined, it is about one.
+        Assert.That(echoed, Is.EqualTo(payload));
+        Assert.That(watch.Elapsed, Is.InRange(TimeSpan.FromMilliseconds(195), TimeSpan.FromMilliseconds(1200)));
+    }
+
+    [Test]
     public async Task Bandwidth_limits_throughput_to_the_rate_in_kilobytes_per_second()
     {
         await using var source = LoopbackServer.Source(100_000);

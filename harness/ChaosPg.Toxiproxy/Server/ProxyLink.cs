@@ -1,10 +1,13 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Net.Sockets;
+using System.Threading.Channels;
 
 namespace ChaosPg.Toxiproxy.Server;
 
 /// <summary>One direction of a proxied connection: reads from one socket, runs the toxics, writes to the other.</summary>
+[SuppressMessage("Design", "CA1001", Justification = "The semaphore's wait handle is never created, so leaving it to the GC leaks nothing; disposing it could race with the pump's Release.")]
 internal sealed class ProxyLink
 {
     // Large reads keep the no-toxic path cheap for bulk transfers (WAL streaming, COPY).
@@ -13,6 +16,15 @@ internal sealed class ProxyLink
     private readonly Socket _source;
     private readonly Socket _destination;
     private ToxicStage[] _stages;
+
+    // Toxics may hold data for a while (latency, bandwidth); reading stops once this much waits for them.
+    private const int MaxQueuedBytes = 4 * 1024 * 1024;
+
+    // Chunks read but not yet through the toxics; while any is queued the fast path must wait its turn to keep order.
+    private int _queued;
+    private long _queuedBytes;
+    private Channel<ProxyChunk>? _chunks;
+    private SemaphoreSlim? _drained;
 
     public ProxyLink(ProxyConnection connection, Socket source, Socket destination, IEnumerable<ToxicDefinition> toxics)
     {
@@ -33,9 +45,11 @@ internal sealed class ProxyLink
         }
     }
 
-    /// <summary>Wakes every stage's waits once the connection has closed.</summary>
+    /// <summary>Wakes every stage's waits and ends the toxic pump once the connection has closed.</summary>
     public void StopStages()
     {
+        _chunks?.Writer.TryComplete();
+        _drained?.Release();
         foreach (var stage in Volatile.Read(ref _stages))
         {
             stage.Stop();
@@ -69,47 +83,61 @@ internal sealed class ProxyLink
     public async Task RunAsync()
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var closeOnExit = true;
         try
         {
             while (true)
             {
                 var read = await _source.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
-                var stages = Volatile.Read(ref _stages);
-                if (read == 0)
+                if (Volatile.Read(ref _stages).Length == 0 && Volatile.Read(ref _queued) == 0)
                 {
-                    foreach (var stage in stages)
+                    if (read == 0)
                     {
-                        if (stage.Active)
-                        {
-                            await stage.CloseAsync().ConfigureAwait(false);
-                        }
+                        break;
                     }
 
-                    break;
-                }
-
-                if (stages.Length == 0)
-                {
-                    // Fast path: no toxic, no extra await layer, no allocation.
+                    // Fast path: no toxic and nothing queued behind one, so no copy, no hand-off, no allocation.
                     var sent = 0;
                     while (sent < read)
                     {
                         sent += await _destination.SendAsync(buffer.AsMemory(sent, read - sent), SocketFlags.None).ConfigureAwait(false);
                     }
+
+                    continue;
                 }
-                else
+
+                // Toxic path: like Toxiproxy, reading goes on while toxics hold earlier chunks, so latency delays
+                // each chunk from when it was read instead of throttling the link to one chunk per delay.
+                var copy = read == 0 ? null : ArrayPool<byte>.Shared.Rent(read);
+                buffer.AsSpan(0, read).CopyTo(copy);
+                Interlocked.Increment(ref _queued);
+                Interlocked.Add(ref _queuedBytes, read);
+                await EnsureToxicPump().WriteAsync(new ProxyChunk(copy, read, Stopwatch.GetTimestamp())).ConfigureAwait(false);
+                if (read == 0)
                 {
-                    await ForwardAsync(stages, 0, buffer.AsMemory(0, read), Stopwatch.GetTimestamp()).ConfigureAwait(false);
+                    // The toxic pump passes the close on once the toxics have seen it (slow_close).
+                    closeOnExit = false;
+                    break;
+                }
+
+                while (Volatile.Read(ref _queuedBytes) > MaxQueuedBytes && !Connection.IsClosed)
+                {
+                    await _drained!.WaitAsync().ConfigureAwait(false);
                 }
             }
         }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or OperationCanceledException or ChannelClosedException)
         {
             // The connection is closing; nothing more to pass on.
+            closeOnExit = true;
         }
         finally
         {
-            Connection.Close();
+            if (closeOnExit)
+            {
+                Connection.Close();
+            }
+
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
@@ -126,6 +154,68 @@ internal sealed class ProxyLink
         }
 
         return SendAsync(data);
+    }
+
+    private ChannelWriter<ProxyChunk> EnsureToxicPump()
+    {
+        if (_chunks is null)
+        {
+            _drained = new SemaphoreSlim(0);
+            _chunks = Channel.CreateUnbounded<ProxyChunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            _ = PumpToxicsAsync(_chunks.Reader);
+            if (Connection.IsClosed)
+            {
+                _chunks.Writer.TryComplete();
+            }
+        }
+
+        return _chunks.Writer;
+    }
+
+    private async Task PumpToxicsAsync(ChannelReader<ProxyChunk> chunks)
+    {
+        try
+        {
+            await foreach (var chunk in chunks.ReadAllAsync().ConfigureAwait(false))
+            {
+                try
+                {
+                    var stages = Volatile.Read(ref _stages);
+                    if (chunk.Buffer is null)
+                    {
+                        foreach (var stage in stages)
+                        {
+                            if (stage.Active)
+                            {
+                                await stage.CloseAsync().ConfigureAwait(false);
+                            }
+                        }
+
+                        Connection.Close();
+                        return;
+                    }
+
+                    await ForwardAsync(stages, 0, chunk.Buffer.AsMemory(0, chunk.Length), chunk.Timestamp).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (chunk.Buffer is not null)
+                    {
+                        ArrayPool<byte>.Shared.Return(chunk.Buffer);
+                    }
+
+                    Interlocked.Decrement(ref _queued);
+                    if (Interlocked.Add(ref _queuedBytes, -chunk.Length) <= MaxQueuedBytes && _drained!.CurrentCount == 0)
+                    {
+                        _drained.Release();
+                    }
+                }
+            }
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            Connection.Close();
+        }
     }
 
     private async ValueTask SendAsync(ReadOnlyMemory<byte> data)
