@@ -47,17 +47,18 @@ internal sealed class ToxicStage
         var previous = _changed;
         _definition = definition;
         _changed = new CancellationTokenSource();
-        previous.Cancel();
+        // Callbacks run on the thread pool: the caller holds the proxy's lock and must not run a waking pump.
+        _ = previous.CancelAsync();
         Start();
     }
 
     /// <summary>The connection closed: wakes any wait so nothing outlives it.</summary>
-    public void Stop() => _changed.Cancel();
+    public void Stop() => _ = _changed.CancelAsync();
 
     /// <summary>The toxic was removed; a timeout toxic closes the connection it was holding.</summary>
     public void Remove()
     {
-        _changed.Cancel();
+        _ = _changed.CancelAsync();
         if (_active && _definition.Kind == ToxicKind.Timeout)
         {
             _link.Connection.Close();
