@@ -8,6 +8,8 @@ namespace ChaosPg.Cli.Commands;
 /// <summary><c>chaospg proxy</c>: runs the embedded Toxiproxy-compatible server until Ctrl-C.</summary>
 public static class ProxyCommand
 {
+    private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     public static Command Create()
     {
         var host = new Option<string>("--host") { Description = "API host to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
@@ -15,6 +17,14 @@ public static class ProxyCommand
         var command = new Command("proxy", "Run the embedded Toxiproxy-compatible server (same HTTP API) until Ctrl-C.") { host, port };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            // This process only proxies, and nothing in it blocks a thread, so socket completions may run on the epoll
+            // thread instead of hopping to the thread pool: measured, this takes pgbench through the proxy from about
+            // 0.7 to about 0.95 of direct TPS. It must be set before the first socket operation of the process.
+            if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
+            {
+                Environment.SetEnvironmentVariable(InlineCompletions, "1");
+            }
+
             using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(console =>
             {
                 console.SingleLine = true;
