@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -53,8 +54,10 @@ internal sealed class ToxiproxyApi
         try
         {
             var body = await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
+
+            // Once started, a change runs to the end even if the client hangs up, so a proxy is never left half-restarted.
             var (status, response) = await _registry.LockedAsync(
-                () => DispatchAsync(request.Method, segments, body, cancellationToken), cancellationToken).ConfigureAwait(false);
+                () => DispatchAsync(request.Method, segments, body, CancellationToken.None), cancellationToken).ConfigureAwait(false);
             await WriteAsync(context, status, response is null ? null : JsonContentType, response).ConfigureAwait(false);
         }
         catch (ApiException error)
@@ -152,7 +155,7 @@ internal sealed class ToxiproxyApi
             }
 
             default:
-                throw new ApiException(404, "404 page not found");
+                throw new UnreachableException("TryRoute admits only the routes handled here.");
         }
     }
 
