@@ -58,6 +58,21 @@ public sealed class ToxiproxyClientTests : EmbeddedServerTest
     }
 
     [Test]
+    public async Task Changing_listen_rebinds_the_proxy_and_keeps_its_toxics()
+    {
+        await Client.CreateProxyAsync(new ProxyDefinition("p", "127.0.0.1:1", "127.0.0.1:0"));
+        await Client.AddToxicAsync("p", new LatencyToxic { Latency = 5 });
+
+        var moved = await Client.UpdateProxyAsync("p", new ProxyUpdate(Listen: "127.0.0.1:0"));
+        var same = await Client.UpdateProxyAsync("p", new ProxyUpdate(Listen: moved.Listen));
+
+        Assert.That(moved.Listen, Does.StartWith("127.0.0.1:").And.Not.EndWith(":0"));
+        Assert.That(moved.Toxics, Has.Length.EqualTo(1));
+        Assert.That(same, Is.EqualTo(moved with { Toxics = same.Toxics }));
+        Assert.That(same.Toxics, Is.EqualTo(moved.Toxics));
+    }
+
+    [Test]
     public async Task Server_errors_raise_ToxiproxyException_with_status_and_message()
     {
         await Client.CreateProxyAsync(new ProxyDefinition("p", "127.0.0.1:1", "127.0.0.1:0"));
