@@ -59,16 +59,18 @@ public static class BenchCheckerCommand
             await FinalStateStore.SaveAsync(snapshotsPath, state, cancellationToken).ConfigureAwait(false);
             var writeSeconds = clock.Elapsed.TotalSeconds;
 
-            var (inMemory, buildSeconds, checkSeconds, perChecker) = CheckInMemory(generator);
+            var (inMemory, buildSeconds, checkSeconds, checkCpuSeconds, perChecker) = CheckInMemory(generator);
             state = null!;
             GC.Collect();
 
             clock.Restart();
+            var cpu = CpuSeconds();
             var history = await HistoryReader.ReadAsync(historyPath, cancellationToken).ConfigureAwait(false);
             var loaded = await FinalStateStore.LoadAsync(snapshotsPath, cancellationToken).ConfigureAwait(false);
             var parseSeconds = clock.Elapsed.TotalSeconds;
             var fromDisk = CheckerSuite.Default.Run(history, loaded);
             var parseAndCheckSeconds = clock.Elapsed.TotalSeconds;
+            var parseAndCheckCpuSeconds = CpuSeconds() - cpu;
 
             using var process = Process.GetCurrentProcess();
             var output = Console.OpenStandardOutput();
@@ -83,6 +85,8 @@ public static class BenchCheckerCommand
                 json.WriteNumber("buildSeconds", Math.Round(buildSeconds, 3));
                 json.WriteNumber("checkSeconds", Math.Round(checkSeconds, 3));
                 json.WriteNumber("checkOpsPerSecond", Math.Round(ops / checkSeconds));
+                json.WriteNumber("checkCpuSeconds", Math.Round(checkCpuSeconds, 3));
+                json.WriteNumber("checkOpsPerCpuSecond", Math.Round(ops / checkCpuSeconds));
                 json.WriteStartObject("checkSecondsPerChecker");
                 foreach (var (name, seconds) in perChecker)
                 {
@@ -93,6 +97,10 @@ public static class BenchCheckerCommand
                 json.WriteNumber("parseSeconds", Math.Round(parseSeconds, 3));
                 json.WriteNumber("parseAndCheckSeconds", Math.Round(parseAndCheckSeconds, 3));
                 json.WriteNumber("parseAndCheckOpsPerSecond", Math.Round(ops / parseAndCheckSeconds));
+                json.WriteNumber("parseAndCheckCpuSeconds", Math.Round(parseAndCheckCpuSeconds, 3));
+                json.WriteNumber("parseAndCheckOpsPerCpuSecond", Math.Round(ops / parseAndCheckCpuSeconds));
+                json.WriteNumber("processorCount", Environment.ProcessorCount);
+                json.WriteNumber("loadAverage1m", LoadAverage());
                 json.WriteNumber("peakWorkingSetMb", process.PeakWorkingSet64 / (1024 * 1024));
                 json.WriteNumber("allocatedMb", GC.GetTotalAllocatedBytes() / (1024 * 1024));
                 json.WriteString("verdictInMemory", inMemory.Verdict.ToString().ToLowerInvariant());
@@ -116,7 +124,20 @@ public static class BenchCheckerCommand
         }
     }
 
-    private static (SuiteResult Result, double BuildSeconds, double CheckSeconds, Dictionary<string, double> PerChecker) CheckInMemory(CorrectRunGenerator generator)
+    // Wall-clock figures on a shared machine depend on the load; CPU time shows the cost itself.
+    private static double CpuSeconds()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime.TotalSeconds;
+    }
+
+    private static double LoadAverage()
+    {
+        const string path = "/proc/loadavg";
+        return File.Exists(path) && double.TryParse(File.ReadAllText(path).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var load) ? load : -1;
+    }
+
+    private static (SuiteResult Result, double BuildSeconds, double CheckSeconds, double CheckCpuSeconds, Dictionary<string, double> PerChecker) CheckInMemory(CorrectRunGenerator generator)
     {
         var clock = Stopwatch.StartNew();
         var builder = new HistoryBuilder();
@@ -129,6 +150,7 @@ public static class BenchCheckerCommand
         var results = new List<CheckerResult>();
         var perChecker = new Dictionary<string, double>(StringComparer.Ordinal);
         var total = Stopwatch.StartNew();
+        var cpu = CpuSeconds();
         foreach (var checker in CheckerSuite.Default.Checkers)
         {
             clock.Restart();
@@ -137,6 +159,6 @@ public static class BenchCheckerCommand
         }
 
         var checkSeconds = total.Elapsed.TotalSeconds;
-        return (new SuiteResult(VerdictMerge.Merge(results.Select(r => r.Verdict)), [.. results]), buildSeconds, checkSeconds, perChecker);
+        return (new SuiteResult(VerdictMerge.Merge(results.Select(r => r.Verdict)), [.. results]), buildSeconds, checkSeconds, CpuSeconds() - cpu, perChecker);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using ChaosPg.Core.Histories;
 
 namespace ChaosPg.Core.Checkers;
@@ -17,7 +18,7 @@ internal sealed class PrimaryTimeline
     }
 
     /// <summary>Successful promotions ordered by their end.</summary>
-    public IReadOnlyList<RecordedEvent> Promotions { get; }
+    public ImmutableArray<RecordedEvent> Promotions { get; }
 
     /// <summary>The node the harness considers primary at <paramref name="atMicros"/>.</summary>
     public string PrimaryAt(long atMicros)

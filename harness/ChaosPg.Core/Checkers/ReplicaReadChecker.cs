@@ -58,12 +58,12 @@ public sealed class ReplicaReadChecker : IChecker
             var key = (op.Client, op.Node);
             if (!sessions.TryGetValue(key, out var session))
             {
-                sessions[key] = new Session(epoch, seen, op);
+                sessions[key] = new Session { Epoch = epoch, MaxSeen = seen, MaxRead = op };
             }
             else if (session.Epoch != epoch)
             {
                 sessionResets++;
-                sessions[key] = new Session(epoch, seen, op);
+                (session.Epoch, session.MaxSeen, session.MaxRead) = (epoch, seen, op);
             }
             else if (seen < session.MaxSeen)
             {
@@ -75,7 +75,7 @@ public sealed class ReplicaReadChecker : IChecker
             }
             else if (seen > session.MaxSeen)
             {
-                sessions[key] = session with { MaxSeen = seen, MaxRead = op };
+                (session.MaxSeen, session.MaxRead) = (seen, op);
             }
 
             if (!string.Equals(timeline.PrimaryAt(op.InvokeMicros), op.Node, StringComparison.Ordinal))
@@ -158,5 +158,13 @@ public sealed class ReplicaReadChecker : IChecker
         return index + 1;
     }
 
-    private sealed record Session(int Epoch, long MaxSeen, Operation MaxRead);
+    // Mutable on purpose: one per session, updated in place on the hot path.
+    private sealed class Session
+    {
+        public int Epoch { get; set; }
+
+        public long MaxSeen { get; set; }
+
+        public required Operation MaxRead { get; set; }
+    }
 }

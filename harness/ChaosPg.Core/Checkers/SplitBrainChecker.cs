@@ -107,7 +107,7 @@ public sealed class SplitBrainChecker : IChecker
 
         var summary = splitBrainWrites > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{splitBrainWrites} writes acknowledged by a node after another was promoted ({overlaps.Count} overlaps, longest {longest:0.#} ms)")
-            : string.Create(CultureInfo.InvariantCulture, $"one writable primary at a time across {timeline.Promotions.Count} promotions");
+            : string.Create(CultureInfo.InvariantCulture, $"one writable primary at a time across {timeline.Promotions.Length} promotions");
         return new CheckerResult(Name, splitBrainWrites > 0 ? Verdict.Invalid : Verdict.Valid, summary, countsOut.ToImmutable(), figures.ToImmutable(), evidence.ToImmutable());
     }
 

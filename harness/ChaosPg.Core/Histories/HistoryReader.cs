@@ -88,17 +88,10 @@ public static class HistoryReader
 
         try
         {
-            var parsed = JsonSerializer.Deserialize(line, CoreJsonContext.Default.HistoryLine);
-            if (parsed is null)
-            {
-                error = "null";
-                return false;
-            }
-
-            builder.Add(parsed);
+            builder.Add(HistoryLineParser.Parse(line));
             return true;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             error = e.Message;
             return false;
