@@ -28,15 +28,32 @@ internal sealed class AckedWrites
             }
         }
 
-        seqs = [.. acked.Select(op => op.Seq!.Value).Distinct()];
-        Array.Sort(seqs);
-        acked.Sort(static (a, b) => a.EndMicros.CompareTo(b.EndMicros));
+        var all = new long[acked.Count];
         ackTimes = new long[acked.Count];
-        ranks = new int[acked.Count];
+        var bySeq = new long[acked.Count];
         for (var i = 0; i < acked.Count; i++)
         {
+            all[i] = acked[i].Seq!.Value;
+            bySeq[i] = all[i];
             ackTimes[i] = acked[i].EndMicros;
-            ranks[i] = Array.BinarySearch(seqs, acked[i].Seq!.Value);
+        }
+
+        Array.Sort(all);
+        var distinct = 0;
+        for (var i = 0; i < all.Length; i++)
+        {
+            if (distinct == 0 || all[i] != all[distinct - 1])
+            {
+                all[distinct++] = all[i];
+            }
+        }
+
+        seqs = all[..distinct];
+        Array.Sort(ackTimes, bySeq);
+        ranks = new int[bySeq.Length];
+        for (var i = 0; i < bySeq.Length; i++)
+        {
+            ranks[i] = Array.BinarySearch(seqs, bySeq[i]);
         }
 
         size = Math.Max(1, seqs.Length);

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 
 namespace ChaosPg.Core.Histories;
@@ -10,7 +9,7 @@ namespace ChaosPg.Core.Histories;
 /// </summary>
 public sealed class History
 {
-    private readonly FrozenDictionary<string, int> writeIndex;
+    private readonly IReadOnlyDictionary<string, int> writeIndex;
 
     internal History(
         RunStarted? header,
@@ -19,7 +18,7 @@ public sealed class History
         long endMicros,
         bool tornTail,
         ImmutableArray<string> problems,
-        FrozenDictionary<string, int> writeIndex,
+        IReadOnlyDictionary<string, int> writeIndex,
         ImmutableArray<Operation> writes)
     {
         Header = header;

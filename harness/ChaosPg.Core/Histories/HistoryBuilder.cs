@@ -1,6 +1,6 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace ChaosPg.Core.Histories;
 
@@ -12,7 +12,6 @@ public sealed class HistoryBuilder
     private readonly List<Operation> operations = [];
     private readonly Dictionary<long, EventStarted> eventStarts = [];
     private readonly Dictionary<long, EventEnded> eventEnds = [];
-    private readonly HashSet<long> pairedOperationIds = [];
     private readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
     private readonly List<string> problems = [];
     private RunStarted? header;
@@ -65,11 +64,18 @@ public sealed class HistoryBuilder
         }
 
         pendingCompletions.Clear();
-        operations.Sort(static (a, b) => a.InvokeMicros != b.InvokeMicros ? a.InvokeMicros.CompareTo(b.InvokeMicros) : a.Id.CompareTo(b.Id));
+        var sorted = WithoutReusedIds(SortByInvoke(operations));
+        operations.Clear();
 
-        var writes = ImmutableArray.CreateBuilder<Operation>();
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var op in operations)
+        var writeCount = 0;
+        foreach (var op in sorted)
+        {
+            writeCount += op.Kind == OperationKind.Write ? 1 : 0;
+        }
+
+        var writes = ImmutableArray.CreateBuilder<Operation>(writeCount);
+        var index = new Dictionary<string, int>(writeCount, StringComparer.Ordinal);
+        foreach (var op in sorted)
         {
             if (op.Kind != OperationKind.Write)
             {
@@ -114,22 +120,76 @@ public sealed class HistoryBuilder
         events.Sort(static (a, b) => a.StartMicros != b.StartMicros ? a.StartMicros.CompareTo(b.StartMicros) : a.Id.CompareTo(b.Id));
         problems.Sort(StringComparer.Ordinal);
 
-        var all = operations.ToImmutableArray();
-        operations.Clear();
         return new History(
             header,
-            all,
+            ImmutableCollectionsMarshal.AsImmutableArray(sorted),
             [.. events],
             endMicros,
             tornTail,
             [.. problems],
-            index.ToFrozenDictionary(StringComparer.Ordinal),
+            index,
             writes.ToImmutable());
+    }
+
+    // Sorting on a primitive key array is several times faster than a comparison delegate over a million records.
+    private static Operation[] SortByInvoke(List<Operation> operations)
+    {
+        var items = operations.ToArray();
+        var keys = new (long Invoke, long Id)[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            keys[i] = (items[i].InvokeMicros, items[i].Id);
+        }
+
+        Array.Sort(keys, items);
+        return items;
+    }
+
+    // An operation id reused after its first pair completed shows up as a second operation: keep the earliest invoke.
+    // Checking here, once, is cheaper than remembering every paired id while loading.
+    private Operation[] WithoutReusedIds(Operation[] sorted)
+    {
+        var ids = new long[sorted.Length];
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            ids[i] = sorted[i].Id;
+        }
+
+        Array.Sort(ids);
+        HashSet<long>? reused = null;
+        for (var i = 1; i < ids.Length; i++)
+        {
+            if (ids[i] == ids[i - 1])
+            {
+                (reused ??= []).Add(ids[i]);
+            }
+        }
+
+        if (reused is null)
+        {
+            return sorted;
+        }
+
+        var seen = new HashSet<long>();
+        var kept = new List<Operation>(sorted.Length);
+        foreach (var op in sorted)
+        {
+            if (!reused.Contains(op.Id) || seen.Add(op.Id))
+            {
+                kept.Add(op);
+            }
+            else
+            {
+                problems.Add(Invariant($"operation id {op.Id} used twice; the later operation is ignored"));
+            }
+        }
+
+        return [.. kept];
     }
 
     private void AddInvoke(OperationInvoked invoke)
     {
-        if (pairedOperationIds.Contains(invoke.OperationId) || !pendingInvokes.TryAdd(invoke.OperationId, invoke))
+        if (!pendingInvokes.TryAdd(invoke.OperationId, invoke))
         {
             problems.Add(Invariant($"operation {invoke.OperationId} invoked twice; the second invoke is ignored"));
             return;
@@ -144,7 +204,7 @@ public sealed class HistoryBuilder
 
     private void AddCompletion(OperationCompleted completion)
     {
-        if (pairedOperationIds.Contains(completion.OperationId) || !pendingCompletions.TryAdd(completion.OperationId, completion))
+        if (!pendingCompletions.TryAdd(completion.OperationId, completion))
         {
             problems.Add(Invariant($"operation {completion.OperationId} completed twice; the second completion is ignored"));
             return;
@@ -157,11 +217,7 @@ public sealed class HistoryBuilder
         }
     }
 
-    private void Complete(OperationInvoked invoke, OperationCompleted completion)
-    {
-        pairedOperationIds.Add(invoke.OperationId);
-        operations.Add(Pair(invoke, completion));
-    }
+    private void Complete(OperationInvoked invoke, OperationCompleted completion) => operations.Add(Pair(invoke, completion));
 
     private Operation Pair(OperationInvoked invoke, OperationCompleted? completion) =>
         new(

@@ -133,6 +133,20 @@ public sealed class HistoryStoreTests
     }
 
     [Test]
+    public void An_operation_id_reused_after_its_pair_completed_keeps_the_first_operation()
+    {
+        var builder = new HistoryBuilder();
+        builder.Add(new OperationInvoked(1, 7, "w1", OperationKind.Write, "primary", "client->primary", "a", 1, "t"));
+        builder.Add(new OperationCompleted(2, 7, OperationOutcome.Ok));
+        builder.Add(new OperationInvoked(3, 7, "w2", OperationKind.Write, "primary", "client->primary", "b", 2, "t"));
+
+        var history = builder.Build();
+
+        Assert.That(history.Operations.Single().WriteId, Is.EqualTo("a"));
+        Assert.That(history.Problems, Has.Exactly(1).Contains("operation id 7 used twice"));
+    }
+
+    [Test]
     public async Task Concurrent_clients_lose_no_line()
     {
         var path = Path.Combine(directory, HistoryWriter.FileName);
