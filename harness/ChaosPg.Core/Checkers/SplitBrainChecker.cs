@@ -81,7 +81,7 @@ public sealed class SplitBrainChecker : IChecker
             details["lastWriteId"] = last.WriteId!;
             if (fence is not null)
             {
-                details["fencedBy"] = fence.Kind.ToString();
+                details["fencedBy"] = fence.Kind.ToString().ToLowerInvariant();
                 details["fencedAtMicros"] = Micros.Text(fence.StartMicros);
             }
 

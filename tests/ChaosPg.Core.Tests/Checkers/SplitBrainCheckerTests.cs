@@ -39,7 +39,7 @@ public sealed class SplitBrainCheckerTests
         Assert.That(overlap.Id, Is.EqualTo("overlap:primary"));
         Assert.That(overlap.Details["overlapStartMicros"], Is.EqualTo("5000"));
         Assert.That(overlap.Details["overlapEndMicros"], Is.EqualTo("12000"));
-        Assert.That(overlap.Details["fencedBy"], Is.EqualTo("Kill"));
+        Assert.That(overlap.Details["fencedBy"], Is.EqualTo("kill"));
         Assert.That(result.Figures["overlapMs"], Is.EqualTo(7));
         Assert.That(result.Evidence.Skip(1).Select(e => e.Id), Is.EqualTo(new[] { "old1", "old2" }));
     }
