@@ -6,7 +6,8 @@ namespace ChaosPg.Core.Checkers;
 
 /// <summary>
 /// Two writable primaries: a write invoked after another node's promotion ended, and acknowledged ok by a node that
-/// was not the last one promoted. That node accepted commits while the promoted one did too.
+/// was not the last one promoted. That node accepted commits while the promoted one did too. Before any promotion,
+/// the initial primary counts as promoted at time 0, so a write accepted by a replica is caught too.
 /// </summary>
 /// <remarks>
 /// A write invoked before the promotion ended and acknowledged after it is ambiguous (it may have committed before the
@@ -26,6 +27,9 @@ public sealed class SplitBrainChecker : IChecker
         ArgumentNullException.ThrowIfNull(context);
         var history = context.History;
         var timeline = new PrimaryTimeline(history);
+
+        // Before any promotion the initial primary is the only writable node, as if promoted at time 0.
+        var initial = new RecordedEvent(0, EventKind.Promote, history.InitialPrimary, ImmutableDictionary<string, string>.Empty, 0, 0, true, null);
         var evidence = ImmutableArray.CreateBuilder<Evidence>();
         var overlaps = new Dictionary<(string Node, long PromotionId), (RecordedEvent Promotion, Operation First, Operation Last, long Writes)>();
         long splitBrainWrites = 0, acrossPromotion = 0;
@@ -36,8 +40,8 @@ public sealed class SplitBrainChecker : IChecker
                 continue;
             }
 
-            var promotion = timeline.LastPromotionAt(op.EndMicros);
-            if (promotion is null || string.Equals(promotion.Target, op.Node, StringComparison.Ordinal))
+            var promotion = timeline.LastPromotionAt(op.EndMicros) ?? initial;
+            if (string.Equals(promotion.Target, op.Node, StringComparison.Ordinal))
             {
                 continue;
             }

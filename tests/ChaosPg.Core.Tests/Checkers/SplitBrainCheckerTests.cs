@@ -57,6 +57,17 @@ public sealed class SplitBrainCheckerTests
     }
 
     [Test]
+    public void A_replica_accepting_a_write_before_any_promotion_is_split_brain()
+    {
+        var script = new HistoryScript().Write("a", 1, 2).Write("rogue", 3, 4, node: "replica2");
+
+        var result = Check(script);
+
+        Assert.That(result.Verdict, Is.EqualTo(Verdict.Invalid));
+        Assert.That(result.Evidence[0].Details["promoted"], Is.EqualTo("primary"));
+    }
+
+    [Test]
     public void A_failed_promotion_does_not_change_the_primary()
     {
         var script = new HistoryScript()
