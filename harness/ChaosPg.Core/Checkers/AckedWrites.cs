@@ -28,33 +28,37 @@ internal sealed class AckedWrites
             }
         }
 
-        var all = new long[acked.Count];
-        ackTimes = new long[acked.Count];
+        // Rank by seq with one sort carrying positions, then order by ack time carrying ranks: no searching.
         var bySeq = new long[acked.Count];
+        var positions = new int[acked.Count];
         for (var i = 0; i < acked.Count; i++)
         {
-            all[i] = acked[i].Seq!.Value;
-            bySeq[i] = all[i];
+            bySeq[i] = acked[i].Seq!.Value;
+            positions[i] = i;
+        }
+
+        Array.Sort(bySeq, positions);
+        var rankOf = new int[acked.Count];
+        var distinct = 0;
+        for (var i = 0; i < bySeq.Length; i++)
+        {
+            if (distinct == 0 || bySeq[i] != bySeq[distinct - 1])
+            {
+                bySeq[distinct++] = bySeq[i];
+            }
+
+            rankOf[positions[i]] = distinct - 1;
+        }
+
+        seqs = bySeq[..distinct];
+        ackTimes = new long[acked.Count];
+        for (var i = 0; i < acked.Count; i++)
+        {
             ackTimes[i] = acked[i].EndMicros;
         }
 
-        Array.Sort(all);
-        var distinct = 0;
-        for (var i = 0; i < all.Length; i++)
-        {
-            if (distinct == 0 || all[i] != all[distinct - 1])
-            {
-                all[distinct++] = all[i];
-            }
-        }
-
-        seqs = all[..distinct];
-        Array.Sort(ackTimes, bySeq);
-        ranks = new int[bySeq.Length];
-        for (var i = 0; i < bySeq.Length; i++)
-        {
-            ranks[i] = Array.BinarySearch(seqs, bySeq[i]);
-        }
+        ranks = rankOf;
+        Array.Sort(ackTimes, ranks);
 
         size = Math.Max(1, seqs.Length);
         count = new long[2 * size];

@@ -73,6 +73,38 @@ public sealed class CorrectRunProperties
         return (result.Verdict == Verdict.Invalid && result.Evidence.Single().Id == id).Label(result.Summary);
     }
 
+    [FsCheck.NUnit.Property(MaxTest = 20)]
+    public Property Replica_staleness_matches_a_brute_force_count(int seed, byte size)
+    {
+        var (lines, state) = Generate(seed, size);
+        var history = Build(lines);
+        var timeline = new PrimaryTimeline(history);
+        var acked = history.Writes.Where(w => w.Outcome == OperationOutcome.Ok).ToArray();
+        var staleMs = new List<double>();
+        var staleWrites = new List<double>();
+        foreach (var read in history.Operations.Where(o => o.Kind == OperationKind.Read && o.Outcome == OperationOutcome.Ok))
+        {
+            if (timeline.PrimaryAt(read.InvokeMicros) == read.Node)
+            {
+                continue;
+            }
+
+            var seen = read.Read!.MaxSeq ?? long.MinValue;
+            var unseen = acked.Where(w => w.EndMicros < read.InvokeMicros && w.Seq > seen).ToArray();
+            staleWrites.Add(unseen.Length);
+            staleMs.Add(unseen.Length == 0 ? 0 : (read.InvokeMicros - unseen.Min(w => w.EndMicros)) / 1000.0);
+        }
+
+        var expected = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        Percentiles.AddTo(expected, "staleMs", [.. staleMs]);
+        Percentiles.AddTo(expected, "staleWrites", [.. staleWrites]);
+
+        var figures = new ReplicaReadChecker().Check(new CheckContext(history, state)).Figures;
+
+        return (staleMs.Count > 0 && expected.All(p => figures[p.Key] == p.Value))
+            .Label($"expected {string.Join(",", expected)} got {string.Join(",", figures)}");
+    }
+
     [FsCheck.NUnit.Property(MaxTest = 15)]
     public Property Verdicts_do_not_depend_on_the_order_of_lines_in_the_file(int seed, byte size, int shuffleSeed)
     {
