@@ -8,7 +8,8 @@ namespace ChaosPg.Core.Checkers;
 /// <summary>
 /// Every other node must end as a reachable replica holding exactly the final primary's rows (same write-id multiset,
 /// same digest when both have one) with its replay LSN at or past the primary's current LSN (when both are known).
-/// Also measures the time from the end of the last heal to the converged event.
+/// A node the history mentions but no snapshot covers has not converged either. Also measures the time from the end
+/// of the last heal to the converged event.
 /// </summary>
 /// <remarks>
 /// Counts: replicas, converged, diverged, waitConvergedFailed. Figures: convergenceMs (last heal end to the last
@@ -59,6 +60,15 @@ public sealed class ConvergenceChecker : IChecker
             else
             {
                 evidence.Add(Evidence.ForNode(history, snapshot.Node, snapshot.Node, state.AtMicros, problem, details));
+            }
+        }
+
+        foreach (var node in history.Nodes)
+        {
+            if (!string.Equals(node, state.FinalPrimary, StringComparison.Ordinal) && state.Find(node) is null)
+            {
+                replicas++;
+                evidence.Add(Evidence.ForNode(history, node, node, state.AtMicros, $"{node} appears in the history but has no snapshot", null));
             }
         }
 

@@ -19,8 +19,10 @@ public sealed class History
         bool tornTail,
         ImmutableArray<string> problems,
         IReadOnlyDictionary<string, int> writeIndex,
-        ImmutableArray<Operation> writes)
+        ImmutableArray<Operation> writes,
+        ImmutableArray<string> nodes)
     {
+        Nodes = nodes;
         Header = header;
         Operations = operations;
         Events = events;
@@ -42,6 +44,9 @@ public sealed class History
 
     /// <summary>The write operations, ordered by invoke time then id; a write's position here is its compact index.</summary>
     public ImmutableArray<Operation> Writes { get; }
+
+    /// <summary>Every node an operation ran on or a node-level event (kill, pause, restart, promote, rejoin, fence) targeted, sorted.</summary>
+    public ImmutableArray<string> Nodes { get; }
 
     /// <summary>Every event, ordered by start time then id.</summary>
     public ImmutableArray<RecordedEvent> Events { get; }

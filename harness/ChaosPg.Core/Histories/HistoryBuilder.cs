@@ -13,6 +13,7 @@ public sealed class HistoryBuilder
     private readonly Dictionary<long, EventStarted> eventStarts = [];
     private readonly Dictionary<long, EventEnded> eventEnds = [];
     private readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> nodes = new(StringComparer.Ordinal);
     private readonly List<string> problems = [];
     private RunStarted? header;
     private long endMicros;
@@ -101,6 +102,11 @@ public sealed class HistoryBuilder
         foreach (var start in eventStarts.Values)
         {
             eventEnds.Remove(start.EventId, out var end);
+            if (start.Kind is EventKind.Kill or EventKind.Pause or EventKind.Restart or EventKind.Promote or EventKind.Rejoin or EventKind.Fence)
+            {
+                InternNode(start.Target);
+            }
+
             events.Add(new RecordedEvent(
                 start.EventId,
                 start.Kind,
@@ -128,7 +134,8 @@ public sealed class HistoryBuilder
             tornTail,
             [.. problems],
             index,
-            writes.ToImmutable());
+            writes.ToImmutable(),
+            [.. nodes]);
     }
 
     // Sorting on a primitive key array is several times faster than a comparison delegate over a million records.
@@ -224,7 +231,7 @@ public sealed class HistoryBuilder
             invoke.OperationId,
             Intern(invoke.Client),
             invoke.Kind,
-            Intern(invoke.Node),
+            InternNode(invoke.Node),
             Intern(invoke.Link),
             invoke.AtMicros,
             completion?.AtMicros ?? endMicros,
@@ -237,6 +244,19 @@ public sealed class HistoryBuilder
             completion?.CommitLsn,
             completion?.Read,
             completion is null || completion.Notices.IsDefault ? [] : completion.Notices);
+
+    // Node names are few, so the set is only touched the first time a name is seen.
+    private string InternNode(string name)
+    {
+        if (names.TryGetValue(name, out var interned) && nodes.Contains(interned))
+        {
+            return interned;
+        }
+
+        interned = Intern(name);
+        nodes.Add(interned);
+        return interned;
+    }
 
     private string Intern(string name)
     {

@@ -71,6 +71,17 @@ public sealed class ConvergenceCheckerTests
     }
 
     [Test]
+    public void A_node_the_history_mentions_without_a_snapshot_has_not_converged()
+    {
+        var script = new HistoryScript().Write("a", 1, 2).Read("r1", "replica2", 3, 4, 1);
+        var context = new CheckContext(script.Build(), HistoryScript.State("primary", HistoryScript.Node("primary", "a")));
+
+        var result = new ConvergenceChecker().Check(context);
+
+        Assert.That((result.Verdict, result.Evidence.Single().Id), Is.EqualTo((Verdict.Invalid, "replica2")));
+    }
+
+    [Test]
     public void A_second_node_still_primary_has_not_converged() =>
         Assert.That(
             Check(HistoryScript.Node("primary", "a", "b"), HistoryScript.Node("replica1", "a", "b") with { Role = NodeRole.Primary }).Verdict,
