@@ -10,6 +10,8 @@ public static class Program
     {
         var root = new RootCommand("ChaosPg: chaos and verification harness for PostgreSQL streaming replication.");
         root.Subcommands.Add(ProxyCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

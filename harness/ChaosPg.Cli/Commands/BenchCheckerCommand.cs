@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using ChaosPg.Core.Checkers;
+using ChaosPg.Core.Histories;
+using ChaosPg.Core.Simulation;
+using ChaosPg.Core.Snapshots;
+
+namespace ChaosPg.Cli.Commands;
+
+/// <summary>
+/// <c>chaospg bench checker [--ops N]</c>: simulates a correct run of N operations, writes it to disk, and measures
+/// the checker suite on the in-memory history and again including reading the file back.
+/// </summary>
+public static class BenchCheckerCommand
+{
+    public static Command Create()
+    {
+        var ops = new Option<int>("--ops") { Description = "operations in the simulated history", DefaultValueFactory = _ => 1_000_000 };
+        var seed = new Option<long>("--seed") { Description = "simulation seed", DefaultValueFactory = _ => 1 };
+        var command = new Command("checker", "Throughput and peak memory of the checkers on a simulated history.");
+        command.Options.Add(ops);
+        command.Options.Add(seed);
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var count = parseResult.GetValue(ops);
+            if (count < 1)
+            {
+                Console.Error.WriteLine("--ops must be at least 1");
+                return Task.FromResult(2);
+            }
+
+            return RunAsync(count, parseResult.GetValue(seed), cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int ops, long seed, CancellationToken cancellationToken)
+    {
+        var directory = Directory.CreateTempSubdirectory("chaospg-bench-").FullName;
+        try
+        {
+            var historyPath = Path.Combine(directory, HistoryWriter.FileName);
+            var snapshotsPath = Path.Combine(directory, FinalStateStore.FileName);
+            var generator = new CorrectRunGenerator(seed, ops);
+
+            var clock = Stopwatch.StartNew();
+            long lines = 0;
+            FinalState state;
+            using (var writer = HistoryWriter.Open(historyPath))
+            {
+                state = generator.Generate(line =>
+                {
+                    writer.Append(line);
+                    lines++;
+                });
+            }
+
+            await FinalStateStore.SaveAsync(snapshotsPath, state, cancellationToken).ConfigureAwait(false);
+            var writeSeconds = clock.Elapsed.TotalSeconds;
+
+            var (inMemory, buildSeconds, checkSeconds, checkCpuSeconds, perChecker) = CheckInMemory(generator);
+            state = null!;
+            GC.Collect();
+
+            clock.Restart();
+            var cpu = CpuSeconds();
+            var history = await HistoryReader.ReadAsync(historyPath, cancellationToken).ConfigureAwait(false);
+            var loaded = await FinalStateStore.LoadAsync(snapshotsPath, cancellationToken).ConfigureAwait(false);
+            var parseSeconds = clock.Elapsed.TotalSeconds;
+            var fromDisk = CheckerSuite.Default.Run(history, loaded);
+            var parseAndCheckSeconds = clock.Elapsed.TotalSeconds;
+            var parseAndCheckCpuSeconds = CpuSeconds() - cpu;
+
+            using var process = Process.GetCurrentProcess();
+            var output = Console.OpenStandardOutput();
+            await using (output.ConfigureAwait(false))
+            {
+                using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+                json.WriteStartObject();
+                json.WriteNumber("ops", ops);
+                json.WriteNumber("lines", lines);
+                json.WriteNumber("historyBytes", new FileInfo(historyPath).Length);
+                json.WriteNumber("writeSeconds", Math.Round(writeSeconds, 3));
+                json.WriteNumber("buildSeconds", Math.Round(buildSeconds, 3));
+                json.WriteNumber("checkSeconds", Math.Round(checkSeconds, 3));
+                json.WriteNumber("checkOpsPerSecond", Math.Round(ops / checkSeconds));
+                json.WriteNumber("checkCpuSeconds", Math.Round(checkCpuSeconds, 3));
+                json.WriteNumber("checkOpsPerCpuSecond", Math.Round(ops / checkCpuSeconds));
+                json.WriteStartObject("checkSecondsPerChecker");
+                foreach (var (name, seconds) in perChecker)
+                {
+                    json.WriteNumber(name, seconds);
+                }
+
+                json.WriteEndObject();
+                json.WriteNumber("parseSeconds", Math.Round(parseSeconds, 3));
+                json.WriteNumber("parseAndCheckSeconds", Math.Round(parseAndCheckSeconds, 3));
+                json.WriteNumber("parseAndCheckOpsPerSecond", Math.Round(ops / parseAndCheckSeconds));
+                json.WriteNumber("parseAndCheckCpuSeconds", Math.Round(parseAndCheckCpuSeconds, 3));
+                json.WriteNumber("parseAndCheckOpsPerCpuSecond", Math.Round(ops / parseAndCheckCpuSeconds));
+                json.WriteNumber("processorCount", Environment.ProcessorCount);
+                json.WriteNumber("loadAverage1m", LoadAverage());
+                json.WriteNumber("peakWorkingSetMb", process.PeakWorkingSet64 / (1024 * 1024));
+                json.WriteNumber("allocatedMb", GC.GetTotalAllocatedBytes() / (1024 * 1024));
+                json.WriteString("verdictInMemory", inMemory.Verdict.ToString().ToLowerInvariant());
+                json.WriteString("verdictFromDisk", fromDisk.Verdict.ToString().ToLowerInvariant());
+                json.WriteStartObject("checkers");
+                foreach (var result in fromDisk.Results)
+                {
+                    json.WriteString(result.Checker, result.Summary);
+                }
+
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+
+            Console.Out.WriteLine();
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    // Wall-clock figures on a shared machine depend on the load; CPU time shows the cost itself.
+    private static double CpuSeconds()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime.TotalSeconds;
+    }
+
+    private static double LoadAverage()
+    {
+        const string path = "/proc/loadavg";
+        return File.Exists(path) && double.TryParse(File.ReadAllText(path).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var load) ? load : -1;
+    }
+
+    private static (SuiteResult Result, double BuildSeconds, double CheckSeconds, double CheckCpuSeconds, Dictionary<string, double> PerChecker) CheckInMemory(CorrectRunGenerator generator)
+    {
+        var clock = Stopwatch.StartNew();
+        var builder = new HistoryBuilder();
+        var state = generator.Generate(builder.Add);
+        var history = builder.Build();
+        var buildSeconds = clock.Elapsed.TotalSeconds;
+
+        // The suite's own loop, timed per checker; the shared context's snapshot indexing lands in the first checker.
+        var context = new CheckContext(history, state);
+        var results = new List<CheckerResult>();
+        var perChecker = new Dictionary<string, double>(StringComparer.Ordinal);
+        var total = Stopwatch.StartNew();
+        var cpu = CpuSeconds();
+        foreach (var checker in CheckerSuite.Default.Checkers)
+        {
+            clock.Restart();
+            results.Add(checker.Check(context));
+            perChecker[checker.Name] = Math.Round(clock.Elapsed.TotalSeconds, 3);
+        }
+
+        var checkSeconds = total.Elapsed.TotalSeconds;
+        return (new SuiteResult(VerdictMerge.Merge(results.Select(r => r.Verdict)), [.. results]), buildSeconds, checkSeconds, CpuSeconds() - cpu, perChecker);
+    }
+}

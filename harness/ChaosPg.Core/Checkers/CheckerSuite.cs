@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+using ChaosPg.Core.Histories;
+using ChaosPg.Core.Snapshots;
+
+namespace ChaosPg.Core.Checkers;
+
+/// <summary>
+/// Runs every checker on a history and its final state and merges the verdicts. A checker that throws yields an
+/// unknown result carrying the error; the suite itself never throws for bad data.
+/// </summary>
+/// <example><code>var result = CheckerSuite.Default.Run(history, finalState); // result.Verdict, result.Results</code></example>
+public sealed class CheckerSuite
+{
+    public CheckerSuite(IEnumerable<IChecker> checkers)
+    {
+        ArgumentNullException.ThrowIfNull(checkers);
+        Checkers = [.. checkers];
+    }
+
+    /// <summary>Every checker ChaosPg has, in report order.</summary>
+    public static CheckerSuite Default { get; } = new(
+    [
+        new DurabilityChecker(),
+        new PhantomChecker(),
+        new DuplicateChecker(),
+        new ConvergenceChecker(),
+        new ReplicaReadChecker(),
+        new SplitBrainChecker(),
+        new AvailabilityChecker(),
+    ]);
+
+    public ImmutableArray<IChecker> Checkers { get; }
+
+    public SuiteResult Run(History history, FinalState finalState)
+    {
+        var context = new CheckContext(history, finalState);
+        var results = ImmutableArray.CreateBuilder<CheckerResult>(Checkers.Length);
+        foreach (var checker in Checkers)
+        {
+            results.Add(RunOne(checker, context));
+        }
+
+        return new SuiteResult(VerdictMerge.Merge(results.Select(r => r.Verdict)), results.MoveToImmutable());
+    }
+
+    // Any failure of a checker is a gap in the judgement, not a crash of the run.
+#pragma warning disable CA1031
+    private static CheckerResult RunOne(IChecker checker, CheckContext context)
+    {
+        try
+        {
+            return checker.Check(context);
+        }
+        catch (Exception e)
+        {
+            return new CheckerResult(
+                checker.Name,
+                Verdict.Unknown,
+                $"checker failed: {e.GetType().Name}: {e.Message}",
+                ImmutableSortedDictionary<string, long>.Empty,
+                ImmutableSortedDictionary<string, double>.Empty,
+                [],
+                e.ToString());
+        }
+    }
+#pragma warning restore CA1031
+}

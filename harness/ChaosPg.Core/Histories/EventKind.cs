@@ -1,0 +1,24 @@
+using System.Text.Json.Serialization;
+
+namespace ChaosPg.Core.Histories;
+
+/// <summary>What a history event did: a fault on a node or link, or an operator action.</summary>
+[JsonConverter(typeof(KebabCaseEnumConverter<EventKind>))]
+public enum EventKind
+{
+    Partition,
+    Blackhole,
+    Latency,
+    Bandwidth,
+    Reset,
+    Kill,
+    Pause,
+    Restart,
+    Promote,
+    Rejoin,
+    Fence,
+    Heal,
+    WaitConverged,
+    Converged,
+    TerminateBackends,
+}

@@ -1,0 +1,166 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace ChaosPg.Core.Histories;
+
+/// <summary>
+/// Appends history lines to a JSON-lines file as they happen, one write per line so a killed harness still leaves
+/// every line it recorded. Thread-safe: workload clients and the scheduler call it concurrently.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var history = HistoryWriter.Create(Path.Combine(runDir, HistoryWriter.FileName), "failover", seed, "primary");
+/// var invoke = history.InvokeWrite("w1", "primary", "client->primary", writeId, seq, "chaos_writes");
+/// // ... run the INSERT/COMMIT, collecting notices ...
+/// history.Complete(invoke.OperationId, OperationOutcome.Ok, commitLsn: lsn, notices: notices);
+/// var fault = history.StartEvent(EventKind.Kill, "primary");
+/// history.EndEvent(fault.EventId);
+/// </code>
+/// </example>
+public sealed class HistoryWriter : IAsyncDisposable, IDisposable
+{
+    /// <summary>The history's file name inside a run folder.</summary>
+    public const string FileName = "history.jsonl";
+
+    private readonly Lock gate = new();
+    private readonly Stream stream;
+    private readonly ArrayBufferWriter<byte> buffer = new(512);
+    private readonly Utf8JsonWriter json;
+    private readonly long startTimestamp;
+    private long lastOperationId;
+    private long lastEventId;
+    private bool disposed;
+
+    private HistoryWriter(Stream stream)
+    {
+        this.stream = stream;
+        json = new Utf8JsonWriter(buffer);
+        startTimestamp = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Microseconds since the writer was created: the clock of every line it stamps.</summary>
+    public long ElapsedMicros => (long)Stopwatch.GetElapsedTime(startTimestamp).TotalMicroseconds;
+
+    /// <summary>Creates (or truncates) the file and writes the run header at time 0.</summary>
+    public static HistoryWriter Create(string path, string scenario, long seed, string initialPrimary)
+    {
+        var writer = Open(path);
+        writer.Append(new RunStarted(0, scenario, seed, DateTimeOffset.UtcNow, initialPrimary));
+        return writer;
+    }
+
+    /// <summary>Creates (or truncates) the file without a header, for lines that carry their own times.</summary>
+    public static HistoryWriter Open(string path)
+    {
+        var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        return new HistoryWriter(stream);
+    }
+
+    /// <summary>Records that a client starts writing row <paramref name="writeId"/> (sequence <paramref name="seq"/>).</summary>
+    public OperationInvoked InvokeWrite(string client, string node, string link, string writeId, long seq, string table)
+    {
+        lock (gate)
+        {
+            var line = new OperationInvoked(ElapsedMicros, ++lastOperationId, client, OperationKind.Write, node, link, writeId, seq, table);
+            WriteLocked(line);
+            return line;
+        }
+    }
+
+    /// <summary>Records that a client starts reading the high-water mark of a node.</summary>
+    public OperationInvoked InvokeRead(string client, string node, string link)
+    {
+        lock (gate)
+        {
+            var line = new OperationInvoked(ElapsedMicros, ++lastOperationId, client, OperationKind.Read, node, link);
+            WriteLocked(line);
+            return line;
+        }
+    }
+
+    /// <summary>Records how an operation ended.</summary>
+    public OperationCompleted Complete(
+        long operationId,
+        OperationOutcome outcome,
+        OperationError? error = null,
+        Lsn? commitLsn = null,
+        ReadResult? read = null,
+        ImmutableArray<ServerNotice> notices = default)
+    {
+        lock (gate)
+        {
+            var line = new OperationCompleted(ElapsedMicros, operationId, outcome, error, commitLsn, read, notices.IsDefaultOrEmpty ? default : notices);
+            WriteLocked(line);
+            return line;
+        }
+    }
+
+    /// <summary>Records that a fault or action starts.</summary>
+    public EventStarted StartEvent(EventKind kind, string target, ImmutableDictionary<string, string>? parameters = null)
+    {
+        lock (gate)
+        {
+            var line = new EventStarted(ElapsedMicros, ++lastEventId, kind, target, parameters);
+            WriteLocked(line);
+            return line;
+        }
+    }
+
+    /// <summary>Records that a fault was removed or an action finished (or failed).</summary>
+    public EventEnded EndEvent(long eventId, bool ok = true, string? error = null)
+    {
+        lock (gate)
+        {
+            var line = new EventEnded(ElapsedMicros, eventId, ok, error);
+            WriteLocked(line);
+            return line;
+        }
+    }
+
+    /// <summary>Appends a line that already carries its time and ids (replays, generated histories, tests).</summary>
+    public void Append(HistoryLine line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        lock (gate)
+        {
+            WriteLocked(line);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            json.Dispose();
+            stream.Dispose();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void WriteLocked(HistoryLine line)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        buffer.ResetWrittenCount();
+        json.Reset();
+        JsonSerializer.Serialize(json, line, CoreJsonContext.Default.HistoryLine);
+        json.Flush();
+        buffer.GetSpan(1)[0] = (byte)'\n';
+        buffer.Advance(1);
+
+        // One unbuffered write per line: the line reaches the OS before the caller goes on, so SIGKILL loses nothing.
+        stream.Write(buffer.WrittenSpan);
+    }
+}
