@@ -6,6 +6,6 @@ internal sealed record ActiveFault(PlannedStep Planned, TimeSpan? End)
     public FaultStep Fault => (FaultStep)Planned.Step;
 
     public string Describe() =>
-        $"the {Fault.Keyword} on {Fault.Target} at {ScheduleSimulator.Show(Fault.At)} "
-        + (End is { } end ? $"(until {ScheduleSimulator.Show(end)})" : "(until the next heal)");
+        $"the {Fault.Keyword} on {Fault.Target} at {DurationText.Show(Fault.At)} "
+        + (End is { } end ? $"(until {DurationText.Show(end)})" : "(until the next heal)");
 }

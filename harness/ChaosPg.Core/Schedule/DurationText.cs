@@ -65,6 +65,9 @@ public static class DurationText
             : string.Create(CultureInfo.InvariantCulture, $"{ms}ms");
     }
 
+    /// <summary>Formats any time for a message: in scenario notation when it is whole milliseconds.</summary>
+    public static string Show(TimeSpan value) => IsWholeMilliseconds(value) ? Format(value) : value.ToString();
+
     /// <summary>True when <paramref name="value"/> can be written without losing precision.</summary>
     public static bool IsWholeMilliseconds(TimeSpan value) =>
         value >= TimeSpan.Zero && value.Ticks % TimeSpan.TicksPerMillisecond == 0;

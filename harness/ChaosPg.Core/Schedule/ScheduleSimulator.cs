@@ -38,10 +38,6 @@ public sealed class ScheduleSimulator
         return new SchedulePlan(simulator.entries.ToImmutable(), simulator.issues.ToImmutable());
     }
 
-    /// <summary>Formats a time for a message, exactly when it is whole milliseconds.</summary>
-    internal static string Show(TimeSpan value) =>
-        DurationText.IsWholeMilliseconds(value) ? DurationText.Format(value) : value.ToString();
-
     private void Run(IReadOnlyList<ScheduleStep> steps)
     {
         TimeSpan now = TimeSpan.Zero;
@@ -66,7 +62,7 @@ public sealed class ScheduleSimulator
     {
         if (step.At < TimeSpan.Zero)
         {
-            Fail("at", $"at {Show(step.At)} is negative; expected an offset from the workload start");
+            Fail("at", $"at {DurationText.Show(step.At)} is negative; expected an offset from the workload start");
         }
         else if (!DurationText.IsWholeMilliseconds(step.At))
         {
@@ -74,22 +70,22 @@ public sealed class ScheduleSimulator
         }
         else if (step.At < previous)
         {
-            Fail("at", $"steps out of order: at {Show(step.At)} comes after a step at {Show(previous)}; expected steps sorted by at");
+            Fail("at", $"steps out of order: at {DurationText.Show(step.At)} comes after a step at {DurationText.Show(previous)}; expected steps sorted by at");
         }
         else if (step.At > duration)
         {
-            Fail("at", $"at {Show(step.At)} is beyond the scenario duration {Show(duration)}");
+            Fail("at", $"at {DurationText.Show(step.At)} is beyond the scenario duration {DurationText.Show(duration)}");
         }
 
         if (step is FaultStep { For: { } length } fault)
         {
             if (length <= TimeSpan.Zero || !DurationText.IsWholeMilliseconds(length))
             {
-                Fail("for", $"for {Show(length)} must be a positive whole number of milliseconds");
+                Fail("for", $"for {DurationText.Show(length)} must be a positive whole number of milliseconds");
             }
             else if (fault.At + length > duration)
             {
-                Fail("for", $"the {fault.Keyword} at {Show(fault.At)} for {Show(length)} ends at {Show(fault.At + length)}, beyond the scenario duration {Show(duration)}");
+                Fail("for", $"the {fault.Keyword} at {DurationText.Show(fault.At)} for {DurationText.Show(length)} ends at {DurationText.Show(fault.At + length)}, beyond the scenario duration {DurationText.Show(duration)}");
             }
         }
     }
@@ -102,7 +98,7 @@ public sealed class ScheduleSimulator
                 CheckPositive("latency", latency.Latency);
                 if (latency.Jitter < TimeSpan.Zero || latency.Jitter > latency.Latency || !DurationText.IsWholeMilliseconds(latency.Jitter))
                 {
-                    Fail("jitter", $"jitter {Show(latency.Jitter)} must be whole milliseconds between 0ms and the latency {Show(latency.Latency)}");
+                    Fail("jitter", $"jitter {DurationText.Show(latency.Jitter)} must be whole milliseconds between 0ms and the latency {DurationText.Show(latency.Latency)}");
                 }
 
                 ApplyNetwork(latency, now);
@@ -154,7 +150,7 @@ public sealed class ScheduleSimulator
         {
             if (other.Fault.IsNetwork && Contradicts(fault, other.Fault) && other.Planned.Links.Intersect(links).Any())
             {
-                Fail("target", $"the {fault.Keyword} on {fault.Target} at {Show(fault.At)} overlaps {other.Describe()}; "
+                Fail("target", $"the {fault.Keyword} on {fault.Target} at {DurationText.Show(fault.At)} overlaps {other.Describe()}; "
                     + "expected it to start after that one ends (for, or a heal)");
             }
         }
@@ -277,7 +273,7 @@ public sealed class ScheduleSimulator
         RequireRunning(node, terminate);
         if (node.Role == NodeRole.Replica)
         {
-            Fail("target", $"{node.Name} is {node.Describe()} at {Show(terminate.At)}; expected a primary, whose sessions wait for synchronous replication");
+            Fail("target", $"{node.Name} is {node.Describe()} at {DurationText.Show(terminate.At)}; expected a primary, whose sessions wait for synchronous replication");
         }
 
         if (!stepFailed)
@@ -295,7 +291,7 @@ public sealed class ScheduleSimulator
 
         if (node.Role != NodeRole.Replica)
         {
-            Fail("target", $"cannot promote {node.Name}: it is {node.Describe()} at {Show(promote.At)}; expected a replica");
+            Fail("target", $"cannot promote {node.Name}: it is {node.Describe()} at {DurationText.Show(promote.At)}; expected a replica");
         }
 
         RequireRunning(node, promote);
@@ -327,7 +323,7 @@ public sealed class ScheduleSimulator
 
         if (node.Role != NodeRole.DeposedPrimary)
         {
-            Fail("target", $"cannot rejoin {node.Name}: it is {node.Describe()} at {Show(rejoin.At)}; expected a deposed primary (a promote of another node comes first)");
+            Fail("target", $"cannot rejoin {node.Name}: it is {node.Describe()} at {DurationText.Show(rejoin.At)}; expected a deposed primary (a promote of another node comes first)");
         }
 
         RequireNotPaused(node, rejoin);
@@ -359,7 +355,7 @@ public sealed class ScheduleSimulator
         CheckPositive("deadline", wait.Deadline);
         foreach (ActiveFault fault in active.Where(a => a.Fault.IsHealable))
         {
-            Fail("action", $"wait-converged at {Show(wait.At)} while {fault.Describe()} is still active, so replicas cannot converge; expected a heal or the fault's end before it");
+            Fail("action", $"wait-converged at {DurationText.Show(wait.At)} while {fault.Describe()} is still active, so replicas cannot converge; expected a heal or the fault's end before it");
         }
 
         if (!stepFailed)
@@ -407,7 +403,7 @@ public sealed class ScheduleSimulator
     {
         if (node.KilledBy is { } kill)
         {
-            Fail("target", $"{step.Keyword} {node.Name} at {Show(step.At)}: the node is down since the kill at {Show(kill.At)}; expected a running node");
+            Fail("target", $"{step.Keyword} {node.Name} at {DurationText.Show(step.At)}: the node is down since the kill at {DurationText.Show(kill.At)}; expected a running node");
         }
 
         RequireNotPaused(node, step);
@@ -417,7 +413,7 @@ public sealed class ScheduleSimulator
     {
         if (node.PausedBy is { } pause)
         {
-            Fail("target", $"{step.Keyword} {node.Name} at {Show(step.At)}: the node is paused since {Show(pause.At)}; expected it resumed first (for, or a heal)");
+            Fail("target", $"{step.Keyword} {node.Name} at {DurationText.Show(step.At)}: the node is paused since {DurationText.Show(pause.At)}; expected it resumed first (for, or a heal)");
         }
     }
 
@@ -425,7 +421,7 @@ public sealed class ScheduleSimulator
     {
         if (node.KilledBy is { For: not null } kill)
         {
-            Fail("target", $"{step.Keyword} {node.Name} at {Show(step.At)}: the kill at {Show(kill.At)} restarts the node at {Show(kill.At + kill.For.Value)}; expected this step after that");
+            Fail("target", $"{step.Keyword} {node.Name} at {DurationText.Show(step.At)}: the kill at {DurationText.Show(kill.At)} restarts the node at {DurationText.Show(kill.At + kill.For.Value)}; expected this step after that");
         }
     }
 
@@ -433,7 +429,7 @@ public sealed class ScheduleSimulator
     {
         if (value <= TimeSpan.Zero || !DurationText.IsWholeMilliseconds(value))
         {
-            Fail(field, $"{field} {Show(value)} must be a positive whole number of milliseconds");
+            Fail(field, $"{field} {DurationText.Show(value)} must be a positive whole number of milliseconds");
         }
     }
 

@@ -92,6 +92,12 @@ public sealed class ScenarioParser
             Error(e.Start, $"not valid YAML: {e.Message}");
             return null;
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input (an unclosed flow sequence) and gives no position.
+            Error(Mark.Empty, $"not valid YAML (position unknown): {e.Message}");
+            return null;
+        }
 
         if (stream.Documents.Count == 0)
         {
@@ -490,7 +496,7 @@ public sealed class ScenarioParser
             return value;
         }
 
-        Fail(Child(path, key), mapping.Start, $"missing key '{key}' in {(path.Length == 0 ? "the scenario" : path)}; expected {expected}");
+        Fail(Child(path, key), mapping.Start, $"missing key '{key}' in {Describe(path)}; expected {expected}");
         return null;
     }
 
@@ -560,6 +566,12 @@ public sealed class ScenarioParser
         Fail(path, node.Start, $"unknown {what} '{text}'; expected one of: {string.Join(", ", values)}");
         return null;
     }
+
+    private static string Describe(string path) =>
+        path.Length == 0 ? "the scenario"
+        : path.StartsWith(ScenarioKeys.Schedule + "[", StringComparison.Ordinal)
+            ? $"step {int.Parse(path.AsSpan(ScenarioKeys.Schedule.Length + 1, path.Length - ScenarioKeys.Schedule.Length - 2), CultureInfo.InvariantCulture) + 1} of the schedule"
+            : path;
 
     private static string Child(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 

@@ -65,7 +65,7 @@ public static partial class ScenarioValidator
             && DurationText.IsWholeMilliseconds(scenario.Duration);
         if (!durationValid)
         {
-            Add(ScenarioKeys.Duration, $"duration {scenario.Duration} must be whole milliseconds between 1ms and {DurationText.Format(MaxDuration)}");
+            Add(ScenarioKeys.Duration, $"duration {DurationText.Show(scenario.Duration)} must be whole milliseconds between 1ms and {DurationText.Format(MaxDuration)}");
         }
 
         if (simulateSchedule && replicasValid && durationValid)
@@ -148,7 +148,7 @@ public static partial class ScenarioValidator
 
         if (workload.ClientTimeout is { } timeout && (timeout <= TimeSpan.Zero || !DurationText.IsWholeMilliseconds(timeout)))
         {
-            add(Path(ScenarioKeys.ClientTimeout), $"client-timeout {timeout} must be a positive whole number of milliseconds");
+            add(Path(ScenarioKeys.ClientTimeout), $"client-timeout {DurationText.Show(timeout)} must be a positive whole number of milliseconds");
         }
 
         foreach (var (operation, weight) in workload.Mix)
