@@ -23,8 +23,8 @@ public static class DurationText
             digits++;
         }
 
-        // Nine digits keep every unit inside TimeSpan's range and reject absurd values outright.
-        if (digits == 0 || digits > 9)
+        // Ten digits keep every unit inside TimeSpan's range (and cover every int of milliseconds).
+        if (digits == 0 || digits > 10)
         {
             return false;
         }
