@@ -6,8 +6,9 @@ namespace ChaosPg.Runner.Scheduling;
 /// <summary>
 /// Plays a <see cref="SchedulePlan"/> on time against an <see cref="IFaultInjector"/>, one entry after another: an
 /// entry starts at its due time or when the previous one finishes, whichever is later. However the run ends (done,
-/// cancelled, failed) it removes every fault it applied and has not removed, except kills without a <c>for</c>
-/// (a killed node stays down, as after a heal).
+/// cancelled, failed) it removes every fault it applied (or began to apply) and has not removed, except kills without
+/// a <c>for</c> (a killed node stays down, as after a heal); so <see cref="IFaultInjector.RemoveAsync"/> must accept
+/// a fault that is only partly in place.
 /// </summary>
 public sealed class ScheduleExecutor
 {
@@ -56,12 +57,16 @@ public sealed class ScheduleExecutor
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                await PerformAsync(entry.Operation, entry.Step, onEvent, cancellationToken).ConfigureAwait(false);
+
+                // Counted as applied before the call: an apply that fails or is cancelled half-way may have left part
+                // of the fault in place, so the way out removes it too.
                 if (entry.Operation == PlannedOperation.Apply && NeedsRemoval(entry.Step))
                 {
                     outstanding.Add(entry.Step);
                 }
-                else if (entry.Operation == PlannedOperation.Remove)
+
+                await PerformAsync(entry.Operation, entry.Step, onEvent, cancellationToken).ConfigureAwait(false);
+                if (entry.Operation == PlannedOperation.Remove)
                 {
                     outstanding.Remove(entry.Step);
                 }

@@ -121,7 +121,7 @@ public class ScheduleExecutorTests
     }
 
     [Test]
-    public async Task A_failing_step_stops_the_schedule_and_its_error_surfaces_after_cleanup()
+    public async Task A_failing_step_stops_the_schedule_and_its_error_surfaces_after_cleanup_that_covers_it_too()
     {
         var clock = new FakeTimeProvider(Start);
         var injector = new RecordingFaultInjector(clock) { FailingStep = 1 };
@@ -134,7 +134,7 @@ public class ScheduleExecutorTests
         await AdvanceUntilAsync(clock, run, S(10));
 
         Assert.That(async () => await run, Throws.InvalidOperationException.With.Message.EqualTo("step 1 failed"));
-        Assert.That(injector.Calls.Select(c => (c.Call, c.Index)), Is.EqualTo(new[] { ("apply", 0), ("apply", 1), ("remove", 0) }));
+        Assert.That(injector.Calls.Select(c => (c.Call, c.Index)), Is.EqualTo(new[] { ("apply", 0), ("apply", 1), ("remove", 1), ("remove", 0) }));
     }
 
     [Test]
