@@ -1,7 +1,7 @@
 namespace ChaosPg.Core.Schedule;
 
 /// <summary>The role a node has at a point of a schedule.</summary>
-public enum NodeRole
+internal enum NodeRole
 {
     Primary,
     Replica,

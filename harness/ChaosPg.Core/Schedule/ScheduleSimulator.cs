@@ -21,11 +21,11 @@ public sealed class ScheduleSimulator
     private ScheduleSimulator(int replicas, TimeSpan duration)
     {
         this.duration = duration;
-        nodes[NodeNames.Primary] = new SimulatedNode(NodeNames.Primary, NodeRole.Primary, null);
-        for (int i = 1; i <= replicas; i++)
+        foreach (string name in NodeNames.ForCluster(replicas))
         {
-            string name = NodeNames.Replica(i);
-            nodes[name] = new SimulatedNode(name, NodeRole.Replica, NodeNames.Primary);
+            nodes[name] = name == NodeNames.Primary
+                ? new SimulatedNode(name, NodeRole.Primary, null)
+                : new SimulatedNode(name, NodeRole.Replica, NodeNames.Primary);
         }
     }
 

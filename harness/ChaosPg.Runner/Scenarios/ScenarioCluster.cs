@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Globalization;
+using ChaosPg.Core.Schedule;
 
 namespace ChaosPg.Runner.Scenarios;
 
@@ -17,8 +19,14 @@ public sealed record ScenarioCluster(
     /// <summary>The values <c>synchronous-commit</c> accepts, as PostgreSQL spells them.</summary>
     public static readonly ImmutableArray<string> SynchronousCommitValues = ["on", "remote_apply", "remote_write", "local", "off"];
 
-    /// <summary>The number of synchronous standbys the primary waits for: 0 when async.</summary>
-    public int SynchronousStandbys => Replication == ReplicationMode.Async ? 0 : Quorum ?? 1;
+    /// <summary>The primary's synchronous_standby_names: empty when async, else <c>FIRST k (...)</c> or <c>ANY k (...)</c> over every replica.</summary>
+    public string SynchronousStandbyNames => Replication switch
+    {
+        ReplicationMode.Async => string.Empty,
+        _ => string.Create(
+            CultureInfo.InvariantCulture,
+            $"{(Replication == ReplicationMode.Sync ? "FIRST" : "ANY")} {Quorum ?? 1} ({string.Join(", ", NodeNames.ForCluster(Replicas).Skip(1))})"),
+    };
 
     public bool Equals(ScenarioCluster? other) =>
         other is not null

@@ -8,7 +8,8 @@ namespace ChaosPg.Runner.Scenarios;
 
 /// <summary>
 /// Writes a scenario as a scenario file that <see cref="ScenarioParser"/> reads back to an equal scenario, so that
-/// generated schedules (the explorer's) can be saved as reproducers. Every key is written, defaults included.
+/// generated schedules (the explorer's) can be saved as reproducers. Every key is written, defaults included, except
+/// empty settings and mix.
 /// </summary>
 public static class ScenarioWriter
 {
@@ -48,8 +49,12 @@ public static class ScenarioWriter
         }
 
         node.Add(ScenarioKeys.SynchronousCommit, Scalar(cluster.SynchronousCommit));
-        node.Add(ScenarioKeys.Settings, new YamlMappingNode(cluster.Settings.Select(s =>
-            new KeyValuePair<YamlNode, YamlNode>(Scalar(s.Key), Scalar(s.Value)))));
+        if (!cluster.Settings.IsEmpty)
+        {
+            node.Add(ScenarioKeys.Settings, new YamlMappingNode(cluster.Settings.Select(s =>
+                new KeyValuePair<YamlNode, YamlNode>(Scalar(s.Key), Scalar(s.Value)))));
+        }
+
         return node;
     }
 
@@ -67,8 +72,12 @@ public static class ScenarioWriter
             node.Add(ScenarioKeys.ClientTimeout, DurationText.Format(timeout));
         }
 
-        node.Add(ScenarioKeys.Mix, new YamlMappingNode(workload.Mix.Select(m =>
-            new KeyValuePair<YamlNode, YamlNode>(Scalar(m.Key), Number(m.Value)))));
+        if (!workload.Mix.IsEmpty)
+        {
+            node.Add(ScenarioKeys.Mix, new YamlMappingNode(workload.Mix.Select(m =>
+                new KeyValuePair<YamlNode, YamlNode>(Scalar(m.Key), Number(m.Value)))));
+        }
+
         return node;
     }
 
