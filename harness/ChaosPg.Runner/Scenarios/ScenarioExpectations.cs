@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+
+namespace ChaosPg.Runner.Scenarios;
+
+/// <summary>
+/// The verdict a scenario expects from each checker, and whether acknowledged writes may be lost. A checker a file
+/// does not name is expected valid, except availability (any) and durability when lost writes are allowed (any).
+/// </summary>
+public sealed record ScenarioExpectations(
+    ExpectedVerdict Durability,
+    ExpectedVerdict Phantoms,
+    ExpectedVerdict Duplicates,
+    ExpectedVerdict Convergence,
+    ExpectedVerdict ReplicaReads,
+    ExpectedVerdict SplitBrain,
+    ExpectedVerdict Availability,
+    LostWritesPolicy LostWrites)
+{
+    /// <summary>The checker names a scenario file may use under <c>expect</c>.</summary>
+    public static readonly ImmutableArray<string> CheckerNames =
+        ["durability", "phantoms", "duplicates", "convergence", "replica-reads", "split-brain", "availability"];
+
+    /// <summary>What a scenario that says nothing under <c>expect</c> expects.</summary>
+    public static ScenarioExpectations Default { get; } = new(
+        ExpectedVerdict.Valid,
+        ExpectedVerdict.Valid,
+        ExpectedVerdict.Valid,
+        ExpectedVerdict.Valid,
+        ExpectedVerdict.Valid,
+        ExpectedVerdict.Valid,
+        ExpectedVerdict.Any,
+        LostWritesPolicy.Forbidden);
+
+    /// <summary>The expectation for a checker named as in <see cref="CheckerNames"/>.</summary>
+    public ExpectedVerdict For(string checker) => checker switch
+    {
+        "durability" => Durability,
+        "phantoms" => Phantoms,
+        "duplicates" => Duplicates,
+        "convergence" => Convergence,
+        "replica-reads" => ReplicaReads,
+        "split-brain" => SplitBrain,
+        "availability" => Availability,
+        _ => throw new ArgumentOutOfRangeException(nameof(checker), checker, "Not a checker name."),
+    };
+
+    /// <summary>A copy with the expectation for one checker replaced.</summary>
+    public ScenarioExpectations With(string checker, ExpectedVerdict verdict) => checker switch
+    {
+        "durability" => this with { Durability = verdict },
+        "phantoms" => this with { Phantoms = verdict },
+        "duplicates" => this with { Duplicates = verdict },
+        "convergence" => this with { Convergence = verdict },
+        "replica-reads" => this with { ReplicaReads = verdict },
+        "split-brain" => this with { SplitBrain = verdict },
+        "availability" => this with { Availability = verdict },
+        _ => throw new ArgumentOutOfRangeException(nameof(checker), checker, "Not a checker name."),
+    };
+}

@@ -1,0 +1,51 @@
+using System.Collections.Immutable;
+
+namespace ChaosPg.Runner.Scenarios;
+
+/// <summary>The keys of a scenario file, shared by the parser, the writer and the validator's issue paths.</summary>
+internal static class ScenarioKeys
+{
+    public const string Name = "name";
+    public const string Description = "description";
+    public const string Tags = "tags";
+    public const string Cluster = "cluster";
+    public const string Workload = "workload";
+    public const string Duration = "duration";
+    public const string Schedule = "schedule";
+    public const string Expect = "expect";
+
+    public const string Replicas = "replicas";
+    public const string Replication = "replication";
+    public const string Quorum = "quorum";
+    public const string SynchronousCommit = "synchronous-commit";
+    public const string Settings = "settings";
+
+    public const string Kind = "kind";
+    public const string Writers = "writers";
+    public const string Readers = "readers";
+    public const string Rate = "rate";
+    public const string ClientTimeout = "client-timeout";
+    public const string Mix = "mix";
+    public const string Unthrottled = "unthrottled";
+
+    public const string At = "at";
+    public const string Fault = "fault";
+    public const string Action = "action";
+    public const string Target = "target";
+    public const string For = "for";
+    public const string Latency = "latency";
+    public const string Jitter = "jitter";
+    public const string Direction = "direction";
+    public const string Deadline = "deadline";
+
+    public const string LostWrites = "lost-writes";
+
+    public static readonly ImmutableArray<string> TopLevel = [Name, Description, Tags, Cluster, Workload, Duration, Schedule, Expect];
+    public static readonly ImmutableArray<string> ClusterKeys = [Replicas, Replication, Quorum, SynchronousCommit, Settings];
+    public static readonly ImmutableArray<string> WorkloadKeys = [Kind, Writers, Readers, Rate, ClientTimeout, Mix];
+    public static readonly ImmutableArray<string> ExpectKeys = [.. ScenarioExpectations.CheckerNames, LostWrites];
+
+    public static string Step(int index) => $"{Schedule}[{index}]";
+
+    public static string Step(int index, string key) => $"{Schedule}[{index}].{key}";
+}

@@ -1,0 +1,192 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using ChaosPg.Core.Schedule;
+
+namespace ChaosPg.Runner.Scenarios;
+
+/// <summary>
+/// Checks what a scenario means, whether it came from a file or was built in code: ranges, contradictions between
+/// keys, and the schedule played through the topology (<see cref="ScheduleSimulator"/>).
+/// </summary>
+public static partial class ScenarioValidator
+{
+    /// <summary>The longest scenario the catalog accepts; CI runs every scenario.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(1);
+
+    // Settings the harness owns: durability stays on, replication comes from cluster keys, addresses from the backend.
+    private static readonly ImmutableDictionary<string, string> ReservedSettings = new Dictionary<string, string>
+    {
+        ["fsync"] = "durability stays on in every node",
+        ["full_page_writes"] = "durability stays on in every node",
+        ["synchronous_commit"] = "use cluster.synchronous-commit",
+        ["synchronous_standby_names"] = "it is set from cluster.replication and cluster.quorum",
+        ["listen_addresses"] = "the harness binds every node to 127.0.0.1",
+        ["port"] = "the harness assigns ports",
+        ["primary_conninfo"] = "the harness points replicas at their WAL links",
+        ["primary_slot_name"] = "the harness gives every replica its slot",
+    }.ToImmutableDictionary(StringComparer.Ordinal);
+
+    /// <summary>Every issue with <paramref name="scenario"/>; empty when it can run.</summary>
+    public static ImmutableArray<ScenarioIssue> Validate(Scenario scenario) => Validate(scenario, simulateSchedule: true);
+
+    internal static ImmutableArray<ScenarioIssue> Validate(Scenario scenario, bool simulateSchedule)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var issues = ImmutableArray.CreateBuilder<ScenarioIssue>();
+        void Add(string path, string message) => issues.Add(new ScenarioIssue(path, message));
+
+        if (!Identifier().IsMatch(scenario.Name))
+        {
+            Add(ScenarioKeys.Name, $"name '{scenario.Name}' must be lower-case letters, digits and dashes (e.g. replica-partition-heal)");
+        }
+
+        if (string.IsNullOrWhiteSpace(scenario.Description))
+        {
+            Add(ScenarioKeys.Description, "description is empty; expected a sentence saying what the scenario proves");
+        }
+
+        foreach (var (tag, index) in scenario.Tags.Select((t, i) => (t, i)))
+        {
+            if (!Identifier().IsMatch(tag))
+            {
+                Add($"{ScenarioKeys.Tags}[{index}]", $"tag '{tag}' must be lower-case letters, digits and dashes");
+            }
+            else if (scenario.Tags.IndexOf(tag) != index)
+            {
+                Add($"{ScenarioKeys.Tags}[{index}]", $"tag '{tag}' appears twice");
+            }
+        }
+
+        bool replicasValid = ValidateCluster(scenario.Cluster, Add);
+        ValidateWorkload(scenario.Workload, Add);
+
+        bool durationValid = scenario.Duration > TimeSpan.Zero
+            && scenario.Duration <= MaxDuration
+            && DurationText.IsWholeMilliseconds(scenario.Duration);
+        if (!durationValid)
+        {
+            Add(ScenarioKeys.Duration, $"duration {DurationText.Show(scenario.Duration)} must be whole milliseconds between 1ms and {DurationText.Format(MaxDuration)}");
+        }
+
+        if (simulateSchedule && replicasValid && durationValid)
+        {
+            foreach (ScheduleIssue issue in scenario.Plan().Issues)
+            {
+                Add(ScenarioKeys.Step(issue.StepIndex, issue.Field), issue.Message);
+            }
+        }
+
+        ValidateExpectations(scenario.Expect, Add);
+        return issues.ToImmutable();
+    }
+
+    private static bool ValidateCluster(ScenarioCluster cluster, Action<string, string> add)
+    {
+        string Path(string key) => $"{ScenarioKeys.Cluster}.{key}";
+        bool replicasValid = cluster.Replicas is >= NodeNames.MinReplicas and <= NodeNames.MaxReplicas;
+        if (!replicasValid)
+        {
+            add(Path(ScenarioKeys.Replicas), $"replicas {cluster.Replicas} is out of range; expected {NodeNames.MinReplicas} to {NodeNames.MaxReplicas}");
+        }
+
+        switch (cluster.Replication, cluster.Quorum)
+        {
+            case (ReplicationMode.Async, not null):
+                add(Path(ScenarioKeys.Quorum), "quorum applies to sync and quorum replication, not async");
+                break;
+            case (ReplicationMode.Quorum, null):
+                add(Path(ScenarioKeys.Replication), "quorum replication needs cluster.quorum: how many replicas (ANY k) must confirm a commit");
+                break;
+            case (not ReplicationMode.Async, { } k) when k < 1 || (replicasValid && k > cluster.Replicas):
+                add(Path(ScenarioKeys.Quorum), $"quorum {k} is out of range; expected 1 to replicas ({cluster.Replicas})");
+                break;
+        }
+
+        if (!ScenarioCluster.SynchronousCommitValues.Contains(cluster.SynchronousCommit))
+        {
+            add(Path(ScenarioKeys.SynchronousCommit), $"synchronous-commit '{cluster.SynchronousCommit}' is unknown; expected one of: {string.Join(", ", ScenarioCluster.SynchronousCommitValues)}");
+        }
+
+        foreach (string name in cluster.Settings.Keys)
+        {
+            string path = $"{Path(ScenarioKeys.Settings)}.{name}";
+            if (!SettingName().IsMatch(name))
+            {
+                add(path, $"setting '{name}' is not a PostgreSQL setting name; expected lower-case letters, digits, _ and .");
+            }
+            else if (ReservedSettings.TryGetValue(name, out string? why))
+            {
+                add(path, $"setting '{name}' cannot be set by a scenario: {why}");
+            }
+        }
+
+        return replicasValid;
+    }
+
+    private static void ValidateWorkload(ScenarioWorkload workload, Action<string, string> add)
+    {
+        string Path(string key) => $"{ScenarioKeys.Workload}.{key}";
+        if (!ScenarioWorkload.Kinds.Contains(workload.Kind))
+        {
+            add(Path(ScenarioKeys.Kind), $"workload kind '{workload.Kind}' is unknown; expected one of: {string.Join(", ", ScenarioWorkload.Kinds)}");
+        }
+
+        if (workload.Writers is < 1 or > ScenarioWorkload.MaxClients)
+        {
+            add(Path(ScenarioKeys.Writers), $"writers {workload.Writers} is out of range; expected 1 to {ScenarioWorkload.MaxClients}");
+        }
+
+        if (workload.Readers is < 0 or > ScenarioWorkload.MaxClients)
+        {
+            add(Path(ScenarioKeys.Readers), $"readers {workload.Readers} is out of range; expected 0 to {ScenarioWorkload.MaxClients}");
+        }
+
+        if (workload.Rate is < 1)
+        {
+            add(Path(ScenarioKeys.Rate), $"rate {workload.Rate} must be a positive number of operations per second, or {ScenarioKeys.Unthrottled}");
+        }
+
+        if (workload.ClientTimeout is { } timeout && (timeout <= TimeSpan.Zero || !DurationText.IsWholeMilliseconds(timeout)))
+        {
+            add(Path(ScenarioKeys.ClientTimeout), $"client-timeout {DurationText.Show(timeout)} must be a positive whole number of milliseconds");
+        }
+
+        foreach (var (operation, weight) in workload.Mix)
+        {
+            string path = $"{Path(ScenarioKeys.Mix)}.{operation}";
+            if (!Identifier().IsMatch(operation))
+            {
+                add(path, $"operation '{operation}' must be lower-case letters, digits and dashes");
+            }
+
+            if (weight < 0)
+            {
+                add(path, $"weight {weight} of '{operation}' is negative; expected 0 or more");
+            }
+        }
+
+        if (!workload.Mix.IsEmpty && workload.Mix.Values.Sum() <= 0)
+        {
+            add(Path(ScenarioKeys.Mix), "mix weights add up to 0; expected at least one positive weight");
+        }
+    }
+
+    private static void ValidateExpectations(ScenarioExpectations expect, Action<string, string> add)
+    {
+        string path = $"{ScenarioKeys.Expect}.durability";
+        if (expect.LostWrites == LostWritesPolicy.Allowed && expect.Durability == ExpectedVerdict.Valid)
+        {
+            add(path, "durability: valid contradicts lost-writes: allowed; expected durability invalid or any");
+        }
+        else if (expect.LostWrites == LostWritesPolicy.Forbidden && expect.Durability == ExpectedVerdict.Invalid)
+        {
+            add(path, "durability: invalid expects lost writes, which lost-writes: forbidden rules out; expected lost-writes: allowed");
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
+    private static partial Regex Identifier();
+
+    [GeneratedRegex("^[a-z_][a-z0-9_.]*$")]
+    private static partial Regex SettingName();
+}

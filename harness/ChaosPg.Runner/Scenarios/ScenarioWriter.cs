@@ -1,0 +1,150 @@
+using System.Globalization;
+using ChaosPg.Core.Schedule;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
+
+namespace ChaosPg.Runner.Scenarios;
+
+/// <summary>
+/// Writes a scenario as a scenario file that <see cref="ScenarioParser"/> reads back to an equal scenario, so that
+/// generated schedules (the explorer's) can be saved as reproducers. Every key is written, defaults included, except
+/// empty settings and mix.
+/// </summary>
+public static class ScenarioWriter
+{
+    /// <summary>The scenario as YAML text.</summary>
+    public static string Write(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var root = new YamlMappingNode
+        {
+            { ScenarioKeys.Name, Scalar(scenario.Name) },
+            { ScenarioKeys.Description, Scalar(scenario.Description) },
+            { ScenarioKeys.Tags, Flow(new YamlSequenceNode(scenario.Tags.Select(Scalar))) },
+            { ScenarioKeys.Cluster, Cluster(scenario.Cluster) },
+            { ScenarioKeys.Workload, Workload(scenario.Workload) },
+            { ScenarioKeys.Duration, DurationText.Format(scenario.Duration) },
+            { ScenarioKeys.Schedule, new YamlSequenceNode(scenario.Schedule.Select(Step)) },
+            { ScenarioKeys.Expect, Expectations(scenario.Expect) },
+        };
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
+
+        // The emitter closes the document with "..."; a scenario file is one document and reads better without it.
+        string text = writer.ToString();
+        return text.EndsWith("...\n", StringComparison.Ordinal) ? text[..^4] : text;
+    }
+
+    private static YamlMappingNode Cluster(ScenarioCluster cluster)
+    {
+        var node = new YamlMappingNode
+        {
+            { ScenarioKeys.Replicas, Number(cluster.Replicas) },
+            { ScenarioKeys.Replication, cluster.Replication.ToString().ToLowerInvariant() },
+        };
+        if (cluster.Quorum is { } quorum)
+        {
+            node.Add(ScenarioKeys.Quorum, Number(quorum));
+        }
+
+        node.Add(ScenarioKeys.SynchronousCommit, Scalar(cluster.SynchronousCommit));
+        if (!cluster.Settings.IsEmpty)
+        {
+            node.Add(ScenarioKeys.Settings, new YamlMappingNode(cluster.Settings.Select(s =>
+                new KeyValuePair<YamlNode, YamlNode>(Scalar(s.Key), Scalar(s.Value)))));
+        }
+
+        return node;
+    }
+
+    private static YamlMappingNode Workload(ScenarioWorkload workload)
+    {
+        var node = new YamlMappingNode
+        {
+            { ScenarioKeys.Kind, Scalar(workload.Kind) },
+            { ScenarioKeys.Writers, Number(workload.Writers) },
+            { ScenarioKeys.Readers, Number(workload.Readers) },
+            { ScenarioKeys.Rate, workload.Rate is { } rate ? Number(rate) : ScenarioKeys.Unthrottled },
+        };
+        if (workload.ClientTimeout is { } timeout)
+        {
+            node.Add(ScenarioKeys.ClientTimeout, DurationText.Format(timeout));
+        }
+
+        if (!workload.Mix.IsEmpty)
+        {
+            node.Add(ScenarioKeys.Mix, new YamlMappingNode(workload.Mix.Select(m =>
+                new KeyValuePair<YamlNode, YamlNode>(Scalar(m.Key), Number(m.Value)))));
+        }
+
+        return node;
+    }
+
+    private static YamlMappingNode Step(ScheduleStep step)
+    {
+        var node = new YamlMappingNode
+        {
+            { ScenarioKeys.At, DurationText.Format(step.At) },
+            { step is FaultStep ? ScenarioKeys.Fault : ScenarioKeys.Action, step.Keyword },
+        };
+        switch (step)
+        {
+            case FaultStep fault:
+                node.Add(ScenarioKeys.Target, Scalar(fault.Target.ToString()!));
+                break;
+            case PromoteAction promote:
+                node.Add(ScenarioKeys.Target, Scalar(promote.Node));
+                break;
+            case RejoinAction rejoin:
+                node.Add(ScenarioKeys.Target, Scalar(rejoin.Node));
+                break;
+            case WaitConvergedAction wait:
+                node.Add(ScenarioKeys.Deadline, DurationText.Format(wait.Deadline));
+                break;
+        }
+
+        switch (step)
+        {
+            case LatencyFault latency:
+                node.Add(ScenarioKeys.Latency, DurationText.Format(latency.Latency));
+                node.Add(ScenarioKeys.Jitter, DurationText.Format(latency.Jitter));
+                node.Add(ScenarioKeys.Direction, latency.Direction.ToString().ToLowerInvariant());
+                break;
+            case BandwidthFault bandwidth:
+                node.Add(ScenarioKeys.Rate, Number(bandwidth.RateKilobytesPerSecond));
+                break;
+        }
+
+        if (step is FaultStep { For: { } length })
+        {
+            node.Add(ScenarioKeys.For, DurationText.Format(length));
+        }
+
+        return node;
+    }
+
+    private static YamlMappingNode Expectations(ScenarioExpectations expect)
+    {
+        var node = new YamlMappingNode();
+        foreach (string checker in ScenarioExpectations.CheckerNames)
+        {
+            node.Add(checker, expect.For(checker).ToString().ToLowerInvariant());
+        }
+
+        node.Add(ScenarioKeys.LostWrites, expect.LostWrites.ToString().ToLowerInvariant());
+        return node;
+    }
+
+    private static YamlScalarNode Number(int value) => new(value.ToString(CultureInfo.InvariantCulture));
+
+    // Text that YAML would read as null (empty, ~) must be quoted to come back as the same string.
+    private static YamlScalarNode Scalar(string text) =>
+        new(text) { Style = text is "" or "~" ? ScalarStyle.SingleQuoted : ScalarStyle.Any };
+
+    private static YamlSequenceNode Flow(YamlSequenceNode sequence)
+    {
+        sequence.Style = SequenceStyle.Flow;
+        return sequence;
+    }
+}
