@@ -12,6 +12,7 @@ public static class Program
         root.Subcommands.Add(ProxyCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -52,6 +52,7 @@ public static class RunReportBuilder
         var metrics = run.History is null ? null : RunMetrics.From(run.History);
         AppendTimeline(html, run, metrics);
         AppendLatency(html, run, metrics);
+        AppendErrors(html, run);
         AppendReplication(html, run);
         AppendVerdicts(html, run);
         AppendFigures(html, run);
@@ -181,6 +182,37 @@ public static class RunReportBuilder
         }
 
         html.Append("</table><p class=\"muted small\">From invoke to completion as the client saw it; operations that never completed have no latency and count as indeterminate above.</p>");
+    }
+
+    private static void AppendErrors(StringBuilder html, LoadedRun run)
+    {
+        if (run.History is not { } history)
+        {
+            return;
+        }
+
+        var groups = history.Operations
+            .Where(o => o.Outcome != OperationOutcome.Ok)
+            .GroupBy(o => (o.Kind, o.Outcome, Class: o.Error?.ErrorClass ?? (o.Completed ? "none" : "never-completed"), o.Error?.SqlState))
+            .OrderBy(g => g.Key.Kind)
+            .ThenBy(g => g.Key.Outcome)
+            .ThenByDescending(g => g.Count())
+            .ToList();
+        html.Append("<h3 id=\"errors\">Operations that did not succeed</h3>");
+        if (groups.Count == 0)
+        {
+            html.Append("<p class=\"muted\">Every operation completed ok.</p>");
+            return;
+        }
+
+        html.Append("<table id=\"errors-table\"><tr><th>operation</th><th>outcome</th><th>error class</th><th>SQLSTATE</th><th class=\"num\">count</th><th class=\"num\">first</th><th class=\"num\">last</th><th>example message</th></tr>");
+        foreach (var g in groups)
+        {
+            var example = g.Select(o => o.Error?.Message).FirstOrDefault(m => m is not null);
+            html.Append(Inv, $"<tr><td>{Html.Word(g.Key.Kind)}</td><td>{Html.Word(g.Key.Outcome)}</td><td>{Html.Text(g.Key.Class)}</td><td><code>{Html.Text(g.Key.SqlState ?? "–")}</code></td><td class=\"num\">{Html.Number(g.Count())}</td><td class=\"num\">{Html.Seconds(g.Min(o => o.EndMicros))}</td><td class=\"num\">{Html.Seconds(g.Max(o => o.EndMicros))}</td><td class=\"small\">{Html.Text(example)}</td></tr>");
+        }
+
+        html.Append("</table>");
     }
 
     private static void AppendReplication(StringBuilder html, LoadedRun run)

@@ -10,7 +10,7 @@ namespace ChaosPg.Runner.Reports;
 internal sealed class SvgChart(string title, string unit, double endSeconds)
 {
     public const int Width = 1000;
-    public const int Left = 70;
+    public const int Left = 120;
     public const int Right = 20;
     private const int Top = 28;
     private const int Bottom = 30;
@@ -40,7 +40,7 @@ internal sealed class SvgChart(string title, string unit, double endSeconds)
         foreach (var band in bands)
         {
             var x0 = X(band.StartSeconds);
-            var w = Math.Max(1.5, X(band.EndSeconds) - x0);
+            var w = Math.Max(3, X(band.EndSeconds) - x0);
             svg.Append(Inv, $"<rect x=\"{F(x0)}\" y=\"{Top}\" width=\"{F(w)}\" height=\"{plotHeight}\" fill=\"{band.Color}\" fill-opacity=\"0.15\"><title>{Html.Text(band.Label)}</title></rect>");
         }
 
@@ -51,7 +51,8 @@ internal sealed class SvgChart(string title, string unit, double endSeconds)
         }
 
         AppendTimeAxis(svg, xMax, plotWidth, Top + plotHeight);
-        svg.Append(Inv, $"<text x=\"14\" y=\"{F(Top + (plotHeight / 2.0))}\" class=\"yl\" transform=\"rotate(-90 14 {F(Top + (plotHeight / 2.0))})\">{Html.Text(unit)}</text>");
+        var unitX = Left - 52;
+        svg.Append(Inv, $"<text x=\"{unitX}\" y=\"{F(Top + (plotHeight / 2.0))}\" class=\"yl\" transform=\"rotate(-90 {unitX} {F(Top + (plotHeight / 2.0))})\">{Html.Text(unit)}</text>");
         foreach (var line in series)
         {
             var path = new StringBuilder();
