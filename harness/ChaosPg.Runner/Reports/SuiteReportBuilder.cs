@@ -100,9 +100,8 @@ public static class SuiteReportBuilder
         html.Append("</tr>");
         foreach (var run in runs)
         {
-            var report = Html.Href(RelativeOrAbsolute(suitePath, run.Folder.ReportPath));
             var outcome = Html.Word(run.Outcome);
-            html.Append(Inv, $"<tr><td><a href=\"{report}\">{Html.Text(run.ScenarioName)}</a></td><td>{Html.Text(SuiteRun.Seed(run))}</td><td><span class=\"v {outcome}\" title=\"{Html.Text(run.Reason)}\">{outcome}</span></td><td class=\"num\">{Html.Number(SuiteRun.Seconds(run), "0.0")} s</td>");
+            html.Append(Inv, $"<tr><td>{ReportLink(suitePath, run, run.ScenarioName)}</td><td>{Html.Text(SuiteRun.Seed(run))}</td><td><span class=\"v {outcome}\" title=\"{Html.Text(run.Reason)}\">{outcome}</span></td><td class=\"num\">{Html.Number(SuiteRun.Seconds(run), "0.0")} s</td>");
             foreach (var checker in checkers)
             {
                 var expectation = run.Results?.Expectations.FirstOrDefault(e => e.Checker == checker);
@@ -123,7 +122,7 @@ public static class SuiteReportBuilder
             html.Append("<h2 id=\"failures\">Why runs did not pass</h2><ul>");
             foreach (var run in notPassed)
             {
-                html.Append(Inv, $"<li><a href=\"{Html.Href(RelativeOrAbsolute(suitePath, run.Folder.ReportPath))}\">{Html.Text(run.ScenarioName)} seed {Html.Text(SuiteRun.Seed(run))}</a>: {Html.Text(run.Reason)}");
+                html.Append(Inv, $"<li>{ReportLink(suitePath, run, $"{run.ScenarioName} seed {SuiteRun.Seed(run)}")}: {Html.Text(run.Reason)}");
                 if (run.Manifest?.ReplayCommand is { } replay)
                 {
                     html.Append(Inv, $"<br><code class=\"cmd\">{Html.Text(replay)}</code>");
@@ -190,6 +189,12 @@ public static class SuiteReportBuilder
             return new LoadedRun(folder, null, null, null, null, null, [], [], [e.Message]);
         }
     }
+
+    // A run folder that could not be loaded has no report to link to.
+    private static string ReportLink(string suitePath, LoadedRun run, string text) =>
+        File.Exists(run.Folder.ReportPath)
+            ? $"<a href=\"{Html.Href(RelativeOrAbsolute(suitePath, run.Folder.ReportPath))}\">{Html.Text(text)}</a>"
+            : $"{Html.Text(text)} <span class=\"muted small\">(no report: {Html.Text(run.Folder.Path)})</span>";
 
     private static string RelativeOrAbsolute(string from, string to)
     {

@@ -33,5 +33,9 @@ public sealed record LoadedRun(
     public RunOutcome Outcome => Results?.Outcome ?? RunOutcome.Error;
 
     /// <summary>One line saying why the run passed, failed or erred.</summary>
-    public string Reason => Results?.Reason() ?? "the run could not complete: results.json is missing (the run did not finish)";
+    public string Reason =>
+        Results?.Reason()
+        ?? "the run could not complete: " + (Manifest is null && History is null && Problems.Length == 1
+            ? Problems[0]
+            : "results.json is missing (the run did not finish)");
 }
