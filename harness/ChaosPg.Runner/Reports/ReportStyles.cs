@@ -37,6 +37,7 @@ internal static class ReportStyles
         svg .yl { text-anchor:middle; } svg .bl { font-size:10.5px; fill:#111827; } svg .empty { text-anchor:middle; fill:#9ca3af; }
         nav a { margin-right:12px; }
         .legend span { display:inline-block; margin-right:14px; } .legend i { display:inline-block; width:10px; height:10px; margin-right:4px; }
+        table.evidence td:first-child code { white-space:nowrap; }
         .problems { border-left:4px solid var(--warn); background:#fffbeb; padding:6px 12px; }
         """;
 }

@@ -407,7 +407,7 @@ public static class RunReportBuilder
             {
                 true => "<span class=\"v met\">ok</span>",
                 false => "<span class=\"v unmet\">failed</span>" + (e.Error is null ? string.Empty : " " + Html.Text(e.Error)),
-                null => "<span class=\"v none\">never ended</span>",
+                null => "<span class=\"v none\">no end recorded</span>",
             };
             html.Append(Inv, $"<tr><td class=\"num\">{e.Id}</td><td><span style=\"color:{EventPalette.ColorOf(e.Kind)}\">■</span> {Html.Word(e.Kind)}</td><td>{Html.Text(e.Target)}</td><td>{Html.Text(parameters)}</td><td class=\"num\">{Html.Seconds(e.StartMicros)}</td><td class=\"num\">{(e.EndMicros is { } end ? Html.Seconds(end) : "–")}</td><td class=\"num\">{(e.EndMicros is { } end2 ? Html.Number((end2 - e.StartMicros) / 1000.0) + " ms" : "–")}</td><td>{ok}</td></tr>");
         }

@@ -78,8 +78,8 @@ internal sealed class SvgChart(string title, string unit, double endSeconds)
         var legendX = (double)Width - Right;
         foreach (var line in Enumerable.Reverse(series))
         {
-            legendX -= 14 + (line.Name.Length * 6.6);
-            svg.Append(Inv, $"<rect x=\"{F(legendX)}\" y=\"8\" width=\"10\" height=\"10\" fill=\"{line.Color}\"/><text x=\"{F(legendX + 13)}\" y=\"17\" class=\"lg\">{Html.Text(line.Name)}</text>");
+            legendX -= 24 + (line.Name.Length * 6.6);
+            svg.Append(Inv, $"<line x1=\"{F(legendX)}\" x2=\"{F(legendX + 18)}\" y1=\"13\" y2=\"13\" stroke=\"{line.Color}\" stroke-width=\"3\"{(line.Dashed ? " stroke-dasharray=\"5 3\"" : string.Empty)}/><text x=\"{F(legendX + 22)}\" y=\"17\" class=\"lg\">{Html.Text(line.Name)}</text>");
             legendX -= 8;
         }
 
