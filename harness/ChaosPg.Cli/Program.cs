@@ -13,6 +13,7 @@ public static class Program
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -1,0 +1,46 @@
+using ChaosPg.Toxiproxy;
+
+namespace ChaosPg.Runner.Runs;
+
+/// <summary>What ran, where and how to redo it: <c>run.json</c> of a run folder.</summary>
+/// <param name="Scenario">The scenario's name.</param>
+/// <param name="Description">The scenario's one-paragraph description.</param>
+/// <param name="ScenarioFile">The scenario file the run was started from (the copy as run is scenario.yaml).</param>
+/// <param name="Seed">The seed of the workload and the schedule.</param>
+/// <param name="Backend">"local" (processes) or "docker" (containers).</param>
+/// <param name="PostgresVersion">The server version as the primary reported it (e.g. "15.14").</param>
+/// <param name="ProxyKind">Which Toxiproxy carried the links.</param>
+/// <param name="ProxyVersion">The proxy's reported version, when it has one.</param>
+/// <param name="GitCommit">The commit of the harness that ran, or null when not run from a git checkout.</param>
+/// <param name="ReplayCommand">The command that redoes this run (<c>chaospg replay &lt;run dir&gt;</c>).</param>
+/// <param name="StartedUtc">When the run started.</param>
+/// <param name="EndedUtc">When the run ended, or null when it never did.</param>
+/// <param name="ReplicationMode">How the primary waits for replicas: "sync", "async", "quorum".</param>
+/// <param name="Replicas">How many replicas the cluster had.</param>
+/// <param name="ExitStatus">The exit code of the run (0 passed, 1 an unmet expectation, 2 the run could not complete).</param>
+public sealed record RunManifest(
+    string Scenario,
+    string Description,
+    string ScenarioFile,
+    long Seed,
+    string Backend,
+    string PostgresVersion,
+    ToxiproxyKind ProxyKind,
+    string? ProxyVersion,
+    string? GitCommit,
+    string ReplayCommand,
+    DateTimeOffset StartedUtc,
+    DateTimeOffset? EndedUtc,
+    string ReplicationMode,
+    int Replicas,
+    int? ExitStatus)
+{
+    /// <summary>The manifest's file name inside a run folder.</summary>
+    public const string FileName = "run.json";
+
+    /// <summary>Wall time from start to end, when the run ended.</summary>
+    public TimeSpan? Duration => EndedUtc is { } ended ? ended - StartedUtc : null;
+
+    /// <summary>The replay command for a run folder, as the manifest records it.</summary>
+    public static string ReplayCommandFor(string runDirectory) => $"chaospg replay {runDirectory}";
+}

@@ -1,0 +1,38 @@
+namespace ChaosPg.Runner.Tests.Reports;
+
+/// <summary>A private copy of the committed run-failover fixture, so a test may write report.html or alter files.</summary>
+internal sealed class FixtureRun
+{
+    public FixtureRun()
+    {
+        Root = Directory.CreateTempSubdirectory("chaospg-report-").FullName;
+        Path = System.IO.Path.Combine(Root, "runs", "failover-sync", "20261126T210000Z-42");
+        Copy(System.IO.Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "run-failover"), Path);
+    }
+
+    /// <summary>The temp folder holding the copy (the copy sits at runs/failover-sync/&lt;time&gt;-42 under it).</summary>
+    public string Root { get; }
+
+    public string Path { get; }
+
+    public void Delete() => Directory.Delete(Root, recursive: true);
+
+    /// <summary>A second copy of the fixture under the same root, e.g. to make a suite of several runs.</summary>
+    public string CopyAs(string scenario, string name)
+    {
+        var target = System.IO.Path.Combine(Root, "runs", scenario, name);
+        Copy(Path, target);
+        return target;
+    }
+
+    private static void Copy(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = System.IO.Path.Combine(to, System.IO.Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Xml.Linq;
+using ChaosPg.Runner.Reports;
+using ChaosPg.Runner.Runs;
+
+namespace ChaosPg.Runner.Tests.Reports;
+
+public sealed class SuiteReportTests
+{
+    private FixtureRun fixture = null!;
+    private string suiteDirectory = null!;
+    private string passedRun = null!;
+    private string missingRun = null!;
+
+    [SetUp]
+    public async Task MakeASuiteOfThreeRuns()
+    {
+        fixture = new FixtureRun();
+        suiteDirectory = Path.Combine(fixture.Root, "suites", "20261126T220000Z");
+
+        // The fixture as is (whatever its outcome), a copy judged passed, and a run folder that never got written.
+        passedRun = fixture.CopyAs("failover-sync-passed", "20261126T210100Z-43");
+        var folder = new RunFolder(passedRun);
+        var results = await folder.ReadResultsAsync();
+        await folder.WriteResultsAsync(results with
+        {
+            Outcome = RunOutcome.Passed,
+            Expectations = [.. results.Expectations.Select(e => e with { Met = true, Reason = null })],
+        });
+        missingRun = Path.Combine(fixture.Root, "runs", "crashed", "20261126T210200Z-44");
+    }
+
+    [TearDown]
+    public void RemoveCopies() => fixture.Delete();
+
+    private async Task<(RunOutcome Fixture, string Index)> WriteSuiteAsync(ExploreSummary? explore = null)
+    {
+        var index = await SuiteReportBuilder.WriteAsync(suiteDirectory, "nightly", [fixture.Path, passedRun, missingRun], explore);
+        var outcome = (await new RunFolder(fixture.Path).ReadResultsAsync()).Outcome;
+        return (outcome, index);
+    }
+
+    [Test]
+    public async Task The_index_has_a_matrix_totals_and_relative_links_to_each_run_report()
+    {
+        var (fixtureOutcome, index) = await WriteSuiteAsync();
+        var html = await File.ReadAllTextAsync(index);
+
+        Assert.That(index, Is.EqualTo(Path.Combine(suiteDirectory, "index.html")));
+        Assert.That(html, Does.Contain("id=\"matrix-table\""));
+        Assert.That(html, Does.Contain("href=\"../../runs/failover-sync/20261126T210000Z-42/report.html\""));
+        Assert.That(html, Does.Contain("href=\"../../runs/failover-sync-passed/20261126T210100Z-43/report.html\""));
+        Assert.That(File.Exists(Path.Combine(fixture.Path, "report.html")), Is.True, "a missing run report is built");
+        foreach (var checker in new[] { "durability", "phantoms", "duplicates", "convergence", "replica-reads", "split-brain", "availability" })
+        {
+            Assert.That(html, Does.Contain($"<th>{checker}</th>"), checker + " column");
+        }
+
+        var passed = fixtureOutcome == RunOutcome.Passed ? 2 : 1;
+        var failed = fixtureOutcome == RunOutcome.Failed ? 1 : 0;
+        var errors = 1 + (fixtureOutcome == RunOutcome.Error ? 1 : 0);
+        Assert.That(html, Does.Contain($"<tr><th>Runs</th><td>3</td></tr><tr><th>Passed</th><td>{passed}</td></tr><tr><th>Failed</th><td>{failed}</td></tr><tr><th>Errors</th><td>{errors}</td></tr>"));
+        Assert.That(html, Does.Contain("expected valid: "));
+        Assert.That(html, Does.Contain("not a run folder").Or.Contain("no such run folder"), "why the crashed run did not pass");
+    }
+
+    [Test]
+    public async Task JUnit_xml_has_the_elements_and_counts_CI_systems_read()
+    {
+        var (fixtureOutcome, _) = await WriteSuiteAsync();
+
+        var document = XDocument.Load(Path.Combine(suiteDirectory, "junit.xml"));
+        var suites = document.Root!;
+        var suite = suites.Element("testsuite")!;
+        var cases = suite.Elements("testcase").ToList();
+        var failed = fixtureOutcome == RunOutcome.Failed ? 1 : 0;
+        var errors = 1 + (fixtureOutcome == RunOutcome.Error ? 1 : 0);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(suites.Name.LocalName, Is.EqualTo("testsuites"));
+            foreach (var element in new[] { suites, suite })
+            {
+                Assert.That((string?)element.Attribute("name"), Is.EqualTo("nightly"));
+                Assert.That((int?)element.Attribute("tests"), Is.EqualTo(3));
+                Assert.That((int?)element.Attribute("failures"), Is.EqualTo(failed));
+                Assert.That((int?)element.Attribute("errors"), Is.EqualTo(errors));
+                Assert.That(double.Parse((string)element.Attribute("time")!, CultureInfo.InvariantCulture), Is.GreaterThan(0));
+            }
+
+            Assert.That((int?)suite.Attribute("skipped"), Is.EqualTo(0));
+            Assert.That(DateTime.TryParse((string?)suite.Attribute("timestamp"), CultureInfo.InvariantCulture, out _), Is.True);
+            Assert.That(cases, Has.Count.EqualTo(3));
+            Assert.That(cases.Select(c => (string?)c.Attribute("classname")), Has.All.StartWith("chaospg."));
+            Assert.That(cases.Select(c => (string?)c.Attribute("name")), Has.All.Not.Empty);
+            Assert.That(cases.Count(c => c.Element("failure") is not null), Is.EqualTo(failed));
+            Assert.That(cases.Count(c => c.Element("error") is not null), Is.EqualTo(errors));
+            Assert.That(cases.Count(c => c.Element("failure") is null && c.Element("error") is null), Is.EqualTo(3 - failed - errors), "a passed run has no failure or error");
+        });
+    }
+
+    [Test]
+    public async Task A_JUnit_failure_carries_the_lost_writes_as_evidence()
+    {
+        var run = await new RunFolder(fixture.Path).LoadAsync();
+        Assume.That(run.Outcome, Is.EqualTo(RunOutcome.Failed), "the fixture is a failed run");
+        await WriteSuiteAsync();
+
+        var failure = XDocument.Load(Path.Combine(suiteDirectory, "junit.xml")).Descendants("failure").Single();
+
+        Assert.That((string?)failure.Attribute("message"), Is.EqualTo(run.Reason));
+        Assert.That((string?)failure.Attribute("type"), Is.EqualTo("unmet-expectation"));
+        foreach (var lost in run.Results!.Suite!.Find("durability")!.Evidence)
+        {
+            Assert.That(failure.Value, Does.Contain(lost.Id));
+        }
+
+        Assert.That(failure.Value, Does.Contain(run.Manifest!.ReplayCommand));
+    }
+
+    [Test]
+    public async Task A_suite_folder_is_rebuilt_from_its_suite_json_alone()
+    {
+        var explore = new ExploreSummary("failover-sync", 99, 120, 14, "durability invalid: 1 acknowledged write lost", "schedule:\n  - at: 2s\n    fault: kill\n    target: primary\n", "chaospg replay reports/runs/failover-sync/x-99");
+        await WriteSuiteAsync(explore);
+        File.Delete(Path.Combine(suiteDirectory, "index.html"));
+        File.Delete(Path.Combine(suiteDirectory, "junit.xml"));
+
+        var index = await SuiteReportBuilder.RebuildAsync(suiteDirectory);
+        var html = await File.ReadAllTextAsync(index);
+
+        Assert.That(File.Exists(Path.Combine(suiteDirectory, "junit.xml")), Is.True);
+        Assert.That(html, Does.Contain("id=\"explore\""));
+        Assert.That(html, Does.Contain("<pre id=\"minimal-schedule\">schedule:\n  - at: 2s\n    fault: kill"));
+        Assert.That(html, Does.Contain("chaospg replay reports/runs/failover-sync/x-99"));
+        Assert.That(html, Does.Contain("href=\"../../runs/failover-sync/20261126T210000Z-42/report.html\""));
+    }
+}
