@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ChaosPg.Cli.Commands;
 
 namespace ChaosPg.Cli;
 
@@ -8,6 +9,9 @@ public static class Program
     public static Task<int> Main(string[] args)
     {
         var root = new RootCommand("ChaosPg: chaos and verification harness for PostgreSQL streaming replication.");
+        root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(ClusterCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -137,11 +137,9 @@ public sealed class LocalCluster : IAsyncDisposable
             return;
         }
 
-        // Teardown has its own deadlines and never uses a caller's token, which may already be cancelled.
-        foreach (var node in Nodes.Reverse())
-        {
-            await node.TerminateAsync().ConfigureAwait(false);
-        }
+        // Teardown has its own deadlines and never uses a caller's token, which may already be cancelled. Nodes are
+        // independent processes, so they stop in parallel: a Ctrl-C leaves the CLI only seconds to finish.
+        await Task.WhenAll(Nodes.Select(node => node.TerminateAsync())).ConfigureAwait(false);
 
         if (Options.KeepData)
         {
@@ -149,6 +147,14 @@ public sealed class LocalCluster : IAsyncDisposable
         }
         else if (Directory.Exists(WorkDirectory))
         {
+            // Data directories first and owner.json last: if this process dies mid-way (deleting takes a while on a
+            // slow disk), the sweep still finds what is left.
+            var nodesDirectory = Path.Combine(WorkDirectory, "nodes");
+            if (Directory.Exists(nodesDirectory))
+            {
+                Directory.Delete(nodesDirectory, recursive: true);
+            }
+
             Directory.Delete(WorkDirectory, recursive: true);
         }
 

@@ -9,7 +9,8 @@ namespace ChaosPg.Cluster.Local;
 /// </summary>
 internal static class TemplateCache
 {
-    private static readonly string[] InitDbArguments = ["--data-checksums", "--username", ClusterRoles.Superuser, "--encoding", "UTF8", "--locale", "C", "--auth", "trust"];
+    /// <summary>initdb options of the template (data checksums so pg_rewind works; trust only until pg_hba.conf is replaced).</summary>
+    public static readonly IReadOnlyList<string> InitDbArguments = ["--data-checksums", "--username", ClusterRoles.Superuser, "--encoding", "UTF8", "--locale", "C", "--auth", "trust"];
 
     private static readonly string TemplateSql =
         $"CREATE ROLE {ClusterRoles.Replication} WITH REPLICATION LOGIN;\n" +
