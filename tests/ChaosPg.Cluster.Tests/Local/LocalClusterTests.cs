@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ChaosPg.Cluster.Local;
 using Npgsql;
 using static ChaosPg.Cluster.Tests.Local.TestCluster;
@@ -124,13 +123,13 @@ public class LocalClusterTests
     {
         var cluster = await StartAsync(replicas: 2);
         var pids = cluster.Nodes.Select(n => n.Pid!.Value).ToList();
-        var processes = pids.SelectMany(pid => Directory.EnumerateDirectories("/proc").Where(d => File.Exists(Path.Combine(d, "stat")) && ParentOf(d) == pid).Select(d => int.Parse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture)).Append(pid)).ToList();
+        var processes = pids.SelectMany(pid => ProcessTable.Children(pid).Append(pid)).ToList();
         Assert.That(processes, Has.Count.GreaterThan(pids.Count), "precondition: postmasters have children");
 
         await cluster.DisposeAsync();
         await cluster.DisposeAsync();
 
-        Assert.That(processes.Where(IsAlive), Is.Empty);
+        Assert.That(processes.Where(ProcessTable.IsAlive), Is.Empty);
         Assert.That(Directory.Exists(cluster.WorkDirectory), Is.False);
     }
 
@@ -153,31 +152,5 @@ public class LocalClusterTests
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT 1", connection);
         return (int)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static int ParentOf(string procDirectory)
-    {
-        try
-        {
-            var stat = File.ReadAllText(Path.Combine(procDirectory, "stat"));
-            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return -1;
-        }
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited && File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1][0] != 'Z';
-        }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException)
-        {
-            return false;
-        }
     }
 }
