@@ -170,6 +170,13 @@ public sealed class LocalNode
         await cluster.FollowAsync(this, primary, createSlot: true, cancellationToken).ConfigureAwait(false);
         await StartAsync(cancellationToken).ConfigureAwait(false);
         await cluster.WaitForStreamingAsync(primary, [Name], cancellationToken).ConfigureAwait(false);
+
+        // Slots this node had as a primary survive pg_rewind; left alone they would pin old WAL here for good.
+        var connection = await LocalCluster.OpenAsync(this, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await LocalCluster.ExecuteAsync(connection, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active", cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A snapshot of role, timeline, LSNs, the standbys streaming from this node and its WAL receiver.</summary>

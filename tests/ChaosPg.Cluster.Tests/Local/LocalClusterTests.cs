@@ -48,8 +48,10 @@ public class LocalClusterTests
     [Test]
     public async Task After_killing_the_primary_a_promoted_replica_takes_writes_on_timeline_2_and_the_other_replica_follows()
     {
-        await using var cluster = await StartAsync(replicas: 2);
+        var router = new RecordingLinkRouter();
+        await using var cluster = await StartAsync(replicas: 2, router: router);
         var (oldPrimary, replica1, replica2) = (cluster.Primary, cluster["replica1"], cluster["replica2"]);
+        Assert.That(router.Routes, Is.SupersetOf(new[] { ("replica1->primary", oldPrimary.Endpoint), ("replica2->primary", oldPrimary.Endpoint), ("client->primary", oldPrimary.Endpoint), ("client->replica2", replica2.Endpoint) }));
         await ExecuteAsync(oldPrimary, "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)");
         foreach (var replica in new[] { replica1, replica2 })
         {
@@ -70,6 +72,18 @@ public class LocalClusterTests
         Assert.That(follower.Timeline, Is.EqualTo(2));
         Assert.That(follower.WalReceiver?.SenderPort, Is.EqualTo(replica1.Port));
         Assert.That(replica2.Upstream, Is.SameAs(replica1));
+        Assert.That(router.Routes, Does.Contain(("replica2->replica1", replica1.Endpoint)), "replica2's WAL link was routed to the new primary");
+    }
+
+    [Test]
+    public async Task Quorum_mode_standbys_stream_with_quorum_sync_state()
+    {
+        await using var cluster = await StartAsync(replicas: 2, ReplicationMode.Quorum);
+
+        var status = await cluster.Primary.GetStatusAsync();
+
+        Assert.That(status.Replication.Select(r => r.SyncState), Is.EqualTo(new[] { "quorum", "quorum" }));
+        Assert.That(await ScalarAsync<string>(cluster.Primary, "SHOW synchronous_standby_names", DatabaseRole.Superuser), Is.EqualTo("ANY 1 (replica1, replica2, primary)"));
     }
 
     [Test]
@@ -112,6 +126,7 @@ public class LocalClusterTests
         Assert.That((await oldPrimary.GetStatusAsync()).Role, Is.EqualTo(NodeRole.Replica));
         await EventuallyAsync(async () => (await oldPrimary.GetStatusAsync()).Timeline == 2, "the rejoined node follows timeline 2");
         Assert.That((await replica1.GetStatusAsync()).Replication.Select(r => (r.ApplicationName, r.State)), Is.EqualTo(new[] { ("primary", "streaming") }));
+        Assert.That(await ScalarAsync<long>(oldPrimary, "SELECT count(*) FROM pg_replication_slots", DatabaseRole.Superuser), Is.Zero, "the old primary's slots are gone");
         await ExecuteAsync(replica1, "INSERT INTO t VALUES (3)");
         await EventuallyAsync(
             async () => await ScalarAsync<string>(oldPrimary, "SELECT string_agg(id::text, ',' ORDER BY id) FROM t") == "1,2,3",

@@ -8,10 +8,10 @@ internal static class TestCluster
 {
     public const string PgBin = "/usr/lib/postgresql/15/bin";
 
-    public static Task<LocalCluster> StartAsync(int replicas = 1, ReplicationMode mode = ReplicationMode.Async) =>
+    public static Task<LocalCluster> StartAsync(int replicas = 1, ReplicationMode mode = ReplicationMode.Async, ILinkRouter? router = null) =>
         LocalCluster.StartAsync(
             ClusterSpec.CreateBuilder().WithReplicas(replicas).WithReplicationMode(mode).WithPgBinDirectory(PgBin).Build(),
-            new LocalClusterOptions { ReadyTimeout = TimeSpan.FromSeconds(30) });
+            new LocalClusterOptions { ReadyTimeout = TimeSpan.FromSeconds(30), LinkRouter = router });
 
     public static async Task ExecuteAsync(LocalNode node, string sql, DatabaseRole role = DatabaseRole.App)
     {
