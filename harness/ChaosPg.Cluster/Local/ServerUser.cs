@@ -15,6 +15,13 @@ public sealed record ServerUser(string Name, int Uid, int Gid, bool SwitchUser)
             return new ServerUser(Environment.UserName, -1, -1, SwitchUser: false);
         }
 
+        var searchPath = (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':');
+        if (!searchPath.Any(dir => File.Exists(Path.Combine(dir, "setpriv"))))
+        {
+            throw new ClusterConfigurationException(
+                "running as root, the harness drops to the server user with setpriv, which is not on PATH; install util-linux (apt-get install util-linux).");
+        }
+
         foreach (var line in File.ReadLines("/etc/passwd"))
         {
             var fields = line.Split(':');
