@@ -321,12 +321,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
         await Task.WhenAll(Nodes.Select(async node =>
         {
-            var copy = await ProcessRunner.RunAsync("cp", ["-a", "--reflink=auto", template, node.DataDirectory], cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (copy.ExitCode != 0)
-            {
-                throw new IOException($"copying the template to {node.DataDirectory} failed: {copy.StandardError.Trim()}");
-            }
-
+            await TemplateCache.CopyAsync(template, node.DataDirectory, cancellationToken).ConfigureAwait(false);
             await WriteNodeConfigAsync(node, cancellationToken).ConfigureAwait(false);
         })).ConfigureAwait(false);
 

@@ -17,11 +17,21 @@ internal static class TemplateCache
         $"CREATE ROLE {ClusterRoles.App} WITH LOGIN;\n" +
         $"CREATE DATABASE {ClusterRoles.AppDatabase} OWNER {ClusterRoles.App};\n";
 
+    /// <summary>Copies the template to a node's data directory; zero-filled WAL space stays sparse.</summary>
+    public static async Task CopyAsync(string template, string destination, CancellationToken cancellationToken = default)
+    {
+        var copy = await ProcessRunner.RunAsync("cp", ["-a", "--sparse=always", "--reflink=auto", template, destination], cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (copy.ExitCode != 0)
+        {
+            throw new IOException($"copying the template to {destination} failed: {copy.StandardError.Trim()}");
+        }
+    }
+
     /// <summary>Returns the template data directory, building it first if this build has none yet.</summary>
     public static async Task<string> EnsureAsync(PgBinaries binaries, ServerUser user, string workRoot, CancellationToken cancellationToken = default)
     {
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Join('|', binaries.BinDirectory, binaries.Version, string.Join(' ', InitDbArguments), TemplateSql, user.Name))))[..16];
+            string.Join('|', binaries.BinDirectory, binaries.Version, string.Join(' ', InitDbArguments), TemplateSql, "pg_resetwal+start", user.Name))))[..16];
         var templates = Path.Combine(workRoot, "templates");
         var template = Path.Combine(templates, key);
         if (Directory.Exists(template))
@@ -38,6 +48,12 @@ internal static class TemplateCache
         {
             await RunCheckedAsync("template", user, binaries.Tool("initdb"), ["--pgdata", building, .. InitDbArguments], null, cancellationToken).ConfigureAwait(false);
             await RunSingleUserAsync("template", binaries, user, building, TemplateSql, cancellationToken).ConfigureAwait(false);
+            // The cluster is shut down cleanly, so its WAL is no longer needed: a reset leaves one segment holding just
+            // a checkpoint record, which copies as a sparse file instead of initdb's megabytes of WAL.
+            await RunCheckedAsync("template", user, binaries.Tool("pg_resetwal"), ["--pgdata", building], null, cancellationToken).ConfigureAwait(false);
+            // pg_resetwal records wal_level=minimal, which no standby accepts; one start records the real wal_level
+            // and shuts down with a checkpoint the replicas can start from.
+            await RunSingleUserAsync("template", binaries, user, building, "SELECT 1;\n", cancellationToken).ConfigureAwait(false);
             try
             {
                 Directory.Move(building, template);
