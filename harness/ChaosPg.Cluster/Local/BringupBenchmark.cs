@@ -14,8 +14,11 @@ public static class BringupBenchmark
         // The first bring-up builds the template if needed; it is not what is measured.
         await (await LocalCluster.StartAsync(spec, options, cancellationToken).ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
 
+        var user = ServerUser.Resolve(options.ServerUserName);
         var bringup = ImmutableArray.CreateBuilder<double>();
+        var initdb = ImmutableArray.CreateBuilder<double>();
         PgBinaries? binaries = null;
+        // Interleaved, so that a change in machine load (the disk and CPUs are shared) weighs on both alike.
         for (var i = 0; i < runs; i++)
         {
             var stopwatch = Stopwatch.StartNew();
@@ -25,29 +28,8 @@ public static class BringupBenchmark
                 bringup.Add(stopwatch.Elapsed.TotalMilliseconds);
                 binaries = cluster.Binaries;
             }
-        }
 
-        var user = ServerUser.Resolve(options.ServerUserName);
-        var initdb = ImmutableArray.CreateBuilder<double>();
-        for (var i = 0; i < runs; i++)
-        {
-            var directory = Path.Combine(options.WorkRoot, $"bench-initdb-{Guid.NewGuid():N}");
-            Directory.CreateDirectory(directory);
-            user.Own(directory);
-            try
-            {
-                var stopwatch = Stopwatch.StartNew();
-                var result = await user.RunAsync(binaries!.Tool("initdb"), ["--pgdata", directory, .. TemplateCache.InitDbArguments], cancellationToken: cancellationToken).ConfigureAwait(false);
-                initdb.Add(stopwatch.Elapsed.TotalMilliseconds);
-                if (result.ExitCode != 0)
-                {
-                    throw new InvalidOperationException($"initdb failed (exit {result.ExitCode}): {result.StandardError.Trim()}");
-                }
-            }
-            finally
-            {
-                Directory.Delete(directory, recursive: true);
-            }
+            initdb.Add(await TimeInitDbAsync(binaries, user, options.WorkRoot, cancellationToken).ConfigureAwait(false));
         }
 
         var bringupMedian = Median(bringup);
@@ -60,6 +42,26 @@ public static class BringupBenchmark
             Math.Round(bringupMedian / initdbMedian, 3),
             [.. bringup.Select(x => Math.Round(x, 1))],
             [.. initdb.Select(x => Math.Round(x, 1))]);
+    }
+
+    private static async Task<double> TimeInitDbAsync(PgBinaries binaries, ServerUser user, string workRoot, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(workRoot, $"bench-initdb-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        user.Own(directory);
+        try
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var result = await user.RunAsync(binaries.Tool("initdb"), ["--pgdata", directory, .. TemplateCache.InitDbArguments], cancellationToken: cancellationToken).ConfigureAwait(false);
+            var elapsed = stopwatch.Elapsed.TotalMilliseconds;
+            return result.ExitCode == 0
+                ? elapsed
+                : throw new InvalidOperationException($"initdb failed (exit {result.ExitCode}): {result.StandardError.Trim()}");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     private static double Median(IReadOnlyCollection<double> values)

@@ -174,7 +174,7 @@ public sealed class LocalCluster : IAsyncDisposable
         };
         (builder.Username, builder.Password, builder.Database) = role == DatabaseRole.App
             ? (ClusterRoles.App, Secrets.App, ClusterRoles.AppDatabase)
-            : (ClusterRoles.Superuser, Secrets.Superuser, "postgres");
+            : (ClusterRoles.Superuser, Secrets.Superuser, ClusterRoles.AppDatabase);
         return builder.ConnectionString;
     }
 

@@ -154,7 +154,7 @@ public sealed class LocalNode
             await LocalCluster.ExecuteAsync(primaryConnection, "CHECKPOINT", cancellationToken).ConfigureAwait(false);
         }
 
-        var source = $"host={primary.Endpoint.Host} port={primary.Port} user={ClusterRoles.Superuser} dbname=postgres passfile={cluster.PassFile} sslmode=disable connect_timeout=5";
+        var source = $"host={primary.Endpoint.Host} port={primary.Port} user={ClusterRoles.Superuser} dbname={ClusterRoles.AppDatabase} passfile={cluster.PassFile} sslmode=disable connect_timeout=5";
         var result = await cluster.User.RunAsync(
             cluster.Binaries.Tool("pg_rewind"),
             ["--target-pgdata", DataDirectory, "--source-server", source],

@@ -15,7 +15,9 @@ internal static class TemplateCache
     private static readonly string TemplateSql =
         $"CREATE ROLE {ClusterRoles.Replication} WITH REPLICATION LOGIN;\n" +
         $"CREATE ROLE {ClusterRoles.App} WITH LOGIN;\n" +
-        $"CREATE DATABASE {ClusterRoles.AppDatabase} OWNER {ClusterRoles.App};\n";
+        $"CREATE DATABASE {ClusterRoles.AppDatabase} OWNER {ClusterRoles.App};\n" +
+        // Every node copies each database: one fewer is ~7 MB and ~300 files less to write per node.
+        "DROP DATABASE postgres;\n";
 
     /// <summary>Copies the template to a node's data directory; zero-filled WAL space stays sparse.</summary>
     public static async Task CopyAsync(string template, string destination, CancellationToken cancellationToken = default)
@@ -82,7 +84,7 @@ internal static class TemplateCache
             node,
             user,
             binaries.Tool("postgres"),
-            ["--single", "-D", dataDirectory, "-c", "exit_on_error=on", "-c", "synchronous_standby_names=", "-c", "log_min_error_statement=panic", "postgres"],
+            ["--single", "-D", dataDirectory, "-c", "exit_on_error=on", "-c", "synchronous_standby_names=", "-c", "log_min_error_statement=panic", "template1"],
             sql,
             cancellationToken);
 
