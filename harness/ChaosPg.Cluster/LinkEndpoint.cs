@@ -1,7 +1,4 @@
 namespace ChaosPg.Cluster;
 
 /// <summary>A loopback TCP endpoint a link connects to or listens on.</summary>
-public sealed record LinkEndpoint(string Host, int Port)
-{
-    public override string ToString() => $"{Host}:{Port}";
-}
+public sealed record LinkEndpoint(string Host, int Port);
