@@ -76,6 +76,24 @@ public class LocalClusterTests
     }
 
     [Test]
+    public async Task A_killed_primary_starts_again_with_its_committed_rows_and_its_replica_streams_again()
+    {
+        await using var cluster = await StartAsync(replicas: 1);
+        await ExecuteAsync(cluster.Primary, "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)");
+        var killedPid = cluster.Primary.Pid;
+
+        await cluster.Primary.KillAsync();
+        Assert.That(cluster.Primary.IsRunning, Is.False);
+        await cluster.Primary.StartAsync();
+
+        Assert.That(cluster.Primary.Pid, Is.Not.EqualTo(killedPid));
+        Assert.That(await ScalarAsync<long>(cluster.Primary, "SELECT count(*) FROM t"), Is.EqualTo(1));
+        await cluster.WaitForStreamingAsync(cluster.Primary, ["replica1"]);
+        await cluster.Primary.RestartAsync();
+        await cluster.WaitForStreamingAsync(cluster.Primary, ["replica1"]);
+    }
+
+    [Test]
     public async Task Quorum_mode_standbys_stream_with_quorum_sync_state()
     {
         await using var cluster = await StartAsync(replicas: 2, ReplicationMode.Quorum);
