@@ -14,6 +14,20 @@ public static class Program
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
-        return root.Parse(args).InvokeAsync();
+        root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(ClusterCommand.Create());
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            // A usage error is one line per problem and exit code 2, not the help text and exit code 1.
+            foreach (var error in parseResult.Errors)
+            {
+                Console.Error.WriteLine($"chaospg: {string.Join(' ', error.Message.Split(['\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}");
+            }
+
+            return Task.FromResult(2);
+        }
+
+        return parseResult.InvokeAsync();
     }
 }

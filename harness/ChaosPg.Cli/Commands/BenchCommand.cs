@@ -2,13 +2,12 @@ using System.CommandLine;
 
 namespace ChaosPg.Cli.Commands;
 
-/// <summary><c>chaospg bench ...</c>: measurements that print JSON figures (never asserted by tests).</summary>
+/// <summary><c>chaospg bench</c>: measurements that print JSON figures (never asserted by tests); one subcommand per file, added here in one line.</summary>
 public static class BenchCommand
 {
-    public static Command Create()
+    public static Command Create() => new("bench", "Measure the harness and print figures as JSON.")
     {
-        var command = new Command("bench", "Measure ChaosPg's own speed and memory; prints JSON.");
-        command.Subcommands.Add(BenchCheckerCommand.Create());
-        return command;
-    }
+        BenchBringupCommand.Create(),
+        BenchCheckerCommand.Create(),
+    };
 }

@@ -1,0 +1,74 @@
+using System.Collections.Immutable;
+
+namespace ChaosPg.Cluster;
+
+/// <summary>What cluster to bring up: replica count, replication mode and server settings. Build with <see cref="ClusterSpecBuilder"/>.</summary>
+public sealed record ClusterSpec
+{
+    internal ClusterSpec(
+        int replicas,
+        ReplicationMode replicationMode,
+        int quorum,
+        SynchronousCommit synchronousCommit,
+        string? pgBinDirectory,
+        ImmutableSortedDictionary<string, string> extraSettings)
+    {
+        Replicas = replicas;
+        ReplicationMode = replicationMode;
+        Quorum = quorum;
+        SynchronousCommit = synchronousCommit;
+        PgBinDirectory = pgBinDirectory;
+        ExtraSettings = extraSettings;
+    }
+
+    /// <summary>Number of hot-standby replicas, 1..5.</summary>
+    public int Replicas { get; }
+
+    public ReplicationMode ReplicationMode { get; }
+
+    /// <summary>The k of <c>ANY k</c> in quorum mode.</summary>
+    public int Quorum { get; }
+
+    public SynchronousCommit SynchronousCommit { get; }
+
+    /// <summary>Explicit PostgreSQL bin directory (<c>--pg-bin</c>), or null to auto-detect.</summary>
+    public string? PgBinDirectory { get; }
+
+    /// <summary>Extra postgresql.conf settings, applied to every node.</summary>
+    public ImmutableSortedDictionary<string, string> ExtraSettings { get; }
+
+    /// <summary>Node names in order: primary first, then replica1..replicaN.</summary>
+    public ImmutableArray<string> NodeNames =>
+        [NodeNamePrimary, .. Enumerable.Range(1, Replicas).Select(i => $"replica{i}")];
+
+    /// <summary>Name of the node that starts as primary.</summary>
+    public const string NodeNamePrimary = "primary";
+
+    /// <summary>
+    /// The synchronous_standby_names value. The original primary is listed last so that, after a failover, it can
+    /// serve as a synchronous standby once it has rejoined.
+    /// </summary>
+    public string SynchronousStandbyNames
+    {
+        get
+        {
+            var names = string.Join(", ", NodeNames.Skip(1).Append(NodeNamePrimary));
+            return ReplicationMode switch
+            {
+                ReplicationMode.Sync => $"FIRST 1 ({names})",
+                ReplicationMode.Quorum => $"ANY {Quorum} ({names})",
+                _ => string.Empty,
+            };
+        }
+    }
+
+    /// <summary>The sync_state pg_stat_replication shows for a standby once this spec's replication is established.</summary>
+    public string ExpectedSyncState => ReplicationMode switch
+    {
+        ReplicationMode.Sync => "sync",
+        ReplicationMode.Quorum => "quorum",
+        _ => "async",
+    };
+
+    public static ClusterSpecBuilder CreateBuilder() => new();
+}

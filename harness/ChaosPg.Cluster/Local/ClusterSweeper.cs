@@ -1,0 +1,44 @@
+namespace ChaosPg.Cluster.Local;
+
+/// <summary>Finds runs whose harness died (SIGKILL, crash) and removes their processes and directories.</summary>
+public static class ClusterSweeper
+{
+    /// <summary>Sweeps every run under <paramref name="workRoot"/> whose owner is dead; returns the run directories removed.</summary>
+    public static async Task<IReadOnlyList<string>> SweepAsync(string workRoot, CancellationToken cancellationToken = default)
+    {
+        var runs = Path.Combine(workRoot, "runs");
+        if (!Directory.Exists(runs))
+        {
+            return [];
+        }
+
+        var removed = new List<string>();
+        foreach (var runDirectory in Directory.GetDirectories(runs))
+        {
+            var owner = RunOwnerFile.TryRead(Path.Combine(runDirectory, RunOwnerFile.FileName));
+            if (owner is null || owner.OwnerIsAlive)
+            {
+                continue;
+            }
+
+            foreach (var node in owner.Nodes)
+            {
+                foreach (var pid in new[] { node.PostmasterPid, PostmasterPidFile.TryRead(node.DataDirectory)?.Pid }.OfType<int>().Distinct())
+                {
+                    // A pid may have been reused since: only a postgres serving this very data directory is ours.
+                    if (ProcessTable.IsPostmasterOf(pid, node.DataDirectory))
+                    {
+                        await PostmasterSignals.TerminateAsync(node.DataDirectory, pid, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                PostmasterSignals.RemoveLeftoverSharedMemory(node.DataDirectory);
+            }
+
+            Directory.Delete(runDirectory, recursive: true);
+            removed.Add(runDirectory);
+        }
+
+        return removed;
+    }
+}

@@ -1,0 +1,387 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace ChaosPg.Cluster.Local;
+
+/// <summary>
+/// A primary and its streaming replicas as local processes, each in its own data directory under a per-run work
+/// directory. Disposal stops every process and removes the directories.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+    private readonly SemaphoreSlim ownerFileLock = new(1, 1);
+    private readonly HashSet<int> allocatedPorts = [];
+    private readonly ILinkRouter router;
+    private int disposed;
+
+    private LocalCluster(ClusterSpec spec, LocalClusterOptions options, PgBinaries binaries, ServerUser user, string runId, string workDirectory)
+    {
+        Spec = spec;
+        Options = options;
+        Binaries = binaries;
+        User = user;
+        RunId = runId;
+        WorkDirectory = workDirectory;
+        LogDirectory = options.LogDirectory ?? Path.Combine(workDirectory, "logs");
+        PassFile = Path.Combine(workDirectory, "secrets", "pgpass");
+        router = options.LinkRouter ?? new DirectLinkRouter();
+        Secrets = RunSecrets.Generate();
+        var nodesDirectory = Path.Combine(workDirectory, "nodes");
+        Nodes = [.. spec.NodeNames.Select(name => new LocalNode(this, name, Path.Combine(nodesDirectory, name), Path.Combine(LogDirectory, name + ".log"), AllocatePort()))];
+        Primary = Nodes[0];
+    }
+
+    public ClusterSpec Spec { get; }
+
+    public PgBinaries Binaries { get; }
+
+    public string RunId { get; }
+
+    /// <summary>The run's work directory: owner.json, nodes/&lt;node&gt; data directories, the passfile.</summary>
+    public string WorkDirectory { get; }
+
+    public string LogDirectory { get; }
+
+    /// <summary>All nodes, in spec order (primary, replica1, ...); names never change, roles do.</summary>
+    public ImmutableArray<LocalNode> Nodes { get; }
+
+    /// <summary>The current primary: the original one until a promotion.</summary>
+    public LocalNode Primary { get; internal set; }
+
+    internal LocalClusterOptions Options { get; }
+
+    internal ServerUser User { get; }
+
+    internal string PassFile { get; }
+
+    private RunSecrets Secrets { get; }
+
+    public LocalNode this[string name] =>
+        Nodes.FirstOrDefault(n => n.Name == name) ?? throw new KeyNotFoundException($"no node named {name}; nodes are {string.Join(", ", Nodes.Select(n => n.Name))}");
+
+    /// <summary>
+    /// Brings up the primary and its replicas and returns once every replica streams. Every node starts from a copy
+    /// of a cached template taken while the server was shut down cleanly: a valid base backup, so replicas need no
+    /// pg_basebackup. Leftovers of runs whose harness died are swept first.
+    /// </summary>
+    public static async Task<LocalCluster> StartAsync(ClusterSpec spec, LocalClusterOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        options ??= new LocalClusterOptions();
+        var binaries = await PgBinariesLocator.LocateAsync(spec.PgBinDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var user = ServerUser.Resolve(options.ServerUserName);
+        await ClusterSweeper.SweepAsync(options.WorkRoot, cancellationToken).ConfigureAwait(false);
+        var template = await TemplateCache.EnsureAsync(binaries, user, options.WorkRoot, cancellationToken).ConfigureAwait(false);
+
+        var runId = $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{Guid.NewGuid():N}"[..24];
+        var workDirectory = Path.Combine(options.WorkRoot, "runs", runId);
+        Directory.CreateDirectory(workDirectory);
+        var cluster = new LocalCluster(spec, options, binaries, user, runId, workDirectory);
+        try
+        {
+            await cluster.BringUpAsync(template, cancellationToken).ConfigureAwait(false);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Waits until each of <paramref name="nodes"/> streams from <paramref name="upstream"/> with the spec's sync state.</summary>
+    public async Task WaitForStreamingAsync(LocalNode upstream, IReadOnlyCollection<string> nodes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        ArgumentNullException.ThrowIfNull(nodes);
+        var deadline = DateTime.UtcNow + Options.ReadyTimeout;
+        var last = "no answer";
+        while (true)
+        {
+            try
+            {
+                var connection = await OpenAsync(upstream, cancellationToken).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
+                {
+                    while (true)
+                    {
+                        var rows = await ReplicationStatesAsync(connection, cancellationToken).ConfigureAwait(false);
+                        last = rows.Count == 0 ? "no standby connected" : string.Join(", ", rows.Select(r => $"{r.Key}={r.Value.State}/{r.Value.SyncState}"));
+                        if (nodes.All(n => rows.TryGetValue(n, out var row) && row.State == "streaming" && IsExpectedSyncState(row.SyncState))
+                            && (Spec.ReplicationMode != ReplicationMode.Sync || rows.Values.Any(r => r.SyncState == "sync")))
+                        {
+                            return;
+                        }
+
+                        ThrowIfPast(deadline, upstream, last);
+                        await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (NpgsqlException)
+            {
+                // The upstream may still be coming up; retry until the deadline.
+                ThrowIfPast(deadline, upstream, last);
+                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
+        // Teardown has its own deadlines and never uses a caller's token, which may already be cancelled. Nodes are
+        // independent processes, so they stop in parallel: a Ctrl-C leaves the CLI only seconds to finish.
+        await Task.WhenAll(Nodes.Select(node => node.TerminateAsync())).ConfigureAwait(false);
+
+        if (Options.KeepData)
+        {
+            File.Delete(Path.Combine(WorkDirectory, RunOwnerFile.FileName));
+        }
+        else if (Directory.Exists(WorkDirectory))
+        {
+            // Data directories first and owner.json last: if this process dies mid-way (deleting takes a while on a
+            // slow disk), the sweep still finds what is left.
+            var nodesDirectory = Path.Combine(WorkDirectory, "nodes");
+            if (Directory.Exists(nodesDirectory))
+            {
+                Directory.Delete(nodesDirectory, recursive: true);
+            }
+
+            Directory.Delete(WorkDirectory, recursive: true);
+        }
+
+        ownerFileLock.Dispose();
+    }
+
+    internal string ConnectionString(LinkEndpoint endpoint, DatabaseRole role)
+    {
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = endpoint.Host,
+            Port = endpoint.Port,
+            Pooling = false,
+            SslMode = SslMode.Disable,
+            Timeout = 5,
+            CommandTimeout = 60,
+        };
+        (builder.Username, builder.Password, builder.Database) = role == DatabaseRole.App
+            ? (ClusterRoles.App, Secrets.App, ClusterRoles.AppDatabase)
+            : (ClusterRoles.Superuser, Secrets.Superuser, ClusterRoles.AppDatabase);
+        return builder.ConnectionString;
+    }
+
+    internal static async Task<NpgsqlConnection> OpenAsync(LocalNode node, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(node.GetConnectionString(DatabaseRole.Superuser));
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Points <paramref name="node"/>'s WAL stream at <paramref name="upstream"/> through its link, reloading it if it runs.</summary>
+    internal async Task FollowAsync(LocalNode node, LocalNode upstream, bool createSlot, CancellationToken cancellationToken)
+    {
+        if (createSlot)
+        {
+            var connection = await OpenAsync(upstream, cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                using var command = new NpgsqlCommand(
+                    "SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT FROM pg_replication_slots WHERE slot_name = $1)",
+                    connection);
+                command.Parameters.Add(new NpgsqlParameter { Value = NodeConfig.SlotName(node.Name) });
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var endpoint = await router.RouteAsync(LinkNames.WalStream(node.Name, upstream.Name), upstream.Endpoint, cancellationToken).ConfigureAwait(false);
+        // The same file ALTER SYSTEM writes; a reload (SIGHUP) makes the WAL receiver reconnect with it (PostgreSQL 13+).
+        await WriteServerFileAsync(
+            Path.Combine(node.DataDirectory, "postgresql.auto.conf"),
+            NodeConfig.StandbyAutoConf(node.Name, endpoint, PassFile),
+            cancellationToken).ConfigureAwait(false);
+        node.Upstream = upstream;
+        if (node.Pid is { } pid)
+        {
+            NativeMethods.Signal(pid, NativeMethods.SigHup);
+        }
+    }
+
+    internal async Task WriteNodeConfigAsync(LocalNode node, CancellationToken cancellationToken)
+    {
+        await WriteServerFileAsync(Path.Combine(node.DataDirectory, "postgresql.conf"), NodeConfig.PostgresqlConf(Spec, node.Name, node.Port), cancellationToken).ConfigureAwait(false);
+        await WriteServerFileAsync(Path.Combine(node.DataDirectory, "pg_hba.conf"), NodeConfig.PgHbaConf(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes a file only the server user may read.</summary>
+    internal async Task WriteServerFileAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        await File.WriteAllTextAsync(path, content, cancellationToken).ConfigureAwait(false);
+        RestrictToOwner(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        User.Own(path);
+    }
+
+    internal async Task RecordOwnerAsync(CancellationToken cancellationToken)
+    {
+        var self = Environment.ProcessId;
+        var owner = new RunOwnerFile(
+            self,
+            ProcessTable.StartTime(self) ?? 0,
+            WorkDirectory,
+            [.. Nodes.Select(n => new RunOwnerNode(n.Name, n.DataDirectory, n.Pid))]);
+        await ownerFileLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await owner.WriteAsync(Path.Combine(WorkDirectory, RunOwnerFile.FileName), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ownerFileLock.Release();
+        }
+    }
+
+    internal int AllocatePort()
+    {
+        lock (allocatedPorts)
+        {
+            while (true)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                listener.Stop();
+                if (allocatedPorts.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
+    }
+
+    internal static bool PortIsFree(int port)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, port);
+        try
+        {
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    internal static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    internal static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task BringUpAsync(string template, CancellationToken cancellationToken)
+    {
+        // Written before anything starts, so a harness killed at any point leaves a run the sweeper can find.
+        await RecordOwnerAsync(cancellationToken).ConfigureAwait(false);
+        var nodesDirectory = Path.Combine(WorkDirectory, "nodes");
+        var secretsDirectory = Path.GetDirectoryName(PassFile)!;
+        foreach (var directory in new[] { nodesDirectory, secretsDirectory })
+        {
+            Directory.CreateDirectory(directory);
+            RestrictToOwner(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            User.Own(directory);
+        }
+
+        Directory.CreateDirectory(LogDirectory);
+        await WriteServerFileAsync(PassFile, Secrets.PassFile(), cancellationToken).ConfigureAwait(false);
+
+        await Task.WhenAll(Nodes.Select(async node =>
+        {
+            await TemplateCache.CopyAsync(template, node.DataDirectory, cancellationToken).ConfigureAwait(false);
+            await WriteNodeConfigAsync(node, cancellationToken).ConfigureAwait(false);
+        })).ConfigureAwait(false);
+
+        var replicas = Nodes.Skip(1).ToList();
+        // Slots are created before the primary writes any WAL, so they reserve WAL from the template's checkpoint:
+        // exactly where the replicas, copies of that same template, start replaying.
+        var slots = string.Concat(replicas.Select(r => $"SELECT pg_create_physical_replication_slot('{NodeConfig.SlotName(r.Name)}', true);\n"));
+        await TemplateCache.RunSingleUserAsync(Primary.Name, Binaries, User, Primary.DataDirectory, Secrets.SetPasswordsSql() + slots, cancellationToken).ConfigureAwait(false);
+        await Primary.StartProcessAsync(allowNewPort: true, cancellationToken).ConfigureAwait(false);
+
+        await Task.WhenAll(replicas.Select(async replica =>
+        {
+            await WriteServerFileAsync(Path.Combine(replica.DataDirectory, "standby.signal"), string.Empty, cancellationToken).ConfigureAwait(false);
+            await FollowAsync(replica, Primary, createSlot: false, cancellationToken).ConfigureAwait(false);
+            await replica.StartProcessAsync(allowNewPort: true, cancellationToken).ConfigureAwait(false);
+        })).ConfigureAwait(false);
+
+        foreach (var node in Nodes)
+        {
+            node.ClientEndpoint = await router.RouteAsync(LinkNames.Client(node.Name), node.Endpoint, cancellationToken).ConfigureAwait(false);
+        }
+
+        await WaitForStreamingAsync(Primary, [.. replicas.Select(r => r.Name)], cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void RestrictToOwner(string path, UnixFileMode mode)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, mode);
+        }
+    }
+
+    private bool IsExpectedSyncState(string syncState) => Spec.ReplicationMode switch
+    {
+        ReplicationMode.Sync => syncState is "sync" or "potential",
+        _ => syncState == Spec.ExpectedSyncState,
+    };
+
+    private static async Task<Dictionary<string, (string State, string SyncState)>> ReplicationStatesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand("SELECT application_name, state, sync_state FROM pg_stat_replication", connection);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            var rows = new Dictionary<string, (string, string)>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows[reader.GetString(0)] = (reader.GetString(1), reader.GetString(2));
+            }
+
+            return rows;
+        }
+    }
+
+    private void ThrowIfPast(DateTime deadline, LocalNode upstream, string last)
+    {
+        if (DateTime.UtcNow > deadline)
+        {
+            throw new TimeoutException($"replicas did not stream from {upstream.Name} within {Options.ReadyTimeout.TotalSeconds:0}s (last seen: {last})");
+        }
+    }
+}

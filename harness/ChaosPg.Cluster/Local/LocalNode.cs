@@ -1,0 +1,365 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Npgsql;
+
+namespace ChaosPg.Cluster.Local;
+
+/// <summary>One node of a <see cref="LocalCluster"/>: its faults (kill, pause, stop), actions (promote, rejoin) and status.</summary>
+public sealed class LocalNode
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
+    private readonly LocalCluster cluster;
+    private Process? launched;
+
+    internal LocalNode(LocalCluster cluster, string name, string dataDirectory, string logFile, int port)
+    {
+        this.cluster = cluster;
+        Name = name;
+        DataDirectory = dataDirectory;
+        LogFile = logFile;
+        Port = port;
+        ClientEndpoint = Endpoint;
+    }
+
+    public string Name { get; }
+
+    public string DataDirectory { get; }
+
+    /// <summary>The server log (stderr of the postmaster).</summary>
+    public string LogFile { get; }
+
+    public int Port { get; private set; }
+
+    /// <summary>Where the server listens; the harness's own connections go here, never through a link.</summary>
+    public LinkEndpoint Endpoint => new("127.0.0.1", Port);
+
+    /// <summary>Where workload clients connect: the routed <c>client-&gt;node</c> link.</summary>
+    public LinkEndpoint ClientEndpoint { get; internal set; }
+
+    /// <summary>The node this one streams WAL from; null for a primary.</summary>
+    public LocalNode? Upstream { get; internal set; }
+
+    /// <summary>The running postmaster's pid, from postmaster.pid; null when the node is down.</summary>
+    public int? Pid => RunningPid();
+
+    public bool IsRunning => RunningPid() is not null;
+
+    /// <summary>Connection string straight to the node (harness use).</summary>
+    public string GetConnectionString(DatabaseRole role) => cluster.ConnectionString(Endpoint, role);
+
+    /// <summary>Connection string through the node's client link (workload use).</summary>
+    public string GetClientConnectionString(DatabaseRole role) => cluster.ConnectionString(ClientEndpoint, role);
+
+    public Task StartAsync(CancellationToken cancellationToken = default) => StartProcessAsync(allowNewPort: false, cancellationToken);
+
+    /// <summary>Fast shutdown (SIGINT, as <c>pg_ctl stop -m fast</c>); does nothing when the node is down.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (RunningPid() is not { } pid)
+        {
+            return;
+        }
+
+        NativeMethods.Signal(pid, NativeMethods.SigInt);
+        if (!await PostmasterSignals.WaitGoneAsync([pid], cluster.Options.ReadyTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            throw new TimeoutException($"{Name} did not stop within {cluster.Options.ReadyTimeout.TotalSeconds:0}s");
+        }
+    }
+
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        await StopAsync(cancellationToken).ConfigureAwait(false);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>SIGKILL of the postmaster; returns once it and every process it forked are gone.</summary>
+    public async Task KillAsync(CancellationToken cancellationToken = default)
+    {
+        var pid = RequireRunning();
+        var children = ProcessTable.Children(pid);
+        NativeMethods.Signal(pid, NativeMethods.SigKill);
+        // A paused backend would never notice its postmaster died.
+        foreach (var child in children)
+        {
+            NativeMethods.Signal(child, NativeMethods.SigCont);
+        }
+
+        if (!await PostmasterSignals.WaitGoneAsync([pid, .. children], TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var child in children)
+            {
+                NativeMethods.Signal(child, NativeMethods.SigKill);
+            }
+
+            await PostmasterSignals.WaitGoneAsync(children, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>SIGSTOP of the postmaster and all its children: the node hangs without closing a connection.</summary>
+    public Task PauseAsync(CancellationToken cancellationToken = default)
+    {
+        PostmasterSignals.SignalAll(RequireRunning(), NativeMethods.SigStop);
+        return Task.CompletedTask;
+    }
+
+    public Task ResumeAsync(CancellationToken cancellationToken = default)
+    {
+        PostmasterSignals.SignalAll(RequireRunning(), NativeMethods.SigCont);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Promotes this replica and makes the other replicas of the old primary stream from it on the new timeline.</summary>
+    public async Task PromoteAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await LocalCluster.OpenAsync(this, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            if (await LocalCluster.ScalarAsync<bool>(connection, "SELECT pg_promote(wait => true, wait_seconds => 60)", cancellationToken).ConfigureAwait(false) is false
+                || await LocalCluster.ScalarAsync<bool>(connection, "SELECT pg_is_in_recovery()", cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException($"{Name} did not leave recovery after pg_promote");
+            }
+
+            await LocalCluster.ExecuteAsync(connection, "ALTER SYSTEM RESET primary_conninfo; ALTER SYSTEM RESET primary_slot_name; SELECT pg_reload_conf()", cancellationToken).ConfigureAwait(false);
+        }
+
+        var oldPrimary = cluster.Primary;
+        Upstream = null;
+        cluster.Primary = this;
+        foreach (var node in cluster.Nodes.Where(n => n != this && n.Upstream == oldPrimary))
+        {
+            await cluster.FollowAsync(node, this, createSlot: true, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Makes this former primary a replica of the current primary: pg_rewind from it, standby configuration with a
+    /// slot, start, and wait until it streams.
+    /// </summary>
+    public async Task RejoinAsync(CancellationToken cancellationToken = default)
+    {
+        var primary = cluster.Primary;
+        if (primary == this)
+        {
+            throw new InvalidOperationException($"{Name} is the primary; promote another node before rejoining it");
+        }
+
+        await StopAsync(cancellationToken).ConfigureAwait(false);
+        // pg_rewind reads the source's timeline from its control file, which a promotion updates only at the next
+        // checkpoint; without one it sees the old timeline and wrongly decides no rewind is needed.
+        var primaryConnection = await LocalCluster.OpenAsync(primary, cancellationToken).ConfigureAwait(false);
+        await using (primaryConnection.ConfigureAwait(false))
+        {
+            await LocalCluster.ExecuteAsync(primaryConnection, "CHECKPOINT", cancellationToken).ConfigureAwait(false);
+        }
+
+        var source = $"host={primary.Endpoint.Host} port={primary.Port} user={ClusterRoles.Superuser} dbname={ClusterRoles.AppDatabase} passfile={cluster.PassFile} sslmode=disable connect_timeout=5";
+        var result = await cluster.User.RunAsync(
+            cluster.Binaries.Tool("pg_rewind"),
+            ["--target-pgdata", DataDirectory, "--source-server", source],
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"pg_rewind of {Name} from {primary.Name} failed (exit {result.ExitCode}): {result.StandardError.Trim()}");
+        }
+
+        // pg_rewind copied the source's configuration files; this node needs its own port and name back.
+        await cluster.WriteNodeConfigAsync(this, cancellationToken).ConfigureAwait(false);
+        await cluster.WriteServerFileAsync(Path.Combine(DataDirectory, "standby.signal"), string.Empty, cancellationToken).ConfigureAwait(false);
+        await cluster.FollowAsync(this, primary, createSlot: true, cancellationToken).ConfigureAwait(false);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        await cluster.WaitForStreamingAsync(primary, [Name], cancellationToken).ConfigureAwait(false);
+
+        // Slots this node had as a primary survive pg_rewind; left alone they would pin old WAL here for good.
+        var connection = await LocalCluster.OpenAsync(this, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await LocalCluster.ExecuteAsync(connection, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A snapshot of role, timeline, LSNs, the standbys streaming from this node and its WAL receiver.</summary>
+    public async Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await LocalCluster.OpenAsync(this, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            bool inRecovery;
+            int? writeTimeline;
+            int checkpointTimeline;
+            ulong? current, receive, replay;
+            using (var command = new NpgsqlCommand(
+                """
+                SELECT pg_is_in_recovery(),
+                       CASE WHEN NOT pg_is_in_recovery() THEN pg_current_wal_lsn() - '0/0' END,
+                       pg_last_wal_receive_lsn() - '0/0',
+                       pg_last_wal_replay_lsn() - '0/0',
+                       CASE WHEN NOT pg_is_in_recovery() THEN ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
+                       (SELECT timeline_id FROM pg_control_checkpoint())
+                """,
+                connection))
+            {
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    inRecovery = reader.GetBoolean(0);
+                    current = Lsn(reader, 1);
+                    receive = Lsn(reader, 2);
+                    replay = Lsn(reader, 3);
+                    writeTimeline = reader.IsDBNull(4) ? null : reader.GetInt32(4);
+                    checkpointTimeline = reader.GetInt32(5);
+                }
+            }
+
+            var replication = ImmutableArray.CreateBuilder<ReplicationConnectionStatus>();
+            using (var command = new NpgsqlCommand(
+                """
+                SELECT application_name, state, sync_state, sent_lsn - '0/0', write_lsn - '0/0', flush_lsn - '0/0', replay_lsn - '0/0',
+                       write_lag, flush_lag, replay_lag
+                FROM pg_stat_replication ORDER BY application_name
+                """,
+                connection))
+            {
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        replication.Add(new ReplicationConnectionStatus(
+                            reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                            Lsn(reader, 3), Lsn(reader, 4), Lsn(reader, 5), Lsn(reader, 6),
+                            Lag(reader, 7), Lag(reader, 8), Lag(reader, 9)));
+                    }
+                }
+            }
+
+            WalReceiverStatus? receiver = null;
+            using (var command = new NpgsqlCommand(
+                "SELECT status, received_tli, flushed_lsn - '0/0', sender_host, sender_port, slot_name FROM pg_stat_wal_receiver",
+                connection))
+            {
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        receiver = new WalReceiverStatus(
+                            reader.GetString(0),
+                            reader.GetInt32(1),
+                            Lsn(reader, 2),
+                            reader.IsDBNull(3) ? null : reader.GetString(3),
+                            reader.IsDBNull(4) ? null : reader.GetInt32(4),
+                            reader.IsDBNull(5) ? null : reader.GetString(5));
+                    }
+                }
+            }
+
+            // A replica's checkpoint timeline lags a timeline switch until its next restartpoint; what it receives does not.
+            var timeline = writeTimeline ?? (receiver is { ReceivedTimeline: > 0 } r ? Math.Max(r.ReceivedTimeline, checkpointTimeline) : checkpointTimeline);
+            return new NodeStatus(Name, inRecovery ? NodeRole.Replica : NodeRole.Primary, timeline, current, receive, replay, replication.ToImmutable(), receiver);
+        }
+    }
+
+    internal async Task StartProcessAsync(bool allowNewPort, CancellationToken cancellationToken)
+    {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException($"{Name} is already running");
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await LaunchAsync(cancellationToken).ConfigureAwait(false);
+                await cluster.RecordOwnerAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (NodeStartException) when (allowNewPort && attempt < 5 && !LocalCluster.PortIsFree(Port))
+            {
+                // Another process took the port between allocation and bind: move to a new one.
+                Port = cluster.AllocatePort();
+                await cluster.WriteNodeConfigAsync(this, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Immediate shutdown of whatever this node still runs, for teardown.</summary>
+    internal async Task TerminateAsync()
+    {
+        var pid = RunningPid() ?? (launched is { HasExited: false } process ? process.Id : null);
+        if (pid is { } running)
+        {
+            await PostmasterSignals.TerminateAsync(DataDirectory, running).ConfigureAwait(false);
+        }
+        else
+        {
+            PostmasterSignals.RemoveLeftoverSharedMemory(DataDirectory);
+        }
+
+        launched?.Dispose();
+        launched = null;
+    }
+
+    private async Task LaunchAsync(CancellationToken cancellationToken)
+    {
+        var (fileName, arguments) = cluster.User.Command(cluster.Binaries.Tool("postgres"), "-D", DataDirectory);
+        // setsid: the server gets its own session, so a Ctrl-C meant for the harness never reaches it and the harness
+        // decides how it stops. exec keeps one pid all the way down: the Process's pid is the postmaster's.
+        var startInfo = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = "/" };
+        foreach (var argument in (IEnumerable<string>)["-c", "log=$1; shift; exec setsid \"$@\" >>\"$log\" 2>&1 </dev/null", "sh", LogFile, fileName, .. arguments])
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        launched?.Dispose();
+        launched = Process.Start(startInfo) ?? throw new NodeStartException($"could not start {Name}");
+        var deadline = DateTime.UtcNow + cluster.Options.ReadyTimeout;
+        while (true)
+        {
+            if (launched.HasExited)
+            {
+                throw Failure($"exited with code {launched.ExitCode} during start");
+            }
+
+            if (PostmasterPidFile.TryRead(DataDirectory) is { Status: "ready" or "standby" } pidFile && pidFile.Pid == launched.Id)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                await PostmasterSignals.TerminateAsync(DataDirectory, launched.Id, CancellationToken.None).ConfigureAwait(false);
+                throw Failure($"did not accept connections within {cluster.Options.ReadyTimeout.TotalSeconds:0}s");
+            }
+
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private NodeStartException Failure(string what)
+    {
+        string tail;
+        try
+        {
+            tail = string.Join('\n', File.ReadLines(LogFile).TakeLast(15));
+        }
+        catch (IOException)
+        {
+            tail = "(no log)";
+        }
+
+        return new NodeStartException($"node {Name} (port {Port}) {what}; last lines of {LogFile}:\n{tail}");
+    }
+
+    private int RequireRunning() => RunningPid() ?? throw new InvalidOperationException($"{Name} is not running");
+
+    private int? RunningPid() =>
+        PostmasterPidFile.TryRead(DataDirectory) is { Pid: var pid } && ProcessTable.IsPostmasterOf(pid, DataDirectory) ? pid : null;
+
+    private static ulong? Lsn(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : (ulong)reader.GetDecimal(ordinal);
+
+    private static TimeSpan? Lag(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetTimeSpan(ordinal);
+}

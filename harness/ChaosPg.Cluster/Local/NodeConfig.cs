@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+
+namespace ChaosPg.Cluster.Local;
+
+/// <summary>The configuration files of a node: postgresql.conf, pg_hba.conf and the standby settings.</summary>
+internal static class NodeConfig
+{
+    public static string PostgresqlConf(ClusterSpec spec, string node, int port)
+    {
+        var settings = new List<(string Name, string Value)>
+        {
+            ("listen_addresses", "'127.0.0.1'"),
+            ("port", port.ToString(CultureInfo.InvariantCulture)),
+            // No Unix socket: only 127.0.0.1 host lines exist, and no socket file is left in a shared directory.
+            ("unix_socket_directories", "''"),
+            ("cluster_name", Quote(node)),
+            ("password_encryption", "'scram-sha-256'"),
+            ("wal_level", "replica"),
+            ("max_wal_senders", "10"),
+            ("max_replication_slots", "10"),
+            ("wal_keep_size", "'128MB'"),
+            ("hot_standby", "on"),
+            // Durability stays on: a verdict about acknowledged writes means nothing without it.
+            ("fsync", "on"),
+            ("full_page_writes", "on"),
+            ("synchronous_commit", Quote(SynchronousCommitValue(spec.SynchronousCommit))),
+            ("synchronous_standby_names", Quote(spec.SynchronousStandbyNames)),
+            ("recovery_target_timeline", "'latest'"),
+            // Faults must be noticed in seconds, not the default minute.
+            ("wal_sender_timeout", "'5s'"),
+            ("wal_receiver_timeout", "'5s'"),
+            ("wal_retrieve_retry_interval", "'1s'"),
+            ("wal_receiver_status_interval", "'1s'"),
+            ("lc_messages", "'C'"),
+            ("log_line_prefix", "'%m [%p] %q%a '"),
+        };
+        settings.AddRange(spec.ExtraSettings.Select(kv => (kv.Key, Quote(kv.Value))));
+
+        var builder = new StringBuilder("# Written by ChaosPg for node ").Append(node).Append('\n');
+        foreach (var (name, value) in settings)
+        {
+            builder.Append(name).Append(" = ").Append(value).Append('\n');
+        }
+
+        return builder.ToString();
+    }
+
+    public static string PgHbaConf() =>
+        $"""
+        # Written by ChaosPg: loopback only, SCRAM only, replication only for the replication role.
+        host  all          all                          127.0.0.1/32  scram-sha-256
+        host  replication  {ClusterRoles.Replication}  127.0.0.1/32  scram-sha-256
+
+        """;
+
+    /// <summary>postgresql.auto.conf of a standby streaming from <paramref name="upstream"/> through its slot.</summary>
+    public static string StandbyAutoConf(string node, LinkEndpoint upstream, string passFile) =>
+        $"""
+        # Written by ChaosPg: standby settings of {node}
+        primary_conninfo = {Quote(PrimaryConnInfo(node, upstream, passFile))}
+        primary_slot_name = {Quote(SlotName(node))}
+
+        """;
+
+    public static string PrimaryConnInfo(string node, LinkEndpoint upstream, string passFile) =>
+        $"host={upstream.Host} port={upstream.Port} user={ClusterRoles.Replication} application_name={node} passfile={passFile} sslmode=disable connect_timeout=2";
+
+    /// <summary>The physical slot that keeps WAL for <paramref name="node"/> on its upstream.</summary>
+    public static string SlotName(string node) => node;
+
+    private static string SynchronousCommitValue(SynchronousCommit level) => level switch
+    {
+        SynchronousCommit.Off => "off",
+        SynchronousCommit.Local => "local",
+        SynchronousCommit.RemoteWrite => "remote_write",
+        SynchronousCommit.RemoteApply => "remote_apply",
+        _ => "on",
+    };
+
+    private static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+}

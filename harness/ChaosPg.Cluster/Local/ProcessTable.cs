@@ -1,0 +1,76 @@
+using System.Globalization;
+
+namespace ChaosPg.Cluster.Local;
+
+/// <summary>Reads /proc: liveness, parents, command lines.</summary>
+internal static class ProcessTable
+{
+    /// <summary>True while the process exists and is not a zombie.</summary>
+    public static bool IsAlive(int pid)
+    {
+        var stat = ReadStat(pid);
+        return stat is not null && stat.Value.State != 'Z';
+    }
+
+    /// <summary>Direct children of <paramref name="pid"/> (a postmaster's backends and auxiliary processes).</summary>
+    public static IReadOnlyList<int> Children(int pid)
+    {
+        var children = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var candidate)
+                && ReadStat(candidate) is { ParentPid: var parent } && parent == pid)
+            {
+                children.Add(candidate);
+            }
+        }
+
+        return children;
+    }
+
+    /// <summary>The process start time in clock ticks since boot; with the pid it identifies a process across pid reuse.</summary>
+    public static long? StartTime(int pid) => ReadStat(pid)?.StartTime;
+
+    /// <summary>True when <paramref name="pid"/> is alive and is a postgres serving <paramref name="dataDirectory"/> (not a reused pid).</summary>
+    public static bool IsPostmasterOf(int pid, string dataDirectory) =>
+        IsAlive(pid) && CommandLine(pid).Contains(dataDirectory, StringComparison.Ordinal);
+
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+
+    private static (char State, int ParentPid, long StartTime)? ReadStat(int pid)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        // The command name in parentheses may itself hold spaces and parentheses: fields start after the last ')'.
+        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        return (fields[0][0],
+            int.Parse(fields[1], CultureInfo.InvariantCulture),
+            long.Parse(fields[19], CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,14 @@
+namespace ChaosPg.Cluster;
+
+/// <summary>How the primary waits for its replicas before acknowledging a commit.</summary>
+public enum ReplicationMode
+{
+    /// <summary>No standby is synchronous.</summary>
+    Async,
+
+    /// <summary><c>FIRST 1 (...)</c>: the first connected standby in list order must confirm.</summary>
+    Sync,
+
+    /// <summary><c>ANY k (...)</c>: any k standbys must confirm.</summary>
+    Quorum,
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using ChaosPg.Cluster.Local;
+
+namespace ChaosPg.Cluster.Tests.Local;
+
+[Category("Local")]
+public class ClusterSweeperTests
+{
+    [Test]
+    public async Task The_sweep_removes_the_servers_and_directories_a_SIGKILLed_harness_left()
+    {
+        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { CliDll(), "cluster", "up", "--replicas", "1", "--pg-bin", TestCluster.PgBin })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var harness = Process.Start(startInfo)!;
+        string? workDirectory = null;
+        try
+        {
+            while (await harness.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) is { } line && line.StartsWith("ready", StringComparison.Ordinal) is false)
+            {
+                if (line.StartsWith("work directory: ", StringComparison.Ordinal))
+                {
+                    workDirectory = line["work directory: ".Length..];
+                }
+            }
+        }
+        finally
+        {
+            harness.Kill();
+            await harness.WaitForExitAsync();
+        }
+
+        Assert.That(workDirectory, Is.Not.Null, await harness.StandardError.ReadToEndAsync());
+        var owner = RunOwnerFile.TryRead(Path.Combine(workDirectory!, RunOwnerFile.FileName))!;
+        var pids = owner.Nodes.Select(n => n.PostmasterPid!.Value).ToList();
+        Assert.That(pids.All(ProcessTable.IsAlive), Is.True, "precondition: the killed harness left its servers running");
+        Assert.That(owner.OwnerIsAlive, Is.False);
+
+        var removed = await ClusterSweeper.SweepAsync(new LocalClusterOptions().WorkRoot);
+
+        Assert.That(removed, Does.Contain(workDirectory));
+        Assert.That(pids.Where(ProcessTable.IsAlive), Is.Empty);
+        Assert.That(Directory.Exists(workDirectory), Is.False);
+    }
+
+    [Test]
+    public async Task The_sweep_leaves_a_run_whose_harness_is_alive()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+
+        var removed = await ClusterSweeper.SweepAsync(new LocalClusterOptions().WorkRoot);
+
+        Assert.That(removed, Does.Not.Contain(cluster.WorkDirectory));
+        Assert.That(cluster.Nodes.All(n => n.IsRunning), Is.True);
+    }
+
+    // tests/ChaosPg.Cluster.Tests/bin/<configuration>/<tfm>/ -> harness/ChaosPg.Cli/bin/<configuration>/<tfm>/chaospg.dll
+    private static string CliDll()
+    {
+        var tfmDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
+        var configuration = tfmDirectory.Parent!.Name;
+        var root = tfmDirectory.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+        return Path.Combine(root, "harness", "ChaosPg.Cli", "bin", configuration, tfmDirectory.Name, "chaospg.dll");
+    }
+}
