@@ -78,4 +78,39 @@ public class SyncCommitCancelTests
         var stored = await ScalarAsync<long>(cluster.Primary, $"select count(*) from {WorkloadSchema.Orders.Table} where write_id = '{terminated.WriteId}'");
         Assert.That(stored, Is.EqualTo(1), "the indeterminate write committed locally");
     }
+
+    [Test]
+    public async Task A_cancel_the_paused_server_never_answers_is_recorded_indeterminate_timeout()
+    {
+        await using var cluster = await StartAsync(ReplicationMode.Sync);
+        await Workload.PrepareSchemaAsync(cluster.Primary.GetConnectionString(DatabaseRole.Superuser), "orders");
+        await cluster["replica1"].StopAsync();
+        var path = Path.Combine(directory, HistoryWriter.FileName);
+        await using (var history = HistoryWriter.Create(path, "sync-pause", 7, "primary"))
+        {
+            await using var workload = Workload.Create(Options(cluster, writers: 1, readers: 0, clientTimeout: TimeSpan.FromSeconds(2)), history, Nodes(cluster));
+            await workload.StartAsync();
+            await EventuallyAsync(
+                async () => await ScalarAsync<long>(cluster.Primary, "select count(*) from pg_stat_activity where wait_event = 'SyncRep' and application_name = 'chaospg-workload'") == 1,
+                "the workload's INSERT waits for the synchronous standby");
+            await cluster.Primary.PauseAsync();
+            try
+            {
+                await EventuallyAsync(() => Task.FromResult(workload.Snapshot().WritesIndeterminate == 1), "the write whose cancel got no answer is recorded");
+            }
+            finally
+            {
+                await cluster.Primary.ResumeAsync();
+            }
+
+            await workload.StopAsync();
+        }
+
+        var writes = (await HistoryReader.ReadAsync(path)).Writes;
+        var timedOut = writes.First(w => w.Outcome == OperationOutcome.Indeterminate);
+        Assert.That(timedOut.Error!.ErrorClass, Is.EqualTo("timeout"));
+        Assert.That(timedOut.Notices, Is.Empty);
+        var stored = await ScalarAsync<long>(cluster.Primary, $"select count(*) from {WorkloadSchema.Orders.Table} where write_id = '{timedOut.WriteId}'");
+        Assert.That(stored, Is.EqualTo(1), "the indeterminate write committed locally");
+    }
 }
