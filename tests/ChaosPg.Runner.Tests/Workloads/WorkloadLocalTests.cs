@@ -29,7 +29,7 @@ public class WorkloadLocalTests
         {
             await using var workload = Workload.Create(Options(cluster, kind), history, Nodes(cluster));
             await workload.StartAsync();
-            await EventuallyAsync(() => Task.FromResult(workload.Snapshot() is { WritesOk: >= 200, ReadsOk: >= 50 }), "200 writes and 50 reads acknowledged");
+            await EventuallyAsync(() => Task.FromResult(workload.Snapshot() is { WritesOk: >= 100, ReadsOk: >= 30 }), "100 writes and 30 reads acknowledged");
             await workload.StopAsync();
             await WaitConvergedAsync(cluster);
             var state = await SnapshotAsync(cluster, history.ElapsedMicros, kind);
@@ -79,6 +79,11 @@ public class WorkloadLocalTests
             await workload.StopAsync();
             stats = workload.Snapshot();
         }
+
+        var state = await SnapshotAsync(cluster, 0);
+        Assert.That(state.Find("primary")!.Reachable, Is.False);
+        Assert.That(state.Find("primary")!.Error, Is.Not.Empty);
+        Assert.That(state.Find("replica1")!.Role, Is.EqualTo(ChaosPg.Core.Snapshots.NodeRole.Replica));
 
         var loaded = await HistoryReader.ReadAsync(path);
         Assert.That(loaded.Operations.Where(o => !o.Completed), Is.Empty, "every operation was completed");
