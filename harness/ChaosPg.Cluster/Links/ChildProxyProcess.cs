@@ -7,8 +7,12 @@ using ChaosPg.Toxiproxy;
 
 namespace ChaosPg.Cluster.Links;
 
-/// <summary>A <c>chaospg proxy</c> child process (the embedded server in a process of its own), stopped on disposal.</summary>
-internal sealed class ChildProxyProcess : IAsyncDisposable
+/// <summary>
+/// A <c>chaospg proxy</c> child process: the embedded server in a process of its own, where it may complete socket
+/// operations inline (it blocks no thread), which the harness's own process must not. Pass <see cref="ApiUri"/> to
+/// <see cref="ToxiproxyProvider"/> as the URL. Stopped on disposal.
+/// </summary>
+public sealed class ChildProxyProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private readonly Process process;
@@ -20,11 +24,20 @@ internal sealed class ChildProxyProcess : IAsyncDisposable
         ApiUri = apiUri;
     }
 
+    /// <summary>The child's Toxiproxy API, on 127.0.0.1 and a free port.</summary>
     public Uri ApiUri { get; }
 
-    /// <summary>Starts <paramref name="command"/> with <c>--host 127.0.0.1 --port N</c> and waits until it answers /version.</summary>
-    public static async Task<ChildProxyProcess> StartAsync(ImmutableArray<string> command, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts <paramref name="command"/> (the executable, then its leading arguments, e.g. <c>chaospg proxy</c>) with
+    /// <c>--host 127.0.0.1 --port N</c> appended, and waits until it answers /version.
+    /// </summary>
+    public static async Task<ChildProxyProcess> StartAsync(ImmutableArray<string> command, CancellationToken cancellationToken = default)
     {
+        if (command.IsDefaultOrEmpty)
+        {
+            throw new ArgumentException("The command needs at least an executable.", nameof(command));
+        }
+
         var port = FreeLoopbackPort();
         var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in (IEnumerable<string>)[.. command.Skip(1), "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture)])
