@@ -1,3 +1,5 @@
+using ChaosPg.Runner.Scenarios;
+
 namespace ChaosPg.Runner.Workloads;
 
 /// <summary>
@@ -12,4 +14,12 @@ public sealed record WorkloadOptions(
     int? Rate,
     TimeSpan? ClientTimeout,
     long Seed,
-    string AppConnectionString);
+    string AppConnectionString)
+{
+    /// <summary>The options of a scenario's workload for one run (the scenario's mix is not used: see README).</summary>
+    public static WorkloadOptions For(ScenarioWorkload workload, long seed, string appConnectionString)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        return new WorkloadOptions(workload.Kind, workload.Writers, workload.Readers, workload.Rate, workload.ClientTimeout, seed, appConnectionString);
+    }
+}
