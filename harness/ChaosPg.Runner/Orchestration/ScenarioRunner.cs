@@ -235,9 +235,8 @@ public sealed class ScenarioRunner
                 history!,
                 text => options.Progress?.OnEvent(scenario.Name, text));
             monitor = ReplicationMonitor.Start(cluster, history!, folder.ReplicationPath);
-            var load = scenario.Workload;
             workload = Workload.Create(
-                new WorkloadOptions(load.Kind, load.Writers, load.Readers, load.Rate, load.ClientTimeout, prepared.Seed, cluster.Primary.GetConnectionString(DatabaseRole.App)),
+                WorkloadOptions.For(scenario.Workload, prepared.Seed, cluster.Primary.GetConnectionString(DatabaseRole.App)),
                 history!,
                 [.. cluster.Nodes.Select(n => new WorkloadNode(n.Name, n.ClientEndpoint.Host, n.ClientEndpoint.Port))]);
             runner.Phase(scenario, "running the workload and the schedule");
