@@ -16,6 +16,9 @@ public static class Program
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(ClusterCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {

@@ -9,5 +9,6 @@ public static class BenchCommand
     {
         BenchBringupCommand.Create(),
         BenchCheckerCommand.Create(),
+        BenchSuiteCommand.Create(),
     };
 }

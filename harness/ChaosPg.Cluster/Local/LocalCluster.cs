@@ -130,6 +130,13 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until every running replica streams from the current primary and has replayed the WAL the primary had
+    /// when the wait began, or until <paramref name="deadline"/> passes: not converging is a result, not an exception.
+    /// </summary>
+    public Task<ConvergenceResult> WaitConvergedAsync(TimeSpan deadline, CancellationToken cancellationToken = default) =>
+        ConvergenceWaiter.WaitAsync(this, deadline, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) == 1)

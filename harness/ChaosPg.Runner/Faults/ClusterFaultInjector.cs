@@ -1,0 +1,190 @@
+using ChaosPg.Cluster;
+using ChaosPg.Cluster.Links;
+using ChaosPg.Cluster.Local;
+using ChaosPg.Core.Schedule;
+using ChaosPg.Runner.Scheduling;
+using Npgsql;
+
+namespace ChaosPg.Runner.Faults;
+
+/// <summary>
+/// The nemesis of a local cluster: network faults become toxics or disabled proxies on the step's links
+/// (<see cref="LinkFaults"/>), node faults become signals and restarts of <see cref="LocalNode"/>s, actions become
+/// promote, rejoin, heal and waits for convergence. Removal tolerates a fault that is only partly in place and may
+/// run twice.
+/// </summary>
+public sealed class ClusterFaultInjector : IFaultInjector
+{
+    private readonly LocalCluster cluster;
+    private readonly LinkFaults? linkFaults;
+
+    /// <summary>
+    /// Creates the injector; <paramref name="linkFaults"/> is null when the cluster's links are not proxied
+    /// (<see cref="DirectLinkRouter"/>), and then network faults are refused.
+    /// </summary>
+    public ClusterFaultInjector(LocalCluster cluster, LinkFaults? linkFaults)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        this.cluster = cluster;
+        this.linkFaults = linkFaults;
+    }
+
+    /// <summary>The result of the last wait-converged action, for the run to record; null before the first one.</summary>
+    public ConvergenceResult? LastConvergence { get; private set; }
+
+    public async Task ApplyAsync(PlannedStep plannedStep, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plannedStep);
+        switch (plannedStep.Step)
+        {
+            case PartitionFault:
+                await ForEachLinkAsync(plannedStep, (faults, link) => faults.PartitionAsync(link, cancellationToken)).ConfigureAwait(false);
+                break;
+            case BlackholeFault:
+                await ForEachLinkAsync(plannedStep, (faults, link) => faults.BlackholeAsync(link, cancellationToken)).ConfigureAwait(false);
+                break;
+            case LatencyFault latency:
+                await ForEachLinkAsync(plannedStep, (faults, link) => faults.LatencyAsync(link, latency.Latency, latency.Jitter, Direction(latency.Direction), cancellationToken)).ConfigureAwait(false);
+                break;
+            case BandwidthFault bandwidth:
+                await ForEachLinkAsync(plannedStep, (faults, link) => faults.BandwidthAsync(link, bandwidth.RateKilobytesPerSecond, LinkDirection.Both, cancellationToken)).ConfigureAwait(false);
+                break;
+            case ResetFault:
+                await ForEachLinkAsync(plannedStep, (faults, link) => faults.ResetPeerAsync(link, cancellationToken)).ConfigureAwait(false);
+                break;
+            case KillFault kill:
+                await cluster[kill.Node].KillAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case PauseFault pause:
+                await cluster[pause.Node].PauseAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case RestartFault restart:
+                // Restart also brings back a node that was killed for good.
+                var node = cluster[restart.Node];
+                await (node.IsRunning ? node.RestartAsync(cancellationToken) : node.StartAsync(cancellationToken)).ConfigureAwait(false);
+                break;
+            case TerminateBackendsFault terminate:
+                await TerminateSyncWaitersAsync(cluster[terminate.Node], cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                throw new ArgumentException($"{plannedStep.Step.Keyword} is not a fault the injector applies.", nameof(plannedStep));
+        }
+    }
+
+    public async Task RemoveAsync(PlannedStep plannedStep, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plannedStep);
+        switch (plannedStep.Step)
+        {
+            case PartitionFault or BlackholeFault or LatencyFault or BandwidthFault or ResetFault:
+                var kind = Kind((FaultStep)plannedStep.Step);
+                await ForEachLinkAsync(plannedStep, (faults, link) => faults.RemoveAsync(new LinkFault(link, kind), cancellationToken)).ConfigureAwait(false);
+                break;
+            case KillFault kill:
+                var killed = cluster[kill.Node];
+                if (!killed.IsRunning)
+                {
+                    await killed.StartAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            case PauseFault pause:
+                var paused = cluster[pause.Node];
+                if (paused.IsRunning)
+                {
+                    await paused.ResumeAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            default:
+                throw new ArgumentException($"{plannedStep.Step.Keyword} is not a lasting fault; there is nothing to remove.", nameof(plannedStep));
+        }
+    }
+
+    public async Task RunActionAsync(PlannedStep plannedStep, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plannedStep);
+        switch (plannedStep.Step)
+        {
+            case PromoteAction promote:
+                await cluster[promote.Node].PromoteAsync(cancellationToken).ConfigureAwait(false);
+                RequireLinks(plannedStep);
+                break;
+            case RejoinAction rejoin:
+                // A node killed while primary was not shut down cleanly; pg_rewind (PostgreSQL 13+) runs its crash
+                // recovery in single-user mode first, so it never accepts a client as a primary on the way.
+                await cluster[rejoin.Node].RejoinAsync(cancellationToken).ConfigureAwait(false);
+                RequireLinks(plannedStep);
+                break;
+            case HealAction:
+                if (linkFaults is not null)
+                {
+                    await linkFaults.HealAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                // SIGCONT does nothing to a process that is not stopped; killed nodes stay down.
+                foreach (var node in cluster.Nodes.Where(n => n.IsRunning))
+                {
+                    await node.ResumeAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            case WaitConvergedAction wait:
+                LastConvergence = await cluster.WaitConvergedAsync(wait.Deadline, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                throw new ArgumentException($"{plannedStep.Step.Keyword} is not an action.", nameof(plannedStep));
+        }
+    }
+
+    private async Task ForEachLinkAsync(PlannedStep plannedStep, Func<LinkFaults, string, Task> perLink)
+    {
+        var faults = linkFaults ?? throw new InvalidOperationException(
+            $"the {plannedStep.Step.Keyword} fault needs the cluster's links routed through Toxiproxy, but this cluster connects directly (no proxy)");
+        foreach (var link in plannedStep.Links)
+        {
+            await perLink(faults, link.ToString()).ConfigureAwait(false);
+        }
+    }
+
+    // The schedule simulator and the cluster decide independently who streams from whom; a disagreement would put
+    // later faults on links that carry nothing, so it stops the run here.
+    private void RequireLinks(PlannedStep plannedStep)
+    {
+        var wrong = plannedStep.Links
+            .Where(link => cluster[link.From].Upstream?.Name != link.To)
+            .Select(link => $"{link} ({link.From} streams from {cluster[link.From].Upstream?.Name ?? "nobody"})")
+            .ToList();
+        if (wrong.Count > 0)
+        {
+            throw new InvalidOperationException($"after {plannedStep.Step.Keyword}, the cluster's WAL links differ from the schedule's: {string.Join(", ", wrong)}");
+        }
+    }
+
+    private static async Task TerminateSyncWaitersAsync(LocalNode node, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(node.GetConnectionString(DatabaseRole.Superuser));
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var command = new NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event = 'SyncRep'", connection);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static LinkDirection Direction(LatencyDirection direction) => direction switch
+    {
+        LatencyDirection.Upstream => LinkDirection.Upstream,
+        LatencyDirection.Downstream => LinkDirection.Downstream,
+        _ => LinkDirection.Both,
+    };
+
+    private static LinkFaultKind Kind(FaultStep fault) => fault switch
+    {
+        PartitionFault => LinkFaultKind.Partition,
+        BlackholeFault => LinkFaultKind.Blackhole,
+        LatencyFault => LinkFaultKind.Latency,
+        BandwidthFault => LinkFaultKind.Bandwidth,
+        _ => LinkFaultKind.ResetPeer,
+    };
+}

@@ -1,0 +1,405 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using ChaosPg.Core;
+using ChaosPg.Core.Histories;
+using Npgsql;
+
+namespace ChaosPg.Runner.Workloads;
+
+/// <summary>
+/// The clients of a run. Writers behave like an application with a multi-host connection string over every node's
+/// client link (the original primary first, <c>Target Session Attributes=read-write</c>), so after a failover they
+/// reconnect to whichever node accepts writes; each write is one autocommit INSERT. Readers are pinned round-robin
+/// to nodes (replicas first) and read the high-water mark of their node. Every operation is recorded in the history
+/// with the node the client was actually connected to.
+/// </summary>
+/// <example>
+/// <code>
+/// await Workload.PrepareSchemaAsync(primary.GetConnectionString(DatabaseRole.Superuser), "orders");
+/// await using var workload = Workload.Create(options, history, nodes);
+/// await workload.StartAsync();
+/// // ... faults ...
+/// await workload.StopAsync();
+/// </code>
+/// </example>
+public sealed class Workload : IAsyncDisposable
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan CancellationTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DefaultClientTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
+
+    private readonly WorkloadOptions options;
+    private readonly HistoryWriter history;
+    private readonly ImmutableArray<WorkloadNode> nodes;
+    private readonly NpgsqlDataSource writeSource;
+    private readonly ImmutableDictionary<string, NpgsqlDataSource> readSources;
+    private readonly OperationPacer pacer;
+    private readonly CancellationTokenSource issuing = new();
+    private readonly CancellationTokenSource inFlight = new();
+    private readonly List<Task> clients = [];
+    private long seq;
+    private long writesOk, writesFailed, writesIndeterminate, readsOk, readsFailed, writeConnectFailures;
+    private int disposed;
+
+    private Workload(WorkloadOptions options, HistoryWriter history, ImmutableArray<WorkloadNode> nodes)
+    {
+        this.options = options;
+        this.history = history;
+        this.nodes = nodes;
+        Schema = WorkloadSchema.For(options.Kind);
+        pacer = new OperationPacer(options.Rate);
+        var clientTimeout = options.ClientTimeout ?? DefaultClientTimeout;
+        CommandTimeoutSeconds = Math.Max(1, (int)Math.Ceiling(clientTimeout.TotalSeconds));
+
+        var writers = new NpgsqlConnectionStringBuilder(options.AppConnectionString)
+        {
+            Host = string.Join(",", nodes.Select(n => string.Create(CultureInfo.InvariantCulture, $"{n.ClientHost}:{n.ClientPort}"))),
+            TargetSessionAttributes = "read-write",
+
+            // A node found down or read-only is retried after a second, not the default ten: failover is what we watch.
+            HostRecheckSeconds = 1,
+            MaxPoolSize = options.Writers + 2,
+        };
+        writeSource = NpgsqlDataSource.Create(Configure(writers).ConnectionString);
+        readSources = nodes.ToImmutableDictionary(
+            n => n.Name,
+            n => NpgsqlDataSource.Create(Configure(new NpgsqlConnectionStringBuilder(options.AppConnectionString)
+            {
+                Host = n.ClientHost,
+                Port = n.ClientPort,
+                MaxPoolSize = options.Readers + 2,
+            }).ConnectionString));
+    }
+
+    /// <summary>The table this workload writes (what a snapshot must read).</summary>
+    public WorkloadSchema Schema { get; }
+
+    /// <summary>The command timeout in whole seconds (Npgsql's unit), the client timeout rounded up.</summary>
+    public int CommandTimeoutSeconds { get; }
+
+    /// <summary>Validates the options and prepares the clients; nothing connects before <see cref="StartAsync"/>.</summary>
+    /// <param name="options">Kind, clients, rate, timeout, seed and app credentials.</param>
+    /// <param name="history">Where every operation is recorded.</param>
+    /// <param name="nodes">Every node with its client link endpoint, the original primary first.</param>
+    public static Workload Create(WorkloadOptions options, HistoryWriter history, IReadOnlyList<WorkloadNode> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(nodes);
+        if (nodes.Count == 0)
+        {
+            throw new ArgumentException("the workload needs at least one node", nameof(nodes));
+        }
+
+        if (options.Writers < 0 || options.Readers < 0 || options.Writers + options.Readers == 0)
+        {
+            throw new ArgumentException($"writers {options.Writers} and readers {options.Readers}: expected at least one client", nameof(options));
+        }
+
+        return new Workload(options, history, [.. nodes]);
+    }
+
+    /// <summary>Creates the kind's table on the primary (idempotent), over a direct superuser connection.</summary>
+    public static async Task PrepareSchemaAsync(string superuserConnectionString, string kind, CancellationToken cancellationToken = default)
+    {
+        var schema = WorkloadSchema.For(kind);
+        var connection = new NpgsqlConnection(superuserConnectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var command = new NpgsqlCommand(schema.CreateSql, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Starts every client; returns at once.</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        for (var i = 0; i < options.Writers; i++)
+        {
+            var index = i;
+            clients.Add(Task.Run(() => RunWriterAsync(index), CancellationToken.None));
+        }
+
+        // Readers go to replicas first, then the primary, round-robin.
+        var order = nodes.Skip(1).Append(nodes[0]).ToImmutableArray();
+        for (var i = 0; i < options.Readers; i++)
+        {
+            var index = i;
+            var node = order[i % order.Length];
+            clients.Add(Task.Run(() => RunReaderAsync(index, node), CancellationToken.None));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Counts of completed operations so far.</summary>
+    public WorkloadStats Snapshot() => new(
+        Interlocked.Read(ref writesOk),
+        Interlocked.Read(ref writesFailed),
+        Interlocked.Read(ref writesIndeterminate),
+        Interlocked.Read(ref readsOk),
+        Interlocked.Read(ref readsFailed),
+        Interlocked.Read(ref writeConnectFailures));
+
+    /// <summary>
+    /// Stops issuing operations and waits for those in flight, at most a command timeout plus the cancellation
+    /// timeout; then cancels them (recorded indeterminate) and waits two more seconds. An operation still running
+    /// after that is left without a completion line, which the history reader treats as indeterminate.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        await issuing.CancelAsync().ConfigureAwait(false);
+        var all = Task.WhenAll(clients);
+        var grace = TimeSpan.FromSeconds(CommandTimeoutSeconds) + CancellationTimeout + TimeSpan.FromSeconds(1);
+        if (await Task.WhenAny(all, Task.Delay(grace, cancellationToken)).ConfigureAwait(false) != all)
+        {
+            await inFlight.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(2), cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await writeSource.DisposeAsync().ConfigureAwait(false);
+        foreach (var source in readSources.Values)
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+        }
+
+        issuing.Dispose();
+        inFlight.Dispose();
+    }
+
+    private NpgsqlConnectionStringBuilder Configure(NpgsqlConnectionStringBuilder builder)
+    {
+        builder.Pooling = true;
+        builder.MinPoolSize = 0;
+        builder.Timeout = (int)ConnectTimeout.TotalSeconds;
+        builder.CommandTimeout = CommandTimeoutSeconds;
+        builder.CancellationTimeout = (int)CancellationTimeout.TotalMilliseconds;
+
+        // Without it Npgsql redacts the detail of notices, e.g. "The transaction has already committed locally...".
+        builder.IncludeErrorDetail = true;
+        builder.ApplicationName = "chaospg-workload";
+        return builder;
+    }
+
+    private async Task RunWriterAsync(int index)
+    {
+        var client = "w" + (index + 1).ToString(CultureInfo.InvariantCulture);
+        var rows = new WorkloadRowGenerator(Schema, options.Seed, index);
+        var notices = new NoticeRecorder();
+        var backoff = MinBackoff;
+        NpgsqlConnection? connection = null;
+        try
+        {
+            while (!issuing.IsCancellationRequested)
+            {
+                await pacer.WaitAsync(issuing.Token).ConfigureAwait(false);
+                if (connection is null)
+                {
+                    // No operation yet: nothing is sent before a writable node accepted the connection.
+                    connection = await TryOpenWriterAsync(notices).ConfigureAwait(false);
+                    if (connection is null)
+                    {
+                        Interlocked.Increment(ref writeConnectFailures);
+                        await Task.Delay(backoff, issuing.Token).ConfigureAwait(false);
+                        backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                        continue;
+                    }
+
+                    backoff = MinBackoff;
+                }
+
+                if (!await WriteAsync(client, connection, rows.Next(), notices).ConfigureAwait(false))
+                {
+                    await CloseAsync(connection, notices, clearPool: true).ConfigureAwait(false);
+                    connection = null;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (issuing.IsCancellationRequested)
+        {
+            // Stopping between operations.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The runner closed the history while this client was abandoned in an operation.
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await CloseAsync(connection, notices, clearPool: false).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<NpgsqlConnection?> TryOpenWriterAsync(NoticeRecorder notices)
+    {
+        var connection = writeSource.CreateConnection();
+        notices.Attach(connection);
+        try
+        {
+            await connection.OpenAsync(issuing.Token).ConfigureAwait(false);
+            return connection;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            await CloseAsync(connection, notices, clearPool: false).ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    /// <returns>False when the connection must be replaced.</returns>
+    private async Task<bool> WriteAsync(string client, NpgsqlConnection connection, WorkloadRow row, NoticeRecorder notices)
+    {
+        var node = NodeAt(connection.Host, connection.Port);
+        notices.Drain();
+        var op = history.InvokeWrite(client, node.Name, node.Link, row.WriteId, Interlocked.Increment(ref seq), Schema.Table);
+        try
+        {
+            var command = new NpgsqlCommand(Schema.InsertSql, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = row.WriteId });
+                command.Parameters.Add(new NpgsqlParameter { Value = op.Seq!.Value });
+                foreach (var value in row.Values)
+                {
+                    command.Parameters.Add(new NpgsqlParameter { Value = value });
+                }
+
+                await command.ExecuteNonQueryAsync(inFlight.Token).ConfigureAwait(false);
+            }
+
+            // No commit LSN: nothing in the same round trip reports it honestly (see docs/npgsql-sync-commit-cancel.md).
+            history.Complete(op.OperationId, OperationOutcome.Ok, notices: notices.Drain());
+            Interlocked.Increment(ref writesOk);
+            return true;
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or InvalidOperationException)
+        {
+            var classified = OperationClassifier.Classify(OperationKind.Write, e, statementSent: true);
+            history.Complete(op.OperationId, classified.Outcome, classified.Error, notices: notices.Drain());
+            Interlocked.Increment(ref classified.Outcome == OperationOutcome.Fail ? ref writesFailed : ref writesIndeterminate);
+
+            // A real application's pool drops a connection after an error; a read-only answer means a demoted node.
+            return false;
+        }
+    }
+
+    private async Task RunReaderAsync(int index, WorkloadNode node)
+    {
+        var client = "r" + (index + 1).ToString(CultureInfo.InvariantCulture);
+        var source = readSources[node.Name];
+        var notices = new NoticeRecorder();
+        NpgsqlConnection? connection = null;
+        try
+        {
+            while (!issuing.IsCancellationRequested)
+            {
+                await pacer.WaitAsync(issuing.Token).ConfigureAwait(false);
+                notices.Drain();
+                var op = history.InvokeRead(client, node.Name, node.Link);
+                var opened = connection is not null;
+                try
+                {
+                    if (connection is null)
+                    {
+                        connection = source.CreateConnection();
+                        notices.Attach(connection);
+                        await connection.OpenAsync(inFlight.Token).ConfigureAwait(false);
+                        opened = true;
+                    }
+
+                    var result = await ReadAsync(connection).ConfigureAwait(false);
+                    history.Complete(op.OperationId, OperationOutcome.Ok, read: result, notices: notices.Drain());
+                    Interlocked.Increment(ref readsOk);
+                }
+                catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or InvalidOperationException)
+                {
+                    var classified = OperationClassifier.Classify(OperationKind.Read, e, statementSent: opened);
+                    history.Complete(op.OperationId, classified.Outcome, classified.Error, notices: notices.Drain());
+                    Interlocked.Increment(ref readsFailed);
+                    if (connection is not null)
+                    {
+                        await CloseAsync(connection, notices, clearPool: true).ConfigureAwait(false);
+                        connection = null;
+                    }
+
+                    await Task.Delay(MinBackoff, issuing.Token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (issuing.IsCancellationRequested)
+        {
+            // Stopping between operations.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The runner closed the history while this client was abandoned in an operation.
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await CloseAsync(connection, notices, clearPool: false).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<ReadResult> ReadAsync(NpgsqlConnection connection)
+    {
+        var command = new NpgsqlCommand(Schema.ReadSql, connection);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(inFlight.Token).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                await reader.ReadAsync(inFlight.Token).ConfigureAwait(false);
+                long? maxSeq = reader.IsDBNull(0) ? null : reader.GetInt64(0);
+                var count = reader.GetInt64(1);
+                Lsn? lsn = reader.IsDBNull(2) ? null : new Lsn((ulong)reader.GetFieldValue<NpgsqlTypes.NpgsqlLogSequenceNumber>(2));
+                return new ReadResult(maxSeq, count, lsn);
+            }
+        }
+    }
+
+    private WorkloadNode NodeAt(string? host, int port)
+    {
+        foreach (var node in nodes)
+        {
+            if (node.ClientPort == port && string.Equals(node.ClientHost, host, StringComparison.OrdinalIgnoreCase))
+            {
+                return node;
+            }
+        }
+
+        throw new InvalidOperationException($"connected to {host}:{port}, which is no node's client link");
+    }
+
+    private static async Task CloseAsync(NpgsqlConnection connection, NoticeRecorder notices, bool clearPool)
+    {
+        notices.Detach(connection);
+        if (clearPool)
+        {
+            NpgsqlConnection.ClearPool(connection);
+        }
+
+        await connection.DisposeAsync().ConfigureAwait(false);
+    }
+}
