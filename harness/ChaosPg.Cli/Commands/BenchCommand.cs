@@ -10,5 +10,6 @@ public static class BenchCommand
         BenchBringupCommand.Create(),
         BenchCheckerCommand.Create(),
         BenchSuiteCommand.Create(),
+        BenchExploreCommand.Create(),
     };
 }

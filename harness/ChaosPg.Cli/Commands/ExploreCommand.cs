@@ -1,0 +1,56 @@
+using System.CommandLine;
+using ChaosPg.Runner.Exploration;
+
+namespace ChaosPg.Cli.Commands;
+
+/// <summary>
+/// <c>chaospg explore</c>: runs generated fault schedules on local clusters until one violates the property, shrinks
+/// it to a minimal failing schedule and writes it as a scenario with its replay command. Exit 1 when a counterexample
+/// was found, 0 when none was within the budget, 2 on bad input.
+/// </summary>
+public static class ExploreCommand
+{
+    public static Command Create()
+    {
+        var invocation = new ExploreInvocation();
+        var command = new Command("explore", "Search generated fault schedules for a property violation and shrink it to a minimal reproducer; exit 1 when one is found, 0 when none, 2 on bad input.");
+        invocation.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            if (invocation.Options(parseResult) is not { } options)
+            {
+                return CommandErrors.EnvironmentError;
+            }
+
+            Console.Out.WriteLine($"explore {options.Property.ToString().ToLowerInvariant()}: primary + {options.Replicas} replica(s), {options.Replication.ToString().ToLowerInvariant()}, "
+                + $"seed {options.Seed}, up to {options.Runs} schedules of {options.Duration.TotalSeconds:0.#} s, budget {options.Budget.TotalMinutes:0.#} min");
+            var result = await invocation.RunAsync(parseResult, options, Console.Out, cancellationToken).ConfigureAwait(false);
+            PrintSummary(result);
+            return result.ExitCode;
+        }));
+        return command;
+    }
+
+    private static void PrintSummary(ExploreResult result)
+    {
+        var shrinkRuns = result.Shrink?.Runs ?? 0;
+        Console.Out.WriteLine();
+        Console.Out.WriteLine($"runs: {result.ClusterRuns} ({result.Explored.Length} explored, {shrinkRuns} shrinking) in {result.Elapsed.TotalMinutes:0.0} min; "
+            + $"failures: {result.Failures}; inconclusive: {result.Explored.Count(r => r.Verdict == TrialVerdict.Inconclusive)}");
+        if (result.Shrink is { } shrink)
+        {
+            var stop = shrink.Stop == ShrinkStop.Minimal ? "no smaller candidate fails" : "budget spent, maybe not minimal";
+            Console.Out.WriteLine($"shrink steps: {shrink.ShrinkSteps} ({stop})");
+            Console.Out.WriteLine($"minimal schedule ({shrink.Scenario.Schedule.Length - 2} steps + closing heal): {ScheduleSummary.Of(shrink.Scenario.Schedule)}");
+            Console.Out.WriteLine($"failure: {shrink.Failure.Reason}");
+            Console.Out.WriteLine($"scenario: {result.MinimalScenarioPath}");
+            Console.Out.WriteLine($"replay: {result.ReplayCommand}");
+        }
+        else
+        {
+            Console.Out.WriteLine($"no counterexample within the budget (seed {result.Seed})");
+        }
+
+        Console.Out.WriteLine($"report: {Path.Combine(result.Directory, "index.html")}");
+    }
+}
