@@ -41,7 +41,7 @@ public static class ExploreCommand
         {
             var stop = shrink.Stop == ShrinkStop.Minimal ? "no smaller candidate fails" : "budget spent, maybe not minimal";
             Console.Out.WriteLine($"shrink steps: {shrink.ShrinkSteps} ({stop})");
-            Console.Out.WriteLine($"minimal schedule ({shrink.Scenario.Schedule.Length - 2} steps + closing heal): {ScheduleSummary.Of(shrink.Scenario.Schedule)}");
+            Console.Out.WriteLine($"minimal schedule ({ScheduleGenerator.MoveCount(shrink.Scenario.Schedule)} steps + closing heal): {ScheduleSummary.Of(shrink.Scenario.Schedule)}");
             Console.Out.WriteLine($"failure: {shrink.Failure.Reason}");
             Console.Out.WriteLine($"scenario: {result.MinimalScenarioPath}");
             Console.Out.WriteLine($"replay: {result.ReplayCommand}");

@@ -64,7 +64,7 @@ public sealed class Explorer
                 throw new InvalidOperationException($"The generator drew an invalid schedule (seed {runSeed}): {issues[0].Path}: {issues[0].Message}");
             }
 
-            Say($"run {i}/{options.Runs} (seed {runSeed}, {scenario.Schedule.Length - 2} steps): {ScheduleSummary.Of(scenario.Schedule)}");
+            Say($"run {i}/{options.Runs} (seed {runSeed}, {ScheduleGenerator.MoveCount(scenario.Schedule)} steps): {ScheduleSummary.Of(scenario.Schedule)}");
             var result = await trial.RunAsync(scenario, runSeed, cancellationToken).ConfigureAwait(false);
             explored.Add(result);
             Say($"run {i}/{options.Runs}: {ScheduleShrinker.Word(result.Verdict)} in {result.Elapsed.TotalSeconds:0.0} s ({result.Reason})");

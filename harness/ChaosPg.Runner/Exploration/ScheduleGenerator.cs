@@ -9,7 +9,7 @@ namespace ChaosPg.Runner.Exploration;
 /// FsCheck generators of fault schedules that are valid by construction: moves are drawn one after another, each
 /// from those the <see cref="ScheduleModel"/> allows at its time (links that exist, nodes that run, no overlapping
 /// faults), every lasting fault ends before the closing heal or lasts until it, and the schedule always ends with
-/// heal and wait-converged.
+/// heal, the rejoins the property needs and wait-converged.
 /// </summary>
 public static class ScheduleGenerator
 {
@@ -20,7 +20,7 @@ public static class ScheduleGenerator
     private static readonly int[] WalLatenciesMs = [200, 500, 1000];
     private static readonly int[] RatesKilobytesPerSecond = [16, 64, 256, 1024];
 
-    /// <summary>Schedules for <paramref name="options"/>: up to MaxSteps moves, then the closing heal and wait-converged.</summary>
+    /// <summary>Schedules for <paramref name="options"/>: up to MaxSteps moves, then the closing heal (and rejoins) and wait-converged.</summary>
     public static Gen<ImmutableArray<ScheduleStep>> Schedule(ScheduleGeneratorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -64,7 +64,25 @@ public static class ScheduleGenerator
         var rejoins = options.RequireAllNodesBack
             ? model.Deposed.Select(node => (ScheduleStep)new RejoinAction(options.HealAt, node))
             : [];
-        return [.. steps, .. rejoins, new HealAction(options.HealAt), new WaitConvergedAction(options.HealAt, options.ConvergeDeadline)];
+        return [.. steps, new HealAction(options.HealAt), .. rejoins, new WaitConvergedAction(options.HealAt, options.ConvergeDeadline)];
+    }
+
+    /// <summary>
+    /// How many steps come before the closing block: the last heal, the rejoins after it (the convergence property
+    /// brings every deposed primary back there, once the heal has resumed the primary) and the final wait-converged.
+    /// </summary>
+    public static int MoveCount(IReadOnlyList<ScheduleStep> schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        for (int i = schedule.Count - 1; i >= 0; i--)
+        {
+            if (schedule[i] is HealAction)
+            {
+                return i;
+            }
+        }
+
+        return schedule.Count;
     }
 
     private static ScheduleModel Play(ScheduleModel start, IEnumerable<ScheduleStep> steps)
@@ -124,7 +142,7 @@ public static class ScheduleGenerator
         }
 
         var deposed = model.Deposed.ToArray();
-        if (deposed.Length > 0)
+        if (deposed.Length > 0 && running.Contains(model.Primary))
         {
             Add(weights.Rejoin, Gen.Elements(deposed).Select(node => One(new RejoinAction(at, node))));
         }

@@ -7,7 +7,7 @@ namespace ChaosPg.Runner.Exploration;
 /// The cluster as an explored schedule leaves it at a point in time: who is primary, who streams from whom, which
 /// nodes are down or paused, which network faults hold which links. It mirrors <see cref="ScheduleSimulator"/> and adds
 /// the explorer's own rules: a promote only follows a kill of the primary for good (an operator's failover, so the
-/// old primary cannot take writes next to the new one), a deposed primary comes back only by rejoin, only the primary
+/// old primary cannot take writes next to the new one), a deposed primary comes back only by rejoin, a rejoin needs the current primary running, only the primary
 /// is killed for good and it never stays down without a promote. The generator draws only moves the model allows;
 /// the shrinker keeps only candidates it accepts.
 /// </summary>
@@ -79,7 +79,8 @@ internal sealed class ScheduleModel
     public static bool Accepts(IReadOnlyList<ScheduleStep> steps, int replicas, bool requireAllNodesBack)
     {
         ArgumentNullException.ThrowIfNull(steps);
-        if (steps.Count < 2 || steps[^2] is not HealAction || steps[^1] is not WaitConvergedAction)
+        int moves = ScheduleGenerator.MoveCount(steps);
+        if (moves == steps.Count || steps[^1] is not WaitConvergedAction || steps.Skip(moves + 1).SkipLast(1).Any(s => s is not RejoinAction))
         {
             return false;
         }
@@ -176,7 +177,8 @@ internal sealed class ScheduleModel
             case PromoteAction promote:
                 return Promote(promote.Node);
             case RejoinAction rejoin:
-                if (!IsDeposed(rejoin.Node))
+                // pg_rewind reads from the current primary, which must be up and not paused.
+                if (!IsDeposed(rejoin.Node) || !IsRunning(Primary))
                 {
                     return false;
                 }

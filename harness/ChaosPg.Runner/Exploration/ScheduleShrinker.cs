@@ -39,10 +39,13 @@ public sealed class ScheduleShrinker
         ArgumentNullException.ThrowIfNull(failure);
         var clock = Stopwatch.StartNew();
         var (current, currentFailure, accepted, runs) = (failing, failure, 0, 0);
+
+        // Moving a fault keeps the size, so two schedules could hand the search back and forth; none is tried twice.
+        var tried = new HashSet<string>(StringComparer.Ordinal) { ScheduleSummary.Of(failing.Schedule) };
         while (true)
         {
             Scenario? smaller = null;
-            foreach (var candidate in ShrinkCandidates.Of(current, options.RequireAllNodesBack))
+            foreach (var candidate in ShrinkCandidates.Of(current, options.RequireAllNodesBack).Where(c => tried.Add(ScheduleSummary.Of(c.Schedule))))
             {
                 for (int attempt = 1; attempt <= options.Tries; attempt++)
                 {
@@ -54,7 +57,7 @@ public sealed class ScheduleShrinker
                     cancellationToken.ThrowIfCancellationRequested();
                     runs++;
                     var result = await trial.RunAsync(candidate, nextSeed(), cancellationToken).ConfigureAwait(false);
-                    progress?.Invoke($"shrink run {runs} (try {attempt}/{options.Tries}, {candidate.Schedule.Length - 2} steps): {ScheduleSummary.Of(candidate.Schedule)}: {Word(result.Verdict)} ({result.Reason})");
+                    progress?.Invoke($"shrink run {runs} (try {attempt}/{options.Tries}, {ScheduleGenerator.MoveCount(candidate.Schedule)} steps): {ScheduleSummary.Of(candidate.Schedule)}: {Word(result.Verdict)} ({result.Reason})");
                     if (result.Verdict == TrialVerdict.Violated)
                     {
                         (smaller, currentFailure) = (candidate, result);

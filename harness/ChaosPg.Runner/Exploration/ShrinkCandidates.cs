@@ -6,8 +6,9 @@ namespace ChaosPg.Runner.Exploration;
 
 /// <summary>
 /// The smaller schedules to try in place of a failing one, biggest cuts first: remove a failover (the kill of the
-/// primary, its promote, and the rejoin of that primary), remove one step, halve a fault's length, halve a latency,
-/// drop a jitter. The closing heal and wait-converged always stay. Only candidates the validator and the explorer's
+/// primary, its promote, and the rejoin of that primary), remove one step, move a WAL-link fault to the front on a
+/// link of the starting topology (so the steps that created its link can go next), halve a fault's length, halve a
+/// latency, drop a jitter. The closing block (heal, rejoins, wait-converged) always stays. Only candidates the validator and the explorer's
 /// model accept are returned.
 /// </summary>
 public static class ShrinkCandidates
@@ -16,7 +17,7 @@ public static class ShrinkCandidates
     public static IEnumerable<Scenario> Of(Scenario scenario, bool requireAllNodesBack)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        return Raw(scenario.Schedule)
+        return Raw(scenario.Schedule, scenario.Cluster.Replicas)
             .Select(schedule => scenario with { Schedule = schedule })
             .Where(candidate => IsExplorable(candidate, requireAllNodesBack));
     }
@@ -30,9 +31,9 @@ public static class ShrinkCandidates
     }
 
     /// <summary>The candidates before validation: <paramref name="schedule"/> minus or with a milder version of its moves.</summary>
-    public static IEnumerable<ImmutableArray<ScheduleStep>> Raw(ImmutableArray<ScheduleStep> schedule)
+    public static IEnumerable<ImmutableArray<ScheduleStep>> Raw(ImmutableArray<ScheduleStep> schedule, int replicas)
     {
-        int body = Math.Max(0, schedule.Length - 2);
+        int body = ScheduleGenerator.MoveCount(schedule);
         for (int i = 0; i < body; i++)
         {
             if (schedule[i] is KillFault { For: null, Node: var killed }
@@ -53,6 +54,20 @@ public static class ShrinkCandidates
         for (int i = 0; i < body; i++)
         {
             yield return Without(schedule, i);
+        }
+
+        // A WAL-link fault on a link that only a promote or rejoin created keeps those steps alive; the same fault on
+        // a link of the starting topology, first in the schedule, may not need them.
+        var initialLinks = NodeNames.ForCluster(replicas).Skip(1).Select(replica => new Link(replica, NodeNames.Primary)).ToList();
+        for (int i = 0; i < body; i++)
+        {
+            if (schedule[i] is FaultStep { IsNetwork: true, Target: LinkTarget { Link: { IsClientLink: false } link } } fault)
+            {
+                foreach (var initial in initialLinks.Where(initial => i > 0 || initial != link))
+                {
+                    yield return [Retarget(fault, initial, schedule[0].At), .. schedule.Where((_, index) => index != i)];
+                }
+            }
         }
 
         for (int i = 0; i < body; i++)
@@ -88,6 +103,17 @@ public static class ShrinkCandidates
         long half = (long)length.TotalMilliseconds / 2;
         return half >= 10 ? TimeSpan.FromMilliseconds(half) : null;
     }
+
+    // Built anew: a with-expression would keep the base record's Target pointing at the old link.
+    private static FaultStep Retarget(FaultStep fault, Link link, TimeSpan at) => fault switch
+    {
+        PartitionFault f => new PartitionFault(at, new LinkTarget(link), f.For),
+        BlackholeFault f => new BlackholeFault(at, new LinkTarget(link), f.For),
+        LatencyFault f => new LatencyFault(at, link, f.Latency, f.Jitter, f.Direction, f.For),
+        BandwidthFault f => new BandwidthFault(at, link, f.RateKilobytesPerSecond, f.For),
+        ResetFault f => new ResetFault(at, link, f.For),
+        _ => fault,
+    };
 
     private static FaultStep WithFor(FaultStep fault, TimeSpan length) => fault switch
     {
