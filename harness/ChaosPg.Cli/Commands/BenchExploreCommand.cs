@@ -28,6 +28,7 @@ public static class BenchExploreCommand
             // Progress goes to stderr so that stdout is the JSON alone.
             var result = await invocation.RunAsync(parseResult, options, Console.Error, cancellationToken).ConfigureAwait(false);
             var minutes = result.Elapsed.TotalMinutes;
+            var meanRun = result.Explored.Select(r => r.Elapsed.TotalSeconds).DefaultIfEmpty(0).Average();
             var figures = new
             {
                 clusterRuns = result.ClusterRuns,
@@ -35,8 +36,8 @@ public static class BenchExploreCommand
                 runsPerMinute = minutes > 0 ? Math.Round(result.ClusterRuns / minutes, 2) : 0,
                 goal = Goal,
                 scheduleSeconds = options.Duration.TotalSeconds,
-                meanRunSeconds = Math.Round(result.Explored.Average(r => r.Elapsed.TotalSeconds), 1),
-                meanOverheadSeconds = Math.Round(result.Explored.Average(r => r.Elapsed.TotalSeconds) - options.Duration.TotalSeconds, 1),
+                meanRunSeconds = Math.Round(meanRun, 1),
+                meanOverheadSeconds = Math.Round(meanRun - options.Duration.TotalSeconds, 1),
                 verdicts = result.Explored.GroupBy(r => ScheduleShrinker.Word(r.Verdict).ToLowerInvariant()).ToDictionary(g => g.Key, g => g.Count()),
                 seed = result.Seed,
                 directory = result.Directory,
