@@ -13,11 +13,12 @@ public static class BenchExploreCommand
     public static Command Create()
     {
         var invocation = new ExploreInvocation();
-        var command = new Command("explore", "Explore (default: durability, sync, 4 runs of 10 s, no shrinking) and print cluster runs per minute as JSON.");
+        var command = new Command("explore", "Explore (default: durability, sync, 4 runs of 10 s, 2 at a time, no shrinking) and print cluster runs per minute as JSON.");
         invocation.AddTo(command);
         invocation.Runs.DefaultValueFactory = _ => 4;
         invocation.Replication.DefaultValueFactory = _ => "sync";
         invocation.ShrinkRuns.DefaultValueFactory = _ => 0;
+        invocation.Parallel.DefaultValueFactory = _ => 2;
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             if (invocation.Options(parseResult) is not { } options)
@@ -35,6 +36,7 @@ public static class BenchExploreCommand
                 wallSeconds = Math.Round(result.Elapsed.TotalSeconds, 1),
                 runsPerMinute = minutes > 0 ? Math.Round(result.ClusterRuns / minutes, 2) : 0,
                 goal = Goal,
+                parallel = options.Parallel,
                 scheduleSeconds = options.Duration.TotalSeconds,
                 meanRunSeconds = Math.Round(meanRun, 1),
                 meanOverheadSeconds = Math.Round(meanRun - options.Duration.TotalSeconds, 1),

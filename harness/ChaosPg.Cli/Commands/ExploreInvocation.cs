@@ -30,6 +30,8 @@ internal sealed class ExploreInvocation
 
     public Option<int> MaxSteps { get; } = new("--max-steps") { Description = "The most moves of a generated schedule before its closing heal (a failover is one).", DefaultValueFactory = _ => 5 };
 
+    public Option<int> Parallel { get; } = new("--parallel") { Description = "Generated schedules run at once, each on its own cluster (shrinking runs one at a time).", DefaultValueFactory = _ => 1 };
+
     public Option<string> Bias { get; } = new("--bias") { Description = "uniform: every move alike; failover: mostly WAL-link latency and failovers.", DefaultValueFactory = _ => "uniform" };
 
     public void AddTo(Command command)
@@ -37,7 +39,7 @@ internal sealed class ExploreInvocation
         Property.AcceptOnlyFromAmong("durability", "convergence");
         Replication.AcceptOnlyFromAmong("async", "sync", "quorum");
         Bias.AcceptOnlyFromAmong("uniform", "failover");
-        foreach (var option in new Option[] { Property, Replication, Replicas, Runs, Seed, Budget, Retries, ShrinkRuns, Duration, MaxSteps, Bias })
+        foreach (var option in new Option[] { Property, Replication, Replicas, Runs, Seed, Budget, Retries, ShrinkRuns, Duration, MaxSteps, Parallel, Bias })
         {
             command.Options.Add(option);
         }
@@ -55,7 +57,7 @@ internal sealed class ExploreInvocation
             problems.Add($"--replicas {replicas} is out of range; use {NodeNames.MinReplicas} to {NodeNames.MaxReplicas}");
         }
 
-        foreach (var (option, minimum) in new[] { (Runs, 1), (Retries, 1), (ShrinkRuns, 0), (MaxSteps, 1) })
+        foreach (var (option, minimum) in new[] { (Runs, 1), (Retries, 1), (ShrinkRuns, 0), (MaxSteps, 1), (Parallel, 1) })
         {
             if (parseResult.GetValue(option) < minimum)
             {
@@ -100,6 +102,7 @@ internal sealed class ExploreInvocation
             ShrinkRuns = parseResult.GetValue(ShrinkRuns),
             Duration = duration,
             MaxSteps = parseResult.GetValue(MaxSteps),
+            Parallel = parseResult.GetValue(Parallel),
             Weights = parseResult.GetValue(Bias) == "failover" ? ScheduleWeights.Failovers : ScheduleWeights.Uniform,
             ReportsRoot = parseResult.GetValue(shared.Out)!,
         };

@@ -26,6 +26,9 @@ public sealed record ExploreOptions
     /// <summary>The most runs spent shrinking.</summary>
     public int ShrinkRuns { get; init; } = 30;
 
+    /// <summary>Generated schedules run at once, each on its own cluster (shrinking runs one at a time).</summary>
+    public int Parallel { get; init; } = 1;
+
     /// <summary>Each generated scenario's duration.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
 

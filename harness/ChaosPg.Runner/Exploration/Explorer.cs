@@ -9,7 +9,7 @@ namespace ChaosPg.Runner.Exploration;
 
 /// <summary>
 /// An explore session: draws schedules from <see cref="ScheduleGenerator"/> with seeds that follow from the session's
-/// seed, runs each through the trial until one violates the property, shrinks that one with
+/// seed, runs each through the trial (<see cref="ExploreOptions.Parallel"/> at a time) until one violates the property, shrinks that one with
 /// <see cref="ScheduleShrinker"/>, and writes <c>&lt;reports&gt;/explore/&lt;utc&gt;/</c>: <c>minimal.yaml</c> (the minimal
 /// failing scenario, which <c>chaospg run minimal.yaml --seed S</c> replays) and a suite report of every run with the
 /// explore summary.
@@ -49,7 +49,7 @@ public sealed class Explorer
         var generator = options.Generator;
         var explored = ImmutableArray.CreateBuilder<TrialResult>();
         ShrinkResult? shrink = null;
-        for (int i = 1; i <= options.Runs && !cancellationToken.IsCancellationRequested; i++)
+        for (int i = 1; i <= options.Runs && !cancellationToken.IsCancellationRequested && shrink is null;)
         {
             if (clock.Elapsed >= options.Budget)
             {
@@ -57,20 +57,30 @@ public sealed class Explorer
                 break;
             }
 
-            var runSeed = NextSeed();
-            var scenario = ExploreScenario.Create(options.Property, options.Replicas, options.Replication, options.Duration, ScheduleGenerator.Sample(generator, runSeed));
-            if (ScenarioValidator.Validate(scenario) is { IsEmpty: false } issues)
+            // Seeds are handed out in run order, so a session draws the same schedules whatever its parallelism.
+            var batch = Enumerable.Range(i, Math.Min(options.Parallel, options.Runs - i + 1))
+                .Select(number => (Number: number, Seed: NextSeed()))
+                .Select(run => (run.Number, run.Seed, Scenario: Draw(run.Seed)))
+                .ToList();
+            foreach (var run in batch)
             {
-                throw new InvalidOperationException($"The generator drew an invalid schedule (seed {runSeed}): {issues[0].Path}: {issues[0].Message}");
+                Say($"run {run.Number}/{options.Runs} (seed {run.Seed}, {ScheduleGenerator.MoveCount(run.Scenario.Schedule)} steps): {ScheduleSummary.Of(run.Scenario.Schedule)}");
             }
 
-            Say($"run {i}/{options.Runs} (seed {runSeed}, {ScheduleGenerator.MoveCount(scenario.Schedule)} steps): {ScheduleSummary.Of(scenario.Schedule)}");
-            var result = await trial.RunAsync(scenario, runSeed, cancellationToken).ConfigureAwait(false);
-            explored.Add(result);
-            Say($"run {i}/{options.Runs}: {ScheduleShrinker.Word(result.Verdict)} in {result.Elapsed.TotalSeconds:0.0} s ({result.Reason})");
-            if (result.Verdict == TrialVerdict.Violated && !cancellationToken.IsCancellationRequested)
+            var results = await Task.WhenAll(batch.Select(run => trial.RunAsync(run.Scenario, run.Seed, cancellationToken))).ConfigureAwait(false);
+            foreach (var (run, result) in batch.Zip(results))
             {
-                Say($"counterexample at run {i}; shrinking (up to {options.ShrinkRuns} runs, {options.Retries} tries per candidate)");
+                explored.Add(result);
+                Say($"run {run.Number}/{options.Runs}: {ScheduleShrinker.Word(result.Verdict)} in {result.Elapsed.TotalSeconds:0.0} s ({result.Reason})");
+            }
+
+            i += batch.Count;
+            int violated = Array.FindIndex(results, r => r.Verdict == TrialVerdict.Violated);
+            if (violated >= 0 && !cancellationToken.IsCancellationRequested)
+            {
+                var (number, _, scenario) = batch[violated];
+                var result = results[violated];
+                Say($"counterexample at run {number}; shrinking (up to {options.ShrinkRuns} runs, {options.Retries} tries per candidate)");
                 var shrinker = new ScheduleShrinker(
                     trial,
                     new ShrinkOptions
@@ -90,8 +100,6 @@ public sealed class Explorer
                 {
                     shrink = new ShrinkResult(scenario, result, 0, 0, ShrinkStop.Budget);
                 }
-
-                break;
             }
         }
 
@@ -126,6 +134,14 @@ public sealed class Explorer
         }
 
         return new ExploreResult(directory, options.Seed, explored.ToImmutable(), shrink, minimalPath, replay, clock.Elapsed);
+    }
+
+    private Scenario Draw(long seed)
+    {
+        var scenario = ExploreScenario.Create(options.Property, options.Replicas, options.Replication, options.Duration, ScheduleGenerator.Sample(options.Generator, seed));
+        return ScenarioValidator.Validate(scenario) is { IsEmpty: false } issues
+            ? throw new InvalidOperationException($"The generator drew an invalid schedule (seed {seed}): {issues[0].Path}: {issues[0].Message}")
+            : scenario;
     }
 
     private void Say(string line) => progress?.Invoke(line);

@@ -46,6 +46,18 @@ public class ExplorerTests
     }
 
     [Test]
+    public async Task Running_schedules_in_parallel_draws_the_same_schedules_and_shrinks_the_first_counterexample()
+    {
+        var sequential = await new Explorer(new ExploreOptions { Seed = 3, Runs = 50, Weights = ScheduleWeights.Failovers, ReportsRoot = root }, _ => new SimulatedLossCluster(), null).RunAsync();
+        var parallel = await new Explorer(new ExploreOptions { Seed = 3, Runs = 50, Weights = ScheduleWeights.Failovers, ReportsRoot = root, Parallel = 4 }, _ => new SimulatedLossCluster(), null).RunAsync();
+
+        var firstFailure = sequential.Explored.Length;
+        Assert.That(parallel.Explored.Take(firstFailure).Select(r => r.Seed), Is.EqualTo(sequential.Explored.Select(r => r.Seed)));
+        Assert.That(parallel.Explored, Has.Length.InRange(firstFailure, firstFailure + 3));
+        Assert.That(parallel.Shrink!.Scenario, Is.EqualTo(sequential.Shrink!.Scenario));
+    }
+
+    [Test]
     public async Task No_counterexample_within_the_runs_exits_zero_and_writes_no_scenario()
     {
         var options = new ExploreOptions { Seed = 5, Runs = 4, ReportsRoot = root };
