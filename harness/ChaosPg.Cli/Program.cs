@@ -32,6 +32,8 @@ public static class Program
             return Task.FromResult(2);
         }
 
-        return parseResult.InvokeAsync();
+        // Ctrl-C cancels the command's token; the command then tears its cluster down, which takes longer than the
+        // default two seconds after which System.CommandLine would end the process and leave servers behind.
+        return parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });
     }
 }

@@ -10,6 +10,7 @@ public static class BenchCommand
         BenchBringupCommand.Create(),
         BenchCheckerCommand.Create(),
         BenchSuiteCommand.Create(),
+        BenchProxyCommand.Create(),
         BenchExploreCommand.Create(),
     };
 }

@@ -18,7 +18,7 @@ public static class ReplayCommand
             var run = new RunFolder(parseResult.GetValue(folder)!);
             if (!File.Exists(run.ManifestPath) || !File.Exists(run.ScenarioPath))
             {
-                await Console.Error.WriteLineAsync($"chaospg: {run.Path} has no {RunManifest.FileName} and {RunFolder.ScenarioFileName}; pass a run folder written by chaospg run").ConfigureAwait(false);
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"chaospg: {run.Path} has no {RunManifest.FileName} and {RunFolder.ScenarioFileName}; pass a run folder written by chaospg run").ConfigureAwait(false);
                 return CommandErrors.EnvironmentError;
             }
 
@@ -29,11 +29,11 @@ public static class ReplayCommand
             }
             catch (JsonException e)
             {
-                await Console.Error.WriteLineAsync($"chaospg: {run.ManifestPath} is not a run manifest: {e.Message}").ConfigureAwait(false);
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"chaospg: {run.ManifestPath} is not a run manifest: {e.Message}").ConfigureAwait(false);
                 return CommandErrors.EnvironmentError;
             }
 
-            return await RunInvocation.RunAsync([run.ScenarioPath], progress => shared.Options(parseResult, manifest.Seed, progress), cancellationToken).ConfigureAwait(false);
+            return await RunInvocation.RunAsync(parseResult, [run.ScenarioPath], progress => shared.Options(parseResult, manifest.Seed, progress), cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }

@@ -19,7 +19,7 @@ public static class RunCommand
             var chosen = parseResult.GetValue(backend);
             if (chosen != "local")
             {
-                await Console.Error.WriteLineAsync(chosen == "docker"
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(chosen == "docker"
                     ? "chaospg: --backend docker is not available yet; use --backend local"
                     : $"chaospg: unknown backend '{chosen}'; use --backend local").ConfigureAwait(false);
                 return CommandErrors.EnvironmentError;
@@ -28,11 +28,11 @@ public static class RunCommand
             var files = ScenarioCatalog.Expand(parseResult.GetRequiredValue(paths));
             if (files.Count == 0)
             {
-                await Console.Error.WriteLineAsync("chaospg: no *.yaml scenario files in the given folders").ConfigureAwait(false);
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync("chaospg: no *.yaml scenario files in the given folders").ConfigureAwait(false);
                 return CommandErrors.EnvironmentError;
             }
 
-            return await RunInvocation.RunAsync(files, progress => shared.Options(parseResult, parseResult.GetValue(seed), progress), cancellationToken).ConfigureAwait(false);
+            return await RunInvocation.RunAsync(parseResult, files, progress => shared.Options(parseResult, parseResult.GetValue(seed), progress), cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }

@@ -35,14 +35,16 @@ internal sealed class RunInvocation
     };
 
     /// <summary>Runs the files with a live view on a terminal or plain lines when redirected; returns the exit code.</summary>
-    public static async Task<int> RunAsync(IReadOnlyList<string> files, Func<IRunProgress, ScenarioRunOptions> options, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ParseResult parseResult, IReadOnlyList<string> files, Func<IRunProgress, ScenarioRunOptions> options, CancellationToken cancellationToken)
     {
+        var output = parseResult.InvocationConfiguration.Output;
+        var error = parseResult.InvocationConfiguration.Error;
         try
         {
             SuiteRunResult result;
-            if (Console.IsOutputRedirected)
+            if (Console.IsOutputRedirected || output != Console.Out)
             {
-                var plain = new PlainRunProgress(Console.Out);
+                var plain = new PlainRunProgress(output);
                 result = await SuiteRunner.RunAsync(files, options(plain), cancellationToken).ConfigureAwait(false);
             }
             else
@@ -55,19 +57,19 @@ internal sealed class RunInvocation
             {
                 foreach (var run in result.Runs)
                 {
-                    Console.Out.WriteLine($"{RunSummaryText.Word(run.Results.Outcome),-7} {run.Scenario.Name,-32} {run.Elapsed.TotalSeconds,6:0.0} s  {run.Folder.Path}");
+                    output.WriteLine($"{RunSummaryText.Word(run.Results.Outcome),-7} {run.Scenario.Name,-32} {run.Elapsed.TotalSeconds,6:0.0} s  {run.Folder.Path}");
                 }
 
-                Console.Out.WriteLine($"suite: {Path.Combine(suite, "index.html")} (junit: {Path.Combine(suite, "junit.xml")})");
+                output.WriteLine($"suite: {Path.Combine(suite, "index.html")} (junit: {Path.Combine(suite, "junit.xml")})");
             }
 
             return result.ExitCode;
         }
         catch (ScenarioValidationException e)
         {
-            foreach (var error in e.Errors)
+            foreach (var problem in e.Errors)
             {
-                await Console.Error.WriteLineAsync(error.ToString()).ConfigureAwait(false);
+                await error.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
             }
 
             return CommandErrors.EnvironmentError;

@@ -129,14 +129,14 @@ public sealed class HistoryRecordingInjector : IFaultInjector
     }
 
     /// <summary>The history kind of a step, from its keyword (<c>terminate-backends</c> is TerminateBackends).</summary>
-    public static EventKind KindOf(ScheduleStep step)
+    private static EventKind KindOf(ScheduleStep step)
     {
         ArgumentNullException.ThrowIfNull(step);
         return Enum.Parse<EventKind>(step.Keyword.Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true);
     }
 
     /// <summary>What a step targets as the history names it: a node, a link, or "cluster".</summary>
-    public static string TargetOf(ScheduleStep step) => step switch
+    private static string TargetOf(ScheduleStep step) => step switch
     {
         FaultStep { Target: LinkTarget link } => link.Link.ToString(),
         FaultStep { Target: NodeTarget node } => node.Node,
@@ -146,7 +146,7 @@ public sealed class HistoryRecordingInjector : IFaultInjector
     };
 
     /// <summary>The parameters a step carries, as history strings (durations as in scenario files).</summary>
-    public static ImmutableDictionary<string, string> ParametersOf(PlannedStep plannedStep)
+    private static ImmutableDictionary<string, string> ParametersOf(PlannedStep plannedStep)
     {
         ArgumentNullException.ThrowIfNull(plannedStep);
         var parameters = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);

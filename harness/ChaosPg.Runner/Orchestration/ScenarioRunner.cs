@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Globalization;
 using ChaosPg.Cluster;
 using ChaosPg.Cluster.Links;
 using ChaosPg.Cluster.Local;
@@ -25,8 +26,12 @@ namespace ChaosPg.Runner.Orchestration;
 /// </summary>
 public sealed class ScenarioRunner
 {
-    private const string Backend = "local";
     private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
+
+    // How long before a workload stops the next run of a suite starts its bring-up: about one bring-up.
+    private static readonly TimeSpan NextRunLead = TimeSpan.FromSeconds(6);
+
+    private const string Cancelled = "the run was cancelled (Ctrl-C) before it finished";
 
     private readonly ScenarioRunOptions options;
 
@@ -55,6 +60,17 @@ public sealed class ScenarioRunner
     /// </summary>
     public async Task<ScenarioRunResult> RunAsync(Scenario scenario, string scenarioFile, CancellationToken cancellationToken = default)
     {
+        var prepared = await PrepareAsync(scenario, scenarioFile, background: false, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(prepared, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates the run folder and brings the cluster up behind its own Toxiproxy. Never throws for a cluster that
+    /// cannot start: that is <see cref="PreparedRun.BringUpError"/>. With <paramref name="background"/> (the next
+    /// run of a suite) it reports one event when done instead of its phases.
+    /// </summary>
+    public async Task<PreparedRun> PrepareAsync(Scenario scenario, string scenarioFile, bool background, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(scenarioFile);
         var plan = scenario.Plan();
@@ -67,8 +83,46 @@ public sealed class ScenarioRunner
         var seed = options.Seed ?? Random.Shared.NextInt64(1, 1_000_000_000);
         var startedUtc = DateTimeOffset.UtcNow;
         var folder = RunFolder.Create(options.ReportsRoot, scenario.Name, startedUtc, seed);
-        await File.WriteAllTextAsync(folder.ScenarioPath, ScenarioWriter.Write(scenario), cancellationToken).ConfigureAwait(false);
-        var run = new Run(this, scenario, plan, Path.GetFullPath(scenarioFile), seed, startedUtc, folder);
+        var prepared = new PreparedRun(scenario, plan, Path.GetFullPath(scenarioFile), seed, startedUtc, folder, options.CleanupTimeout);
+        Action<string> phase = background ? _ => { } : text => Phase(scenario, text);
+        try
+        {
+            await File.WriteAllTextAsync(folder.ScenarioPath, ScenarioWriter.Write(scenario), cancellationToken).ConfigureAwait(false);
+            prepared.GitCommit = await GitCommit.ReadAsync(Environment.CurrentDirectory, cancellationToken).ConfigureAwait(false);
+            await folder.WriteManifestAsync(prepared.Manifest(null, null, DefaultProxyKind), cancellationToken).ConfigureAwait(false);
+            await BringUpAsync(prepared, phase, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            prepared.BringUpError = Cancelled;
+        }
+#pragma warning disable CA1031 // Whatever keeps the cluster from starting is the run's error result, not a crash.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            prepared.BringUpError = "the cluster could not start: " + Describe(e);
+        }
+
+        prepared.PreparationTime = clock.Elapsed;
+        if (background)
+        {
+            options.Progress?.OnEvent(scenario.Name, prepared.BringUpError is null
+                ? string.Create(CultureInfo.InvariantCulture, $"next scenario {scenario.Name}: cluster up in {clock.Elapsed.TotalSeconds:0.0} s")
+                : $"next scenario {scenario.Name}: {prepared.BringUpError}");
+        }
+
+        return prepared;
+    }
+
+    /// <summary>
+    /// Runs a prepared run to its end and tears it down; <paramref name="nearTheEnd"/> is called once, a few seconds
+    /// before the workload stops (a suite starts bringing up its next scenario then).
+    /// </summary>
+    public async Task<ScenarioRunResult> RunAsync(PreparedRun prepared, Action? nearTheEnd, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        var clock = Stopwatch.StartNew();
+        var run = new Run(this, prepared, nearTheEnd);
         RunResults results;
         await using (run.ConfigureAwait(false))
         {
@@ -76,65 +130,69 @@ public sealed class ScenarioRunner
         }
 
         // The folder is written even after a Ctrl-C: the report says the run was cancelled.
+        var folder = prepared.Folder;
         using var finish = new CancellationTokenSource(options.CleanupTimeout);
         await folder.WriteResultsAsync(results, finish.Token).ConfigureAwait(false);
-        await folder.WriteManifestAsync(run.Manifest(DateTimeOffset.UtcNow, ScenarioRunResult.ExitCodeOf(results.Outcome)), finish.Token).ConfigureAwait(false);
+        await folder.WriteManifestAsync(prepared.Manifest(DateTimeOffset.UtcNow, ScenarioRunResult.ExitCodeOf(results.Outcome), DefaultProxyKind), finish.Token).ConfigureAwait(false);
         await RunReportBuilder.WriteAsync(folder.Path, finish.Token).ConfigureAwait(false);
-        var result = new ScenarioRunResult(scenario, seed, folder, results, clock.Elapsed);
+        var result = new ScenarioRunResult(prepared.Scenario, prepared.Seed, folder, results, prepared.PreparationTime + clock.Elapsed);
         options.Progress?.OnRunCompleted(result);
         return result;
     }
 
+    private ToxiproxyKind DefaultProxyKind => options.ToxiproxyUrl is null ? ToxiproxyKind.Embedded : ToxiproxyKind.External;
+
     private void Phase(Scenario scenario, string phase) => options.Progress?.OnPhase(scenario.Name, phase);
 
+    private async Task BringUpAsync(PreparedRun prepared, Action<string> phase, CancellationToken cancellationToken)
+    {
+        var scenario = prepared.Scenario;
+        phase("sweeping leftovers");
+        await ClusterSweeper.SweepAsync(options.WorkRoot, cancellationToken).ConfigureAwait(false);
+        var binaries = await PgBinariesLocator.LocateAsync(options.PgBinDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);
+        prepared.Binaries = binaries;
+        phase("starting Toxiproxy");
+        prepared.Proxy = await ToxiproxyProvider.AcquireAsync(new ToxiproxyProviderOptions { Url = options.ToxiproxyUrl }, cancellationToken).ConfigureAwait(false);
+        prepared.Router = new ToxiproxyLinkRouter(prepared.Proxy.Client);
+        phase($"starting PostgreSQL {binaries.Version}: primary + {scenario.Cluster.Replicas} replica(s), {scenario.Cluster.Replication.ToString().ToLowerInvariant()}");
+        prepared.Cluster = await LocalCluster.StartAsync(
+            scenario.Cluster.ToClusterSpec(binaries.BinDirectory),
+            new LocalClusterOptions { LogDirectory = prepared.Folder.LogsDirectory, KeepData = options.KeepData, LinkRouter = prepared.Router, WorkRoot = options.WorkRoot },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        AggregateException { InnerExceptions.Count: > 0 } aggregate => string.Join("; ", aggregate.InnerExceptions.Select(Describe)),
+        _ => string.Join(' ', e.Message.Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
+    };
+
     /// <summary>The state of one run, so that teardown can reach everything that was started.</summary>
-    private sealed class Run(ScenarioRunner runner, Scenario scenario, SchedulePlan plan, string scenarioFile, long seed, DateTimeOffset startedUtc, RunFolder folder)
-        : IAsyncDisposable
+    private sealed class Run(ScenarioRunner runner, PreparedRun prepared, Action? nearTheEnd) : IAsyncDisposable
     {
         private readonly ScenarioRunOptions options = runner.options;
-        private readonly bool lostWritesAllowed = scenario.Expect.LostWrites == LostWritesPolicy.Allowed;
-        private PgBinaries? binaries;
-        private ToxiproxyHandle? proxy;
-        private ToxiproxyLinkRouter? router;
-        private LocalCluster? cluster;
+        private readonly Scenario scenario = prepared.Scenario;
+        private readonly RunFolder folder = prepared.Folder;
+        private readonly bool lostWritesAllowed = prepared.Scenario.Expect.LostWrites == LostWritesPolicy.Allowed;
+        private LocalCluster cluster = null!;
         private HistoryWriter? history;
         private Workload? workload;
         private ReplicationMonitor? monitor;
         private HistoryRecordingInjector? injector;
-        private string gitCommit = GitCommit.Unknown;
-
-        public RunManifest Manifest(DateTimeOffset? endedUtc, int? exitStatus) => new(
-            scenario.Name,
-            scenario.Description,
-            scenarioFile,
-            seed,
-            Backend,
-            binaries?.Version ?? "unknown",
-            proxy?.Kind ?? (options.ToxiproxyUrl is null ? ToxiproxyKind.Embedded : ToxiproxyKind.External),
-            proxy?.Version,
-            gitCommit,
-            RunManifest.ReplayCommandFor(folder.Path),
-            startedUtc,
-            endedUtc,
-            scenario.Cluster.Replication.ToString().ToLowerInvariant(),
-            scenario.Cluster.Replicas,
-            exitStatus);
 
         public async Task<RunResults> ExecuteAsync(CancellationToken cancellationToken)
         {
+            if (prepared.BringUpError is { } error)
+            {
+                return RunResults.Failure(error, lostWritesAllowed);
+            }
+
             try
             {
-                gitCommit = await GitCommit.ReadAsync(Environment.CurrentDirectory, cancellationToken).ConfigureAwait(false);
-                await folder.WriteManifestAsync(Manifest(null, null), cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    await BringUpAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    return RunResults.Failure("the cluster could not start: " + Describe(e), lostWritesAllowed);
-                }
-
+                cluster = prepared.Cluster!;
+                history = HistoryWriter.Create(folder.HistoryPath, scenario.Name, prepared.Seed, cluster.Primary.Name);
+                runner.Phase(scenario, $"preparing the {scenario.Workload.Kind} schema");
+                await Workload.PrepareSchemaAsync(cluster.Primary.GetConnectionString(DatabaseRole.Superuser), scenario.Workload.Kind, cancellationToken).ConfigureAwait(false);
                 string? scheduleError = await RunWorkloadAndScheduleAsync(cancellationToken).ConfigureAwait(false);
                 var finalState = await HealAndSnapshotAsync(cancellationToken).ConfigureAwait(false);
                 await DisposeWriterAsync().ConfigureAwait(false);
@@ -147,9 +205,9 @@ public sealed class ScenarioRunner
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return RunResults.Failure("the run was cancelled (Ctrl-C) before it finished", lostWritesAllowed);
+                return RunResults.Failure(Cancelled, lostWritesAllowed);
             }
-#pragma warning disable CA1031 // Whatever breaks, the run folder must say so and the teardown below must run.
+#pragma warning disable CA1031 // Whatever breaks, the run folder must say so and the teardown must run.
             catch (Exception e)
 #pragma warning restore CA1031
             {
@@ -169,46 +227,27 @@ public sealed class ScenarioRunner
                 name => scenario.Expect.For(name).ToString().ToLowerInvariant(),
                 StringComparer.Ordinal);
 
-        private async Task BringUpAsync(CancellationToken cancellationToken)
-        {
-            runner.Phase(scenario, "sweeping leftovers");
-            await ClusterSweeper.SweepAsync(options.WorkRoot, cancellationToken).ConfigureAwait(false);
-            binaries = await PgBinariesLocator.LocateAsync(options.PgBinDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);
-            runner.Phase(scenario, "starting Toxiproxy");
-            proxy = await ToxiproxyProvider.AcquireAsync(new ToxiproxyProviderOptions { Url = options.ToxiproxyUrl }, cancellationToken).ConfigureAwait(false);
-            router = new ToxiproxyLinkRouter(proxy.Client);
-            runner.Phase(scenario, $"starting PostgreSQL {binaries.Version}: primary + {scenario.Cluster.Replicas} replica(s), {scenario.Cluster.Replication.ToString().ToLowerInvariant()}");
-            var spec = scenario.Cluster.ToClusterSpec(binaries.BinDirectory);
-            cluster = await LocalCluster.StartAsync(
-                spec,
-                new LocalClusterOptions { LogDirectory = folder.LogsDirectory, KeepData = options.KeepData, LinkRouter = router, WorkRoot = options.WorkRoot },
-                cancellationToken).ConfigureAwait(false);
-            history = HistoryWriter.Create(folder.HistoryPath, scenario.Name, seed, cluster.Primary.Name);
-            runner.Phase(scenario, $"preparing the {scenario.Workload.Kind} schema");
-            await Workload.PrepareSchemaAsync(cluster.Primary.GetConnectionString(DatabaseRole.Superuser), scenario.Workload.Kind, cancellationToken).ConfigureAwait(false);
-        }
-
         // Returns why the schedule failed, or null; the workload always stops at the scenario's duration (or before, when the schedule broke).
         private async Task<string?> RunWorkloadAndScheduleAsync(CancellationToken cancellationToken)
         {
             injector = new HistoryRecordingInjector(
-                new ClusterFaultInjector(cluster!, new LinkFaults(router!)),
+                new ClusterFaultInjector(cluster, new LinkFaults(prepared.Router!)),
                 history!,
                 text => options.Progress?.OnEvent(scenario.Name, text));
-            monitor = ReplicationMonitor.Start(cluster!, history!, folder.ReplicationPath);
-            var load = scenario.Workload;
+            monitor = ReplicationMonitor.Start(cluster, history!, folder.ReplicationPath);
             workload = Workload.Create(
-                new WorkloadOptions(load.Kind, load.Writers, load.Readers, load.Rate, load.ClientTimeout, seed, cluster!.Primary.GetConnectionString(DatabaseRole.App)),
+                WorkloadOptions.For(scenario.Workload, prepared.Seed, cluster.Primary.GetConnectionString(DatabaseRole.App)),
                 history!,
                 [.. cluster.Nodes.Select(n => new WorkloadNode(n.Name, n.ClientEndpoint.Host, n.ClientEndpoint.Port))]);
             runner.Phase(scenario, "running the workload and the schedule");
             await workload.StartAsync(cancellationToken).ConfigureAwait(false);
             var workloadStart = DateTimeOffset.UtcNow;
             var executor = new ScheduleExecutor(injector, TimeProvider.System, options.CleanupTimeout);
-            var schedule = executor.RunAsync(plan, workloadStart, _ => { }, cancellationToken);
+            var schedule = executor.RunAsync(prepared.Plan, workloadStart, _ => { }, cancellationToken);
             var end = Task.Delay(scenario.Duration, cancellationToken);
             using var ticks = new CancellationTokenSource();
             var ticking = TickAsync(workloadStart, ticks.Token);
+            var signalling = SignalNearTheEndAsync(ticks.Token);
             try
             {
                 // A schedule that breaks ends the workload early: what follows no longer tests the scenario.
@@ -221,6 +260,7 @@ public sealed class ScenarioRunner
             {
                 await ticks.CancelAsync().ConfigureAwait(false);
                 await ticking.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await signalling.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
             runner.Phase(scenario, "stopping the workload");
@@ -234,6 +274,23 @@ public sealed class ScenarioRunner
             {
                 return "the schedule failed: " + Describe(e);
             }
+        }
+
+        // A suite brings up its next cluster during the last seconds of this workload, when the schedule is usually done.
+        private async Task SignalNearTheEndAsync(CancellationToken cancellationToken)
+        {
+            if (nearTheEnd is null)
+            {
+                return;
+            }
+
+            var wait = scenario.Duration - NextRunLead;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+
+            nearTheEnd();
         }
 
         private async Task TickAsync(DateTimeOffset workloadStart, CancellationToken cancellationToken)
@@ -287,7 +344,7 @@ public sealed class ScenarioRunner
             runner.Phase(scenario, "taking snapshots");
             var finalPrimary = scenario.Schedule.OfType<PromoteAction>().LastOrDefault()?.Node ?? NodeNames.Primary;
             var finalState = await SnapshotTaker.TakeAsync(
-                [.. cluster!.Nodes.Select(n => (n.Name, n.GetConnectionString(DatabaseRole.Superuser)))],
+                [.. cluster.Nodes.Select(n => (n.Name, n.GetConnectionString(DatabaseRole.Superuser)))],
                 finalPrimary,
                 history!.ElapsedMicros,
                 scenario.Workload.Kind,
@@ -328,20 +385,7 @@ public sealed class ScenarioRunner
                 steps.Add(("history", history.DisposeAsync));
             }
 
-            if (cluster is not null)
-            {
-                steps.Add(("cluster", cluster.DisposeAsync));
-            }
-
-            if (router is not null)
-            {
-                steps.Add(("link router", router.DisposeAsync));
-            }
-
-            if (proxy is not null)
-            {
-                steps.Add(("Toxiproxy", proxy.DisposeAsync));
-            }
+            steps.Add(("cluster, link router and Toxiproxy", prepared.DisposeAsync));
 
             foreach (var (name, dispose) in steps)
             {
@@ -357,11 +401,5 @@ public sealed class ScenarioRunner
                 }
             }
         }
-
-        private static string Describe(Exception e) => e switch
-        {
-            AggregateException { InnerExceptions.Count: > 0 } aggregate => string.Join("; ", aggregate.InnerExceptions.Select(Describe)),
-            _ => string.Join(' ', e.Message.Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
-        };
     }
 }

@@ -42,14 +42,33 @@ public static class SuiteRunner
         var runner = new ScenarioRunner(options);
         var runs = ImmutableArray.CreateBuilder<ScenarioRunResult>();
         var suiteStarted = DateTimeOffset.UtcNow;
-        foreach (var (file, scenario) in scenarios)
+
+        // Each next cluster comes up while the current run's workload ends, so a suite pays about one bring-up in all.
+        Task<PreparedRun>? next = null;
+        for (var i = 0; i < scenarios.Count; i++)
         {
-            if (cancellationToken.IsCancellationRequested)
+            var prepared = next is null
+                ? await runner.PrepareAsync(scenarios[i].Scenario, scenarios[i].File, background: false, cancellationToken).ConfigureAwait(false)
+                : await next.ConfigureAwait(false);
+            next = null;
+            Action? nearTheEnd = null;
+            if (i + 1 < scenarios.Count)
             {
-                break;
+                var (file, scenario) = scenarios[i + 1];
+                nearTheEnd = () => next = runner.PrepareAsync(scenario, file, background: true, cancellationToken);
             }
 
-            runs.Add(await runner.RunAsync(scenario, file, cancellationToken).ConfigureAwait(false));
+            runs.Add(await runner.RunAsync(prepared, nearTheEnd, cancellationToken).ConfigureAwait(false));
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // A next run already prepared is run too: it ends at once as cancelled and tears its cluster down.
+                if (next is not null)
+                {
+                    runs.Add(await runner.RunAsync(await next.ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false));
+                }
+
+                break;
+            }
         }
 
         string? suiteDirectory = null;

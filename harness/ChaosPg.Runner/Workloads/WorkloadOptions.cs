@@ -1,8 +1,10 @@
+using ChaosPg.Runner.Scenarios;
+
 namespace ChaosPg.Runner.Workloads;
 
 /// <summary>
 /// What the workload runs: its kind (<c>bank</c> or <c>orders</c>), clients, total rate (null: unthrottled), client
-/// timeout (null: 5 s; Npgsql's command timeout is whole seconds, so it is rounded up), the run seed and the app
+/// timeout (null: none, as a scenario without client-timeout says; Npgsql's command timeout is whole seconds, so it is rounded up), the run seed and the app
 /// role's connection string (its user, password and database are used; hosts, ports and timeouts are the workload's).
 /// </summary>
 public sealed record WorkloadOptions(
@@ -12,4 +14,12 @@ public sealed record WorkloadOptions(
     int? Rate,
     TimeSpan? ClientTimeout,
     long Seed,
-    string AppConnectionString);
+    string AppConnectionString)
+{
+    /// <summary>The options of a scenario's workload for one run (the scenario's mix is not used: see README).</summary>
+    public static WorkloadOptions For(ScenarioWorkload workload, long seed, string appConnectionString)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        return new WorkloadOptions(workload.Kind, workload.Writers, workload.Readers, workload.Rate, workload.ClientTimeout, seed, appConnectionString);
+    }
+}

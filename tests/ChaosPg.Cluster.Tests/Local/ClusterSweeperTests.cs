@@ -10,7 +10,7 @@ public class ClusterSweeperTests
     public async Task The_sweep_removes_the_servers_and_directories_a_SIGKILLed_harness_left()
     {
         var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { CliDll(), "cluster", "up", "--replicas", "1", "--pg-bin", TestCluster.PgBin })
+        foreach (var argument in new[] { TestCluster.CliDll(), "cluster", "up", "--replicas", "1", "--pg-bin", TestCluster.PgBin })
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -55,14 +55,5 @@ public class ClusterSweeperTests
 
         Assert.That(removed, Does.Not.Contain(cluster.WorkDirectory));
         Assert.That(cluster.Nodes.All(n => n.IsRunning), Is.True);
-    }
-
-    // tests/ChaosPg.Cluster.Tests/bin/<configuration>/<tfm>/ -> harness/ChaosPg.Cli/bin/<configuration>/<tfm>/chaospg.dll
-    private static string CliDll()
-    {
-        var tfmDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-        var configuration = tfmDirectory.Parent!.Name;
-        var root = tfmDirectory.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        return Path.Combine(root, "harness", "ChaosPg.Cli", "bin", configuration, tfmDirectory.Name, "chaospg.dll");
     }
 }

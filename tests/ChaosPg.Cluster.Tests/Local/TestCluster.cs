@@ -55,4 +55,13 @@ internal static class TestCluster
             await Task.Delay(20);
         }
     }
+
+    /// <summary>The chaospg.dll built alongside these tests: tests/ChaosPg.Cluster.Tests/bin/&lt;configuration&gt;/&lt;tfm&gt;/ -> harness/ChaosPg.Cli/bin/&lt;configuration&gt;/&lt;tfm&gt;/.</summary>
+    public static string CliDll()
+    {
+        var tfmDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
+        var configuration = tfmDirectory.Parent!.Name;
+        var root = tfmDirectory.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+        return Path.Combine(root, "harness", "ChaosPg.Cli", "bin", configuration, tfmDirectory.Name, "chaospg.dll");
+    }
 }
