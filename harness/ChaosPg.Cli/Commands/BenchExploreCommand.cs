@@ -27,7 +27,7 @@ public static class BenchExploreCommand
             }
 
             // Progress goes to stderr so that stdout is the JSON alone.
-            var result = await invocation.RunAsync(parseResult, options, Console.Error, cancellationToken).ConfigureAwait(false);
+            var result = await invocation.RunAsync(parseResult, options, parseResult.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
             var minutes = result.Elapsed.TotalMinutes;
             var meanRun = result.Explored.Select(r => r.Elapsed.TotalSeconds).DefaultIfEmpty(0).Average();
             var figures = new
@@ -44,7 +44,7 @@ public static class BenchExploreCommand
                 seed = result.Seed,
                 directory = result.Directory,
             };
-            Console.Out.WriteLine(JsonSerializer.Serialize(figures, JsonOptions));
+            parseResult.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(figures, JsonOptions));
             return 0;
         }));
         return command;

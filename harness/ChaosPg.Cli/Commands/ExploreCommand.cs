@@ -17,40 +17,41 @@ public static class ExploreCommand
         invocation.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
+            var output = parseResult.InvocationConfiguration.Output;
             if (invocation.Options(parseResult) is not { } options)
             {
                 return CommandErrors.EnvironmentError;
             }
 
-            Console.Out.WriteLine($"explore {options.Property.ToString().ToLowerInvariant()}: primary + {options.Replicas} replica(s), {options.Replication.ToString().ToLowerInvariant()}, "
+            output.WriteLine($"explore {options.Property.ToString().ToLowerInvariant()}: primary + {options.Replicas} replica(s), {options.Replication.ToString().ToLowerInvariant()}, "
                 + $"seed {options.Seed}, up to {options.Runs} schedules of {options.Duration.TotalSeconds:0.#} s, budget {options.Budget.TotalMinutes:0.#} min");
-            var result = await invocation.RunAsync(parseResult, options, Console.Out, cancellationToken).ConfigureAwait(false);
-            PrintSummary(result);
+            var result = await invocation.RunAsync(parseResult, options, output, cancellationToken).ConfigureAwait(false);
+            PrintSummary(result, output);
             return result.ExitCode;
         }));
         return command;
     }
 
-    private static void PrintSummary(ExploreResult result)
+    private static void PrintSummary(ExploreResult result, TextWriter output)
     {
         var shrinkRuns = result.Shrink?.Runs ?? 0;
-        Console.Out.WriteLine();
-        Console.Out.WriteLine($"runs: {result.ClusterRuns} ({result.Explored.Length} explored, {shrinkRuns} shrinking) in {result.Elapsed.TotalMinutes:0.0} min; "
+        output.WriteLine();
+        output.WriteLine($"runs: {result.ClusterRuns} ({result.Explored.Length} explored, {shrinkRuns} shrinking) in {result.Elapsed.TotalMinutes:0.0} min; "
             + $"failures: {result.Failures}; inconclusive: {result.Explored.Count(r => r.Verdict == TrialVerdict.Inconclusive)}");
         if (result.Shrink is { } shrink)
         {
             var stop = shrink.Stop == ShrinkStop.Minimal ? "no smaller candidate fails" : "budget spent, maybe not minimal";
-            Console.Out.WriteLine($"shrink steps: {shrink.ShrinkSteps} ({stop})");
-            Console.Out.WriteLine($"minimal schedule ({ScheduleGenerator.MoveCount(shrink.Scenario.Schedule)} steps + closing heal): {ScheduleSummary.Of(shrink.Scenario.Schedule)}");
-            Console.Out.WriteLine($"failure: {shrink.Failure.Reason}");
-            Console.Out.WriteLine($"scenario: {result.MinimalScenarioPath}");
-            Console.Out.WriteLine($"replay: {result.ReplayCommand}");
+            output.WriteLine($"shrink steps: {shrink.ShrinkSteps} ({stop})");
+            output.WriteLine($"minimal schedule ({ScheduleGenerator.MoveCount(shrink.Scenario.Schedule)} steps + closing heal): {ScheduleSummary.Of(shrink.Scenario.Schedule)}");
+            output.WriteLine($"failure: {shrink.Failure.Reason}");
+            output.WriteLine($"scenario: {result.MinimalScenarioPath}");
+            output.WriteLine($"replay: {result.ReplayCommand}");
         }
         else
         {
-            Console.Out.WriteLine($"no counterexample within the budget (seed {result.Seed})");
+            output.WriteLine($"no counterexample within the budget (seed {result.Seed})");
         }
 
-        Console.Out.WriteLine($"report: {Path.Combine(result.Directory, "index.html")}");
+        output.WriteLine($"report: {Path.Combine(result.Directory, "index.html")}");
     }
 }

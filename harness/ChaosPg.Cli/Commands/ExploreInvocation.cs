@@ -77,7 +77,7 @@ internal sealed class ExploreInvocation
 
         foreach (var problem in problems)
         {
-            Console.Error.WriteLine($"chaospg: {problem}");
+            parseResult.InvocationConfiguration.Error.WriteLine($"chaospg: {problem}");
         }
 
         if (problems.Count > 0)
