@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using ChaosPg.Cluster;
 using ChaosPg.Core.Schedule;
 using ChaosPg.Runner.Scenarios;
+using FsCheck;
+using FsCheck.Fluent;
 
 namespace ChaosPg.Runner.Exploration;
 
@@ -28,6 +30,14 @@ public static class ExploreScenario
         duration,
         schedule,
         Expectations(property));
+
+    /// <summary>Scenarios for a session's settings, their schedules drawn by <see cref="ScheduleGenerator"/>.</summary>
+    public static Gen<Scenario> Generate(ExploreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return ScheduleGenerator.Schedule(options.Generator)
+            .Select(schedule => Create(options.Property, options.Replicas, options.Replication, options.Duration, schedule));
+    }
 
     /// <summary>The property as expectations: the checkers it needs valid, the others any.</summary>
     public static ScenarioExpectations Expectations(ExploreProperty property)

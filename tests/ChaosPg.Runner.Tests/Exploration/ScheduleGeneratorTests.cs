@@ -57,6 +57,17 @@ public class ScheduleGeneratorTests
             }
         });
 
+    [FsCheck.NUnit.Property(MaxTest = 100)]
+    public Property Every_generated_scenario_validates_for_every_property_and_replication_mode() =>
+        Prop.ForAll(
+            Arb.From(
+                from property in Gen.Elements(ExploreProperty.Durability, ExploreProperty.Convergence)
+                from replication in Gen.Elements(ReplicationMode.Async, ReplicationMode.Sync, ReplicationMode.Quorum)
+                from replicas in Gen.Choose(1, 5)
+                from scenario in ExploreScenario.Generate(new ExploreOptions { Property = property, Replication = replication, Replicas = replicas })
+                select scenario),
+            scenario => Assert.That(ScenarioValidator.Validate(scenario), Is.Empty, () => ScheduleSummary.Of(scenario.Schedule)));
+
     [Test]
     public void The_same_seed_draws_the_same_schedule()
     {
