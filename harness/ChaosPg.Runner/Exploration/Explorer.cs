@@ -76,8 +76,9 @@ public sealed class Explorer
 
             i += batch.Count;
             int violated = Array.FindIndex(results, r => r.Verdict == TrialVerdict.Violated);
-            if (violated >= 0 && !cancellationToken.IsCancellationRequested)
+            if (violated >= 0)
             {
+                // After a Ctrl-C the shrinker stops at once and the counterexample is reported as found.
                 var (number, _, scenario) = batch[violated];
                 var result = results[violated];
                 Say($"counterexample at run {number}; shrinking (up to {options.ShrinkRuns} runs, {options.Retries} tries per candidate)");

@@ -58,6 +58,20 @@ public class ExplorerTests
     }
 
     [Test]
+    public async Task A_counterexample_found_before_a_cancel_is_reported_unshrunk_with_exit_code_1()
+    {
+        using var cancel = new CancellationTokenSource();
+        var options = new ExploreOptions { Seed = 3, Runs = 50, Weights = ScheduleWeights.Failovers, ReportsRoot = root };
+
+        var result = await new Explorer(options, _ => new SimulatedLossCluster { AfterLoss = cancel.Cancel }, null).RunAsync(cancel.Token);
+
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.Shrink!.Stop, Is.EqualTo(ShrinkStop.Budget));
+        Assert.That(result.Shrink.Runs, Is.Zero);
+        Assert.That(File.Exists(result.MinimalScenarioPath), Is.True);
+    }
+
+    [Test]
     public async Task No_counterexample_within_the_runs_exits_zero_and_writes_no_scenario()
     {
         var options = new ExploreOptions { Seed = 5, Runs = 4, ReportsRoot = root };

@@ -16,6 +16,9 @@ internal sealed class SimulatedLossCluster(double failureProbability = 1.0, int 
 
     public int Runs { get; private set; }
 
+    /// <summary>Called after each run that lost writes (a test cancels the session there).</summary>
+    public Action? AfterLoss { get; init; }
+
     public static bool Loses(IReadOnlyList<ScheduleStep> schedule)
     {
         bool walFault = schedule.Any(step => step is PartitionFault { Target: LinkTarget { Link.IsClientLink: false } } or LatencyFault { Link.IsClientLink: false });
@@ -28,6 +31,11 @@ internal sealed class SimulatedLossCluster(double failureProbability = 1.0, int 
     {
         Runs++;
         bool lost = Loses(scenario.Schedule) && random.NextDouble() < failureProbability;
+        if (lost)
+        {
+            AfterLoss?.Invoke();
+        }
+
         return Task.FromResult(new TrialResult(
             lost ? TrialVerdict.Violated : TrialVerdict.Held,
             lost ? "durability invalid: simulated loss" : "all expectations met",
