@@ -11,5 +11,6 @@ public static class BenchCommand
         BenchCheckerCommand.Create(),
         BenchSuiteCommand.Create(),
         BenchProxyCommand.Create(),
+        BenchExploreCommand.Create(),
     };
 }
