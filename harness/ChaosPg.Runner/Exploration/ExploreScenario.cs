@@ -14,7 +14,7 @@ namespace ChaosPg.Runner.Exploration;
 /// </summary>
 public static class ExploreScenario
 {
-    private static readonly ScenarioWorkload Workload = new("bank", 4, 1, 200, null, ImmutableSortedDictionary<string, int>.Empty);
+    private static readonly ScenarioWorkload Workload = new("bank", 4, 1, 200, null);
 
     /// <summary>The scenario's name: <c>explore-&lt;property&gt;-&lt;replication&gt;</c>.</summary>
     public static string Name(ExploreProperty property, ReplicationMode replication) =>

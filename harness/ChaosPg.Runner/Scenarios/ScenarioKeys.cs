@@ -25,7 +25,6 @@ internal static class ScenarioKeys
     public const string Readers = "readers";
     public const string Rate = "rate";
     public const string ClientTimeout = "client-timeout";
-    public const string Mix = "mix";
     public const string Unthrottled = "unthrottled";
 
     public const string At = "at";
@@ -42,7 +41,7 @@ internal static class ScenarioKeys
 
     public static readonly ImmutableArray<string> TopLevel = [Name, Description, Tags, Cluster, Workload, Duration, Schedule, Expect];
     public static readonly ImmutableArray<string> ClusterKeys = [Replicas, Replication, Quorum, SynchronousCommit, Settings];
-    public static readonly ImmutableArray<string> WorkloadKeys = [Kind, Writers, Readers, Rate, ClientTimeout, Mix];
+    public static readonly ImmutableArray<string> WorkloadKeys = [Kind, Writers, Readers, Rate, ClientTimeout];
     public static readonly ImmutableArray<string> ExpectKeys = [.. ScenarioExpectations.CheckerNames, LostWrites];
 
     public static string Step(int index) => $"{Schedule}[{index}]";

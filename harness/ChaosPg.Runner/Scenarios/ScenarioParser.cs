@@ -205,10 +205,9 @@ public sealed class ScenarioParser
     private ScenarioWorkload Workload(YamlNode? node)
     {
         const string path = ScenarioKeys.Workload;
-        var mix = ImmutableSortedDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
         if (node is null || Mapping(node, path, ScenarioKeys.WorkloadKeys, "workload") is not { } keys)
         {
-            return new ScenarioWorkload(ScenarioWorkload.Kinds[0], 1, 0, null, null, mix.ToImmutable());
+            return new ScenarioWorkload(ScenarioWorkload.Kinds[0], 1, 0, null, null);
         }
 
         string kind = RequiredText(keys, node, path, ScenarioKeys.Kind, $"one of {string.Join(", ", ScenarioWorkload.Kinds)}") ?? ScenarioWorkload.Kinds[0];
@@ -225,19 +224,7 @@ public sealed class ScenarioParser
         TimeSpan? clientTimeout = keys.TryGetValue(ScenarioKeys.ClientTimeout, out var timeoutNode)
             ? Duration(timeoutNode, Child(path, ScenarioKeys.ClientTimeout))
             : null;
-        if (keys.TryGetValue(ScenarioKeys.Mix, out var mixNode))
-        {
-            string mixPath = Child(path, ScenarioKeys.Mix);
-            foreach (var (operation, weight) in Mapping(mixNode, mixPath, null, "mix") ?? [])
-            {
-                if (Int(weight, Child(mixPath, operation)) is { } value)
-                {
-                    mix[operation] = value;
-                }
-            }
-        }
-
-        return new ScenarioWorkload(kind, writers, readers, rate, clientTimeout, mix.ToImmutable());
+        return new ScenarioWorkload(kind, writers, readers, rate, clientTimeout);
     }
 
     private ImmutableArray<ScheduleStep> Schedule(YamlNode node)

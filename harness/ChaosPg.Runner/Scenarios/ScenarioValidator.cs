@@ -151,25 +151,6 @@ public static partial class ScenarioValidator
         {
             add(Path(ScenarioKeys.ClientTimeout), $"client-timeout {DurationText.Show(timeout)} must be a positive whole number of milliseconds");
         }
-
-        foreach (var (operation, weight) in workload.Mix)
-        {
-            string path = $"{Path(ScenarioKeys.Mix)}.{operation}";
-            if (!Identifier().IsMatch(operation))
-            {
-                add(path, $"operation '{operation}' must be lower-case letters, digits and dashes");
-            }
-
-            if (weight < 0)
-            {
-                add(path, $"weight {weight} of '{operation}' is negative; expected 0 or more");
-            }
-        }
-
-        if (!workload.Mix.IsEmpty && workload.Mix.Values.Sum() <= 0)
-        {
-            add(Path(ScenarioKeys.Mix), "mix weights add up to 0; expected at least one positive weight");
-        }
     }
 
     private static void ValidateExpectations(ScenarioExpectations expect, Action<string, string> add)

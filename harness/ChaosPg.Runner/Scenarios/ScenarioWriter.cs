@@ -9,7 +9,7 @@ namespace ChaosPg.Runner.Scenarios;
 /// <summary>
 /// Writes a scenario as a scenario file that <see cref="ScenarioParser"/> reads back to an equal scenario, so that
 /// generated schedules (the explorer's) can be saved as reproducers. Every key is written, defaults included, except
-/// empty settings and mix.
+/// empty settings.
 /// </summary>
 public static class ScenarioWriter
 {
@@ -70,12 +70,6 @@ public static class ScenarioWriter
         if (workload.ClientTimeout is { } timeout)
         {
             node.Add(ScenarioKeys.ClientTimeout, DurationText.Format(timeout));
-        }
-
-        if (!workload.Mix.IsEmpty)
-        {
-            node.Add(ScenarioKeys.Mix, new YamlMappingNode(workload.Mix.Select(m =>
-                new KeyValuePair<YamlNode, YamlNode>(Scalar(m.Key), Number(m.Value)))));
         }
 
         return node;

@@ -16,7 +16,7 @@ public sealed record WorkloadOptions(
     long Seed,
     string AppConnectionString)
 {
-    /// <summary>The options of a scenario's workload for one run (the scenario's mix is not used: see README).</summary>
+    /// <summary>The options of a scenario's workload for one run.</summary>
     public static WorkloadOptions For(ScenarioWorkload workload, long seed, string appConnectionString)
     {
         ArgumentNullException.ThrowIfNull(workload);

@@ -40,7 +40,7 @@ public static class BadScenarioCases
         yield return Case("negative readers", ScenarioText.Build(workload: $"  kind: bank\n  writers: 1\n  readers: -1{M}\n"), "readers -1 is out of range; expected 0 to 64");
         yield return Case("rate not a number", ScenarioText.Build(workload: $"  kind: bank\n  writers: 1\n  rate: fast{M}\n"), "rate 'fast' is not a whole number; expected operations per second or unthrottled");
         yield return Case("zero client timeout", ScenarioText.Build(workload: $"  kind: bank\n  writers: 1\n  client-timeout: 0ms{M}\n"), "client-timeout 0s must be a positive whole number of milliseconds");
-        yield return Case("mix of zeros", ScenarioText.Build(workload: $"  kind: bank\n  writers: 1\n  mix: {{transfer: 0}}{M}\n"), "mix weights add up to 0");
+        yield return Case("mix is not a workload key (writers and readers are the mix)", ScenarioText.Build(workload: $"  kind: bank\n  writers: 1\n  mix: {{transfer: 1}}{M}\n"), "unknown key 'mix' in workload; expected one of: kind, writers");
         yield return Case("bad duration", ScenarioText.Build(duration: $"20 s{M}"), "duration '20 s' is not a duration; expected a whole number followed by ms, s or m");
         yield return Case("fractional duration", ScenarioText.Build(schedule: $"  - at: 1.5s{M}\n    action: heal\n"), "at '1.5s' is not a duration");
         yield return Case("zero duration", ScenarioText.Build(duration: $"0s{M}"), "duration 0s must be whole milliseconds between 1ms and 60m");

@@ -54,18 +54,12 @@ internal static class ScenarioGenerators
         from readers in Gen.Choose(0, 8)
         from rate in Gen.Choose(0, 500)
         from timeoutMs in Gen.Choose(0, 5_000)
-        from weights in Gen.Choose(0, 100).ArrayOf(3)
-        from useMix in Gen.Elements(true, false)
         select new ScenarioWorkload(
             kind,
             writers,
             readers,
             rate == 0 ? null : rate,
-            timeoutMs == 0 ? null : TimeSpan.FromMilliseconds(timeoutMs),
-            useMix
-                ? new[] { "read", "transfer", "audit" }.Select((op, i) => KeyValuePair.Create(op, weights[i] + (i == 0 ? 1 : 0)))
-                    .ToImmutableSortedDictionary(StringComparer.Ordinal)
-                : ImmutableSortedDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal));
+            timeoutMs == 0 ? null : TimeSpan.FromMilliseconds(timeoutMs));
 
     private static Gen<ScenarioExpectations> Expectations() =>
         from verdicts in Gen.Elements(ExpectedVerdict.Valid, ExpectedVerdict.Invalid, ExpectedVerdict.Any).ArrayOf(7)

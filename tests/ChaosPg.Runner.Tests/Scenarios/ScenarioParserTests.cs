@@ -30,7 +30,6 @@ public class ScenarioParserTests
               readers: 2
               rate: 150
               client-timeout: 750ms
-              mix: {insert: 70, read: 30}
             duration: 2m
             schedule:
               - at: 1s
@@ -64,8 +63,7 @@ public class ScenarioParserTests
         Assert.That(scenario.Tags, Is.EqualTo(new[] { "release", "nightly" }));
         Assert.That(scenario.Cluster, Is.EqualTo(new ScenarioCluster(3, ReplicationMode.Quorum, 2, "remote_apply",
             new Dictionary<string, string> { ["wal_sender_timeout"] = "5s" }.ToImmutableSortedDictionary())));
-        Assert.That(scenario.Workload, Is.EqualTo(new ScenarioWorkload("orders", 4, 2, 150, TimeSpan.FromMilliseconds(750),
-            new Dictionary<string, int> { ["insert"] = 70, ["read"] = 30 }.ToImmutableSortedDictionary())));
+        Assert.That(scenario.Workload, Is.EqualTo(new ScenarioWorkload("orders", 4, 2, 150, TimeSpan.FromMilliseconds(750))));
         Assert.That(scenario.Duration, Is.EqualTo(TimeSpan.FromMinutes(2)));
         Assert.That(scenario.Schedule, Is.EqualTo(new ScheduleStep[]
         {

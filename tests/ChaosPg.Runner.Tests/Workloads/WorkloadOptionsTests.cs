@@ -8,7 +8,7 @@ public class WorkloadOptionsTests
     [Test]
     public void A_scenario_workload_becomes_the_options_of_one_run()
     {
-        var scenario = new ScenarioWorkload("bank", 3, 2, 150, TimeSpan.FromSeconds(2), System.Collections.Immutable.ImmutableSortedDictionary<string, int>.Empty);
+        var scenario = new ScenarioWorkload("bank", 3, 2, 150, TimeSpan.FromSeconds(2));
 
         var options = WorkloadOptions.For(scenario, 99, "Host=127.0.0.1;Username=app");
 
