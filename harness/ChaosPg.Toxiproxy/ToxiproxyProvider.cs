@@ -60,7 +60,7 @@ public static class ToxiproxyProvider
 
     private static async Task<ToxiproxyHandle> StartProcessAsync(string executable, TimeSpan startTimeout, CancellationToken cancellationToken)
     {
-        var port = FreeLoopbackPort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
@@ -99,20 +99,6 @@ public static class ToxiproxyProvider
                 await ToxiproxyHandle.StopProcessAsync(process).ConfigureAwait(false);
                 throw new ToxiproxyException($"{executable} did not answer /version on port {port} within {startTimeout.TotalSeconds:0} s{exited}.", exception);
             }
-        }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
         }
     }
 }

@@ -38,7 +38,7 @@ public sealed class ChildProxyProcess : IAsyncDisposable
             throw new ArgumentException("The command needs at least an executable.", nameof(command));
         }
 
-        var port = FreeLoopbackPort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in (IEnumerable<string>)[.. command.Skip(1), "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture)])
         {
@@ -90,20 +90,6 @@ public sealed class ChildProxyProcess : IAsyncDisposable
             // Cleanup has its own deadline, never a caller's token that may already be cancelled.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
         }
     }
 }

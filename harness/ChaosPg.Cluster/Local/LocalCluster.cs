@@ -1,3 +1,4 @@
+using ChaosPg.Toxiproxy;
 using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
@@ -268,10 +269,7 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             while (true)
             {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                listener.Stop();
+                var port = LoopbackPorts.Free();
                 if (allocatedPorts.Add(port))
                 {
                     return port;
