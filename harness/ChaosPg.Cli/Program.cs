@@ -16,6 +16,9 @@ public static class Program
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(ClusterCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {
@@ -28,6 +31,8 @@ public static class Program
             return Task.FromResult(2);
         }
 
-        return parseResult.InvokeAsync();
+        // Ctrl-C cancels the command's token; the command then tears its cluster down, which takes longer than the
+        // default two seconds after which System.CommandLine would end the process and leave servers behind.
+        return parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });
     }
 }

@@ -26,7 +26,7 @@ public sealed record ClusterSpec
 
     public ReplicationMode ReplicationMode { get; }
 
-    /// <summary>The k of <c>ANY k</c> in quorum mode.</summary>
+    /// <summary>The k of <c>FIRST k</c> (sync) or <c>ANY k</c> (quorum); 1 when async.</summary>
     public int Quorum { get; }
 
     public SynchronousCommit SynchronousCommit { get; }
@@ -55,7 +55,7 @@ public sealed record ClusterSpec
             var names = string.Join(", ", NodeNames.Skip(1).Append(NodeNamePrimary));
             return ReplicationMode switch
             {
-                ReplicationMode.Sync => $"FIRST 1 ({names})",
+                ReplicationMode.Sync => $"FIRST {Quorum} ({names})",
                 ReplicationMode.Quorum => $"ANY {Quorum} ({names})",
                 _ => string.Empty,
             };

@@ -51,7 +51,7 @@ public sealed record ClusterSpecBuilder
             throw new ClusterConfigurationException($"unknown replication mode {ReplicationMode}; expected async, sync or quorum.");
         }
 
-        if (ReplicationMode == ReplicationMode.Quorum && (Quorum < 1 || Quorum > Replicas))
+        if (ReplicationMode != ReplicationMode.Async && (Quorum < 1 || Quorum > Replicas))
         {
             throw new ClusterConfigurationException($"quorum must be between 1 and the replica count ({Replicas}), got {Quorum}.");
         }
@@ -83,7 +83,7 @@ public sealed record ClusterSpecBuilder
         return new ClusterSpec(
             Replicas,
             ReplicationMode,
-            ReplicationMode == ReplicationMode.Quorum ? Quorum : 1,
+            ReplicationMode == ReplicationMode.Async ? 1 : Quorum,
             SynchronousCommit,
             string.IsNullOrWhiteSpace(PgBinDirectory) ? null : PgBinDirectory,
             ExtraSettings);

@@ -6,7 +6,7 @@ public enum ReplicationMode
     /// <summary>No standby is synchronous.</summary>
     Async,
 
-    /// <summary><c>FIRST 1 (...)</c>: the first connected standby in list order must confirm.</summary>
+    /// <summary><c>FIRST k (...)</c>: the first k connected standbys in list order must confirm.</summary>
     Sync,
 
     /// <summary><c>ANY k (...)</c>: any k standbys must confirm.</summary>

@@ -9,6 +9,7 @@ public static class BenchCommand
     {
         BenchBringupCommand.Create(),
         BenchCheckerCommand.Create(),
+        BenchSuiteCommand.Create(),
         BenchProxyCommand.Create(),
     };
 }

@@ -13,7 +13,7 @@ internal static class CommandErrors
         {
             return await action().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ClusterConfigurationException or NodeStartException)
+        catch (Exception e) when (e is ClusterConfigurationException or NodeStartException or FileNotFoundException)
         {
             await Console.Error.WriteLineAsync($"chaospg: {e.Message}").ConfigureAwait(false);
             return EnvironmentError;

@@ -8,11 +8,12 @@ namespace ChaosPg.Core.Checkers;
 /// <summary>
 /// Every other node must end as a reachable replica holding exactly the final primary's rows (same write-id multiset,
 /// same digest when both have one) with its replay LSN at or past the primary's current LSN (when both are known).
-/// A node the history mentions but no snapshot covers has not converged either. Also measures the time from the end
-/// of the last heal to the converged event.
+/// A node the history mentions but no snapshot covers has not converged either, unless the schedule left it down (a
+/// kill that never ended, with no restart or rejoin after it): such a node is counted in leftDown, not judged. Also
+/// measures the time from the end of the last heal to the converged event.
 /// </summary>
 /// <remarks>
-/// Counts: replicas, converged, diverged, waitConvergedFailed. Figures: convergenceMs (last heal end to the last
+/// Counts: replicas, converged, diverged, leftDown, waitConvergedFailed. Figures: convergenceMs (last heal end to the last
 /// converged event, or to the end of the last successful wait-converged).
 /// </remarks>
 public sealed class ConvergenceChecker : IChecker
@@ -44,10 +45,18 @@ public sealed class ConvergenceChecker : IChecker
 
         var evidence = ImmutableArray.CreateBuilder<Evidence>();
         long replicas = 0, converged = 0;
+        var leftDown = LeftDown(history);
+        var excused = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var snapshot in state.Nodes.OrderBy(n => n.Node, StringComparer.Ordinal))
         {
             if (string.Equals(snapshot.Node, state.FinalPrimary, StringComparison.Ordinal))
             {
+                continue;
+            }
+
+            if (leftDown.Contains(snapshot.Node) && context.RowsOf(snapshot.Node) is null)
+            {
+                excused.Add(snapshot.Node);
                 continue;
             }
 
@@ -67,6 +76,12 @@ public sealed class ConvergenceChecker : IChecker
         {
             if (!string.Equals(node, state.FinalPrimary, StringComparison.Ordinal) && state.Find(node) is null)
             {
+                if (leftDown.Contains(node))
+                {
+                    excused.Add(node);
+                    continue;
+                }
+
                 replicas++;
                 evidence.Add(Evidence.ForNode(history, node, node, state.AtMicros, $"{node} appears in the history but has no snapshot", null));
             }
@@ -75,8 +90,10 @@ public sealed class ConvergenceChecker : IChecker
         countsOut["replicas"] = replicas;
         countsOut["converged"] = converged;
         countsOut["diverged"] = replicas - converged;
+        countsOut["leftDown"] = excused.Count;
         var verdict = converged == replicas ? Verdict.Valid : Verdict.Invalid;
-        var time = figures.TryGetValue("convergenceMs", out var ms) ? string.Create(CultureInfo.InvariantCulture, $" {ms:0.#} ms after the last heal") : string.Empty;
+        var time = (figures.TryGetValue("convergenceMs", out var ms) ? string.Create(CultureInfo.InvariantCulture, $" {ms:0.#} ms after the last heal") : string.Empty)
+            + (excused.Count == 0 ? string.Empty : $"; left down by the schedule (killed, never restarted): {string.Join(", ", excused)}");
         var summary = verdict == Verdict.Valid
             ? string.Create(CultureInfo.InvariantCulture, $"{replicas} replicas match final primary {state.FinalPrimary}{time}")
             : string.Create(CultureInfo.InvariantCulture, $"{replicas - converged} of {replicas} replicas differ from final primary {state.FinalPrimary}: {string.Join(", ", evidence.Select(e => e.Node))}");
@@ -177,6 +194,26 @@ public sealed class ConvergenceChecker : IChecker
         {
             list.Add(id);
         }
+    }
+
+    // A node killed without a for and never restarted or rejoined is down by design: the schedule took it out of the
+    // cluster, so it has nothing to converge with. Its kill event is the one that never ends.
+    private static HashSet<string> LeftDown(History history)
+    {
+        var down = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in history.Events.OrderBy(e => e.StartMicros))
+        {
+            if (e.Kind == EventKind.Kill && e.EndMicros is null)
+            {
+                down.Add(e.Target);
+            }
+            else if (e.Kind is EventKind.Restart or EventKind.Rejoin)
+            {
+                down.Remove(e.Target);
+            }
+        }
+
+        return down;
     }
 
     private static void MeasureConvergenceTime(

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
-using System.Globalization;
-using ChaosPg.Core.Schedule;
+using ChaosPg.Cluster;
 
 namespace ChaosPg.Runner.Scenarios;
 
@@ -19,14 +18,25 @@ public sealed record ScenarioCluster(
     /// <summary>The values <c>synchronous-commit</c> accepts, as PostgreSQL spells them.</summary>
     public static readonly ImmutableArray<string> SynchronousCommitValues = ["on", "remote_apply", "remote_write", "local", "off"];
 
-    /// <summary>The primary's synchronous_standby_names: empty when async, else <c>FIRST k (...)</c> or <c>ANY k (...)</c> over every replica.</summary>
-    public string SynchronousStandbyNames => Replication switch
+    /// <summary>
+    /// The cluster spec to bring up: replication mode, k (FIRST k or ANY k), synchronous_commit and the extra settings.
+    /// </summary>
+    /// <exception cref="ClusterConfigurationException">A setting the cluster refuses.</exception>
+    public ClusterSpec ToClusterSpec(string? pgBinDirectory)
     {
-        ReplicationMode.Async => string.Empty,
-        _ => string.Create(
-            CultureInfo.InvariantCulture,
-            $"{(Replication == ReplicationMode.Sync ? "FIRST" : "ANY")} {Quorum ?? 1} ({string.Join(", ", NodeNames.ForCluster(Replicas).Skip(1))})"),
-    };
+        var builder = ClusterSpec.CreateBuilder()
+            .WithReplicas(Replicas)
+            .WithReplicationMode(Replication)
+            .WithQuorum(Quorum ?? 1)
+            .WithSynchronousCommit(Enum.Parse<ChaosPg.Cluster.SynchronousCommit>(SynchronousCommit.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true))
+            .WithPgBinDirectory(pgBinDirectory);
+        foreach (var (name, value) in Settings)
+        {
+            builder = builder.WithSetting(name, value);
+        }
+
+        return builder.Build();
+    }
 
     public bool Equals(ScenarioCluster? other) =>
         other is not null

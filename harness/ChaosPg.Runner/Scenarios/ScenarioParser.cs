@@ -3,6 +3,7 @@ using System.Globalization;
 using ChaosPg.Core.Schedule;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using ReplicationMode = ChaosPg.Cluster.ReplicationMode;
 
 namespace ChaosPg.Runner.Scenarios;
 

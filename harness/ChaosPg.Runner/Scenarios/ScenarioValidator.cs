@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using ChaosPg.Core.Schedule;
+using ReplicationMode = ChaosPg.Cluster.ReplicationMode;
 
 namespace ChaosPg.Runner.Scenarios;
 

@@ -26,7 +26,9 @@ public sealed class Workload : IAsyncDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan CancellationTimeout = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan DefaultClientTimeout = TimeSpan.FromSeconds(5);
+    // Without a client timeout an operation may wait forever (a commit waiting for a synchronous standby that is gone):
+    // stopping waits this long for what is in flight before cancelling it.
+    private static readonly TimeSpan StopWaitWithoutTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
 
@@ -50,8 +52,9 @@ public sealed class Workload : IAsyncDisposable
         this.nodes = nodes;
         Schema = WorkloadSchema.For(options.Kind);
         pacer = new OperationPacer(options.Rate);
-        var clientTimeout = options.ClientTimeout ?? DefaultClientTimeout;
-        CommandTimeoutSeconds = Math.Max(1, (int)Math.Ceiling(clientTimeout.TotalSeconds));
+        // A scenario without client-timeout has clients that never cancel: a cancelled commit that waits for sync
+        // replication is acknowledged with a warning, which is exactly what such a scenario must not do.
+        CommandTimeoutSeconds = options.ClientTimeout is { } clientTimeout ? Math.Max(1, (int)Math.Ceiling(clientTimeout.TotalSeconds)) : 0;
 
         var writers = new NpgsqlConnectionStringBuilder(options.AppConnectionString)
         {
@@ -76,7 +79,7 @@ public sealed class Workload : IAsyncDisposable
     /// <summary>The table this workload writes (what a snapshot must read).</summary>
     public WorkloadSchema Schema { get; }
 
-    /// <summary>The command timeout in whole seconds (Npgsql's unit), the client timeout rounded up.</summary>
+    /// <summary>The command timeout in whole seconds (Npgsql's unit), the client timeout rounded up; 0 (none) without one.</summary>
     public int CommandTimeoutSeconds { get; }
 
     /// <summary>Validates the options and prepares the clients; nothing connects before <see cref="StartAsync"/>.</summary>
@@ -151,14 +154,16 @@ public sealed class Workload : IAsyncDisposable
 
     /// <summary>
     /// Stops issuing operations and waits for those in flight, at most a command timeout plus the cancellation
-    /// timeout; then cancels them (recorded indeterminate) and waits two more seconds. An operation still running
+    /// timeout (2 s without a client timeout); then cancels them (recorded indeterminate) and waits two more seconds. An operation still running
     /// after that is left without a completion line, which the history reader treats as indeterminate.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         await issuing.CancelAsync().ConfigureAwait(false);
         var all = Task.WhenAll(clients);
-        var grace = TimeSpan.FromSeconds(CommandTimeoutSeconds) + CancellationTimeout + TimeSpan.FromSeconds(1);
+        var grace = CommandTimeoutSeconds > 0
+            ? TimeSpan.FromSeconds(CommandTimeoutSeconds) + CancellationTimeout + TimeSpan.FromSeconds(1)
+            : StopWaitWithoutTimeout;
         if (await Task.WhenAny(all, Task.Delay(grace, cancellationToken)).ConfigureAwait(false) != all)
         {
             await inFlight.CancelAsync().ConfigureAwait(false);

@@ -4,7 +4,7 @@ namespace ChaosPg.Runner.Workloads;
 
 /// <summary>
 /// What the workload runs: its kind (<c>bank</c> or <c>orders</c>), clients, total rate (null: unthrottled), client
-/// timeout (null: 5 s; Npgsql's command timeout is whole seconds, so it is rounded up), the run seed and the app
+/// timeout (null: none, as a scenario without client-timeout says; Npgsql's command timeout is whole seconds, so it is rounded up), the run seed and the app
 /// role's connection string (its user, password and database are used; hosts, ports and timeouts are the workload's).
 /// </summary>
 public sealed record WorkloadOptions(

@@ -86,4 +86,30 @@ public sealed class ConvergenceCheckerTests
         Assert.That(
             Check(HistoryScript.Node("primary", "a", "b"), HistoryScript.Node("replica1", "a", "b") with { Role = NodeRole.Primary }).Verdict,
             Is.EqualTo(Verdict.Invalid));
+
+    [Test]
+    public void A_node_the_schedule_killed_and_never_restarted_is_left_down_not_diverged()
+    {
+        var history = new HistoryScript().Write("a", 1, 2).Event(EventKind.Kill, "primary", 5, null).Event(EventKind.Promote, "replica1", 6, 7).Build();
+
+        var result = new ConvergenceChecker().Check(new CheckContext(
+            history,
+            HistoryScript.State("replica1", HistoryScript.Node("replica1", "a"), NodeSnapshot.Unreachable("primary", "connection refused"))));
+
+        Assert.That(result.Verdict, Is.EqualTo(Verdict.Valid));
+        Assert.That(result.Counts["leftDown"], Is.EqualTo(1));
+        Assert.That(result.Summary, Does.Contain("left down by the schedule"));
+    }
+
+    [Test]
+    public void A_killed_node_that_was_restarted_must_converge_again()
+    {
+        var history = new HistoryScript().Write("a", 1, 2).Event(EventKind.Kill, "replica1", 5, null).Event(EventKind.Restart, "replica1", 8, 9).Build();
+
+        var result = new ConvergenceChecker().Check(new CheckContext(
+            history,
+            HistoryScript.State("primary", HistoryScript.Node("primary", "a"), NodeSnapshot.Unreachable("replica1", "connection refused"))));
+
+        Assert.That(result.Verdict, Is.EqualTo(Verdict.Invalid));
+    }
 }

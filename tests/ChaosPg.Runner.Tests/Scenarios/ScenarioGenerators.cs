@@ -3,6 +3,7 @@ using ChaosPg.Core.Schedule;
 using ChaosPg.Runner.Scenarios;
 using FsCheck;
 using FsCheck.Fluent;
+using ReplicationMode = ChaosPg.Cluster.ReplicationMode;
 
 namespace ChaosPg.Runner.Tests.Scenarios;
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using ChaosPg.Core.Schedule;
 using ChaosPg.Runner.Scenarios;
 using NUnit.Framework;
+using ReplicationMode = ChaosPg.Cluster.ReplicationMode;
 
 namespace ChaosPg.Runner.Tests.Scenarios;
 

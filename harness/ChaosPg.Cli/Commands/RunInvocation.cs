@@ -1,0 +1,78 @@
+using System.CommandLine;
+using ChaosPg.Cli.Progress;
+using ChaosPg.Runner.Orchestration;
+using ChaosPg.Runner.Scenarios;
+
+namespace ChaosPg.Cli.Commands;
+
+/// <summary>The options <c>run</c>, <c>replay</c> and <c>bench suite</c> share, and how a suite is run with live progress.</summary>
+internal sealed class RunInvocation
+{
+    public Option<string> Out { get; } = new("--out") { Description = "Reports folder: runs go to <out>/runs/<scenario>/<utc>-<seed>/, suites to <out>/suites/<utc>/.", DefaultValueFactory = _ => "reports" };
+
+    public Option<bool> KeepData { get; } = new("--keep-data") { Description = "Keep the nodes' data directories after the run." };
+
+    public Option<string?> PgBin { get; } = new("--pg-bin") { Description = "PostgreSQL bin directory (default: CHAOSPG_PG_BIN, pg_config, newest /usr/lib/postgresql/*/bin)." };
+
+    public Option<Uri?> ToxiproxyUrl { get; } = new("--toxiproxy-url") { Description = "A running Toxiproxy's API (default: toxiproxy-server from PATH, else the embedded one)." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Out);
+        command.Options.Add(KeepData);
+        command.Options.Add(PgBin);
+        command.Options.Add(ToxiproxyUrl);
+    }
+
+    public ScenarioRunOptions Options(ParseResult parseResult, long? seed, IRunProgress? progress) => new()
+    {
+        ReportsRoot = parseResult.GetValue(Out)!,
+        KeepData = parseResult.GetValue(KeepData),
+        PgBinDirectory = parseResult.GetValue(PgBin),
+        ToxiproxyUrl = parseResult.GetValue(ToxiproxyUrl),
+        Seed = seed,
+        Progress = progress,
+    };
+
+    /// <summary>Runs the files with a live view on a terminal or plain lines when redirected; returns the exit code.</summary>
+    public static async Task<int> RunAsync(ParseResult parseResult, IReadOnlyList<string> files, Func<IRunProgress, ScenarioRunOptions> options, CancellationToken cancellationToken)
+    {
+        var output = parseResult.InvocationConfiguration.Output;
+        var error = parseResult.InvocationConfiguration.Error;
+        try
+        {
+            SuiteRunResult result;
+            if (Console.IsOutputRedirected || output != Console.Out)
+            {
+                var plain = new PlainRunProgress(output);
+                result = await SuiteRunner.RunAsync(files, options(plain), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var live = new LiveRunProgress();
+                result = await live.RunAsync(() => SuiteRunner.RunAsync(files, options(live), cancellationToken)).ConfigureAwait(false);
+            }
+
+            if (result.SuiteDirectory is { } suite)
+            {
+                foreach (var run in result.Runs)
+                {
+                    output.WriteLine($"{RunSummaryText.Word(run.Results.Outcome),-7} {run.Scenario.Name,-32} {run.Elapsed.TotalSeconds,6:0.0} s  {run.Folder.Path}");
+                }
+
+                output.WriteLine($"suite: {Path.Combine(suite, "index.html")} (junit: {Path.Combine(suite, "junit.xml")})");
+            }
+
+            return result.ExitCode;
+        }
+        catch (ScenarioValidationException e)
+        {
+            foreach (var problem in e.Errors)
+            {
+                await error.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
+            }
+
+            return CommandErrors.EnvironmentError;
+        }
+    }
+}

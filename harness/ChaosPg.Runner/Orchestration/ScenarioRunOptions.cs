@@ -1,0 +1,32 @@
+namespace ChaosPg.Runner.Orchestration;
+
+/// <summary>How <see cref="ScenarioRunner"/> runs a scenario: where results go, the seed, binaries, proxy and timeouts.</summary>
+public sealed record ScenarioRunOptions
+{
+    /// <summary>The reports folder; runs go to <c>&lt;root&gt;/runs/&lt;scenario&gt;/&lt;utc&gt;-&lt;seed&gt;/</c>.</summary>
+    public string ReportsRoot { get; init; } = "reports";
+
+    /// <summary>The seed of the workload; null picks a random one (recorded either way).</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>Keeps the nodes' data directories after the run (for a post-mortem).</summary>
+    public bool KeepData { get; init; }
+
+    /// <summary>The PostgreSQL bin directory (<c>--pg-bin</c>), or null to detect it.</summary>
+    public string? PgBinDirectory { get; init; }
+
+    /// <summary>A running Toxiproxy (<c>--toxiproxy-url</c>); null starts toxiproxy-server from PATH or the embedded one.</summary>
+    public Uri? ToxiproxyUrl { get; init; }
+
+    /// <summary>Where clusters keep their data directories and templates.</summary>
+    public string WorkRoot { get; init; } = "/var/tmp/chaospg";
+
+    /// <summary>How long the final wait for convergence may take after the closing heal.</summary>
+    public TimeSpan ConvergenceDeadline { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bounds the removal of faults, the closing heal and each teardown step; never the run's own token.</summary>
+    public TimeSpan CleanupTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Told what the run does as it goes (the CLI's live view); null tells nobody.</summary>
+    public IRunProgress? Progress { get; init; }
+}
