@@ -47,7 +47,7 @@ public sealed record SignoffSummary(
             Distinct(manifests.Select(m => m.PostgresVersion)),
             Distinct(manifests.Select(m => m.Backend)),
             Distinct(manifests.Select(m => m.GitCommit)),
-            Distinct(manifests.Select(m => m.ProxyKind.ToString().ToLowerInvariant())),
+            Distinct(manifests.Select(m => ProxyWord(m.ProxyKind))),
             manifests.Count == 0 ? null : manifests.Min(m => m.StartedUtc));
         return new SignoffSummary(all.Count > 0 && failing.IsEmpty, all.Count, failing, modes, unmet, environment);
     }
@@ -110,6 +110,12 @@ public sealed record SignoffSummary(
 
     private static string ScenarioOf(SignoffRun run) =>
         run.Manifest?.Scenario ?? Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(run.RunDirectory))) ?? "unknown";
+
+    private static string ProxyWord(Toxiproxy.ToxiproxyKind kind) => kind switch
+    {
+        Toxiproxy.ToxiproxyKind.ToxiproxyServer => "toxiproxy-server",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
 
     private static ImmutableArray<string> Distinct(IEnumerable<string?> values)
     {
