@@ -76,7 +76,7 @@ public static class SuiteReportBuilder
         var errors = runs.Count(r => r.Outcome == RunOutcome.Error);
         var overall = errors > 0 ? "error" : failed > 0 ? "failed" : "passed";
         var signoff = manifest.Signoff ? SignoffSummary.From(runs.Select(SignoffRun.Of)) : null;
-        var bannerText = signoff is null ? string.Empty : $"{Html.Text(signoff.Banner())} — ";
+        var bannerTitle = signoff is null ? overall.ToUpperInvariant() : Html.Text(signoff.Banner());
         var checkers = CheckerSuite.Default.Checkers.Select(c => c.Name)
             .Concat(runs.SelectMany(r => r.Results?.Expectations.Select(e => e.Checker) ?? []))
             .Concat(runs.SelectMany(r => r.Results?.Suite?.Results.Select(c => c.Checker) ?? []))
@@ -90,7 +90,7 @@ public static class SuiteReportBuilder
             <title>{Html.Text(manifest.Name)} — {overall} — ChaosPg suite</title>
             <style>{ReportStyles.Css}</style></head><body>
             <h1>ChaosPg suite: {Html.Text(manifest.Name)}</h1>
-            <div class="banner {overall}" id="verdict"><b>{overall.ToUpperInvariant()}</b>{bannerText}{passed} passed, {failed} failed, {errors} could not complete, of {runs.Count} runs</div>
+            <div class="banner {overall}" id="verdict"><b>{bannerTitle}</b>{passed} passed, {failed} failed, {errors} could not complete, of {runs.Count} runs</div>
             <table class="meta" id="totals">
             <tr><th>Runs</th><td>{runs.Count}</td></tr><tr><th>Passed</th><td>{passed}</td></tr><tr><th>Failed</th><td>{failed}</td></tr><tr><th>Errors</th><td>{errors}</td></tr>
             <tr><th>Total run time</th><td>{Html.Number(runs.Sum(SuiteRun.Seconds), "0.0")} s</td></tr>

@@ -54,7 +54,7 @@ public sealed record SignoffSummary(
 
     /// <summary>The banner's line: PASS, or FAIL naming the failing scenarios.</summary>
     public string Banner() => Passed
-        ? string.Create(CultureInfo.InvariantCulture, $"PASS: every expectation of {Runs} runs met")
+        ? string.Create(CultureInfo.InvariantCulture, $"PASS: every expectation of {Runs} run{(Runs == 1 ? string.Empty : "s")} met")
         : Runs == 0 ? "FAIL: no runs" : "FAIL: " + string.Join(", ", FailingScenarios);
 
     private static SignoffModeFigures Figures(string mode, IReadOnlyList<SignoffRun> runs)
