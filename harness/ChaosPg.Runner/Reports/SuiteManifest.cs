@@ -7,7 +7,8 @@ namespace ChaosPg.Runner.Reports;
 /// <param name="CreatedUtc">When the suite ran.</param>
 /// <param name="Runs">The run folders, relative to the suite folder when they lie under the same root, else absolute.</param>
 /// <param name="Explore">The explore session's result, when the suite ran one.</param>
-public sealed record SuiteManifest(string Name, DateTimeOffset CreatedUtc, ImmutableArray<string> Runs, ExploreSummary? Explore = null)
+/// <param name="Signoff">True for a release sign-off: the index then carries the sign-off summary and signature block.</param>
+public sealed record SuiteManifest(string Name, DateTimeOffset CreatedUtc, ImmutableArray<string> Runs, ExploreSummary? Explore = null, bool Signoff = false)
 {
     /// <summary>The manifest's file name inside a suite folder.</summary>
     public const string FileName = "suite.json";

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using ChaosPg.Core.Checkers;
 using ChaosPg.Runner.Runs;
+using ChaosPg.Runner.Signoff;
 
 namespace ChaosPg.Runner.Reports;
 
@@ -17,12 +18,16 @@ public static class SuiteReportBuilder
     public const string IndexFileName = "index.html";
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>Writes suite.json, index.html and junit.xml into <paramref name="suiteDirectory"/>, building any missing run report; returns the index path.</summary>
+    /// <summary>
+    /// Writes suite.json, index.html and junit.xml into <paramref name="suiteDirectory"/>, building any missing run report;
+    /// returns the index path. With <paramref name="signoff"/> the index carries the sign-off summary.
+    /// </summary>
     public static async Task<string> WriteAsync(
         string suiteDirectory,
         string name,
         IEnumerable<string> runDirectories,
         ExploreSummary? explore = null,
+        bool signoff = false,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runDirectories);
@@ -32,7 +37,8 @@ public static class SuiteReportBuilder
             name,
             DateTimeOffset.UtcNow,
             [.. runDirectories.Select(r => RelativeOrAbsolute(suitePath, Path.GetFullPath(r)))],
-            explore);
+            explore,
+            signoff);
         var stream = new FileStream(Path.Combine(suitePath, SuiteManifest.FileName), FileMode.Create, FileAccess.Write, FileShare.None, 4096, useAsync: true);
         await using (stream.ConfigureAwait(false))
         {
@@ -69,6 +75,8 @@ public static class SuiteReportBuilder
         var failed = runs.Count(r => r.Outcome == RunOutcome.Failed);
         var errors = runs.Count(r => r.Outcome == RunOutcome.Error);
         var overall = errors > 0 ? "error" : failed > 0 ? "failed" : "passed";
+        var signoff = manifest.Signoff ? SignoffSummary.From(runs.Select(SignoffRun.Of)) : null;
+        var bannerTitle = signoff is null ? overall.ToUpperInvariant() : Html.Text(signoff.Banner());
         var checkers = CheckerSuite.Default.Checkers.Select(c => c.Name)
             .Concat(runs.SelectMany(r => r.Results?.Expectations.Select(e => e.Checker) ?? []))
             .Concat(runs.SelectMany(r => r.Results?.Suite?.Results.Select(c => c.Checker) ?? []))
@@ -82,7 +90,7 @@ public static class SuiteReportBuilder
             <title>{Html.Text(manifest.Name)} — {overall} — ChaosPg suite</title>
             <style>{ReportStyles.Css}</style></head><body>
             <h1>ChaosPg suite: {Html.Text(manifest.Name)}</h1>
-            <div class="banner {overall}" id="verdict"><b>{overall.ToUpperInvariant()}</b>{passed} passed, {failed} failed, {errors} could not complete, of {runs.Count} runs</div>
+            <div class="banner {overall}" id="verdict"><b>{bannerTitle}</b>{passed} passed, {failed} failed, {errors} could not complete, of {runs.Count} runs</div>
             <table class="meta" id="totals">
             <tr><th>Runs</th><td>{runs.Count}</td></tr><tr><th>Passed</th><td>{passed}</td></tr><tr><th>Failed</th><td>{failed}</td></tr><tr><th>Errors</th><td>{errors}</td></tr>
             <tr><th>Total run time</th><td>{Html.Number(runs.Sum(SuiteRun.Seconds), "0.0")} s</td></tr>
@@ -116,6 +124,11 @@ public static class SuiteReportBuilder
         }
 
         html.Append("</table>");
+        if (signoff is not null)
+        {
+            html.Append(SignoffSection.Render(signoff));
+        }
+
         var notPassed = runs.Where(r => r.Outcome != RunOutcome.Passed).ToList();
         if (notPassed.Count > 0)
         {
