@@ -131,7 +131,7 @@ public sealed class Explorer
         if (runDirectories.Count > 0)
         {
             using var report = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await SuiteReportBuilder.WriteAsync(directory, $"chaospg explore --property {options.Property.ToString().ToLowerInvariant()}", runDirectories, summary, report.Token).ConfigureAwait(false);
+            await SuiteReportBuilder.WriteAsync(directory, $"chaospg explore --property {options.Property.ToString().ToLowerInvariant()}", runDirectories, summary, cancellationToken: report.Token).ConfigureAwait(false);
         }
 
         return new ExploreResult(directory, options.Seed, explored.ToImmutable(), shrink, minimalPath, replay, clock.Elapsed);
