@@ -1,13 +1,13 @@
 namespace ChaosPg.Runner.Tests.Reports;
 
-/// <summary>A private copy of the committed run-failover fixture, so a test may write report.html or alter files.</summary>
+/// <summary>A private copy of the committed run-recorded fixture (a real sync-commit-cancel-loss run, seed 7), so a test may write report.html or alter files.</summary>
 internal sealed class FixtureRun
 {
     public FixtureRun()
     {
         Root = Directory.CreateTempSubdirectory("chaospg-report-").FullName;
         Path = System.IO.Path.Combine(Root, "runs", "failover-sync", "20261126T210000Z-42");
-        Copy(System.IO.Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "run-failover"), Path);
+        Copy(System.IO.Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "run-recorded"), Path);
     }
 
     /// <summary>The temp folder holding the copy (the copy sits at runs/failover-sync/&lt;time&gt;-42 under it).</summary>

@@ -102,8 +102,12 @@ public sealed class SuiteReportTests
     [Test]
     public async Task A_JUnit_failure_carries_the_lost_writes_as_evidence()
     {
-        var run = await new RunFolder(fixture.Path).LoadAsync();
-        Assume.That(run.Outcome, Is.EqualTo(RunOutcome.Failed), "the fixture is a failed run");
+        // The recorded run expected its loss and passed; judged with lost writes forbidden, the same suite fails.
+        var folder = new RunFolder(fixture.Path);
+        var recorded = await folder.ReadResultsAsync();
+        await folder.WriteResultsAsync(RunResults.Judge(recorded.Suite!, new Dictionary<string, string>(StringComparer.Ordinal), lostWritesAllowed: false));
+        var run = await folder.LoadAsync();
+        Assert.That(run.Outcome, Is.EqualTo(RunOutcome.Failed), "rejudged with lost writes forbidden");
         await WriteSuiteAsync();
 
         var failure = XDocument.Load(Path.Combine(suiteDirectory, "junit.xml")).Descendants("failure").Single();
