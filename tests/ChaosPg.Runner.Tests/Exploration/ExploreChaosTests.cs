@@ -11,7 +11,11 @@ namespace ChaosPg.Runner.Tests.Exploration;
 [NonParallelizable]
 public class ExploreChaosTests
 {
-    private const long Seed = 42;
+    // Runs draw seeds 9, 10 and 11: the first two hold 1 s of latency on replica1's WAL link when the primary is
+    // killed, so the asynchronous loss is hundreds of writes and every shrink candidate that keeps it fails reliably.
+    // With seed 42 the first counterexample was a single in-flight write lost without any latency: a real loss, but
+    // one that reproduces only now and then, so shrinking it on one try per candidate stalled at four steps in CI.
+    private const long Seed = 8;
     private string root = null!;
 
     [SetUp]
