@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Collections.Immutable;
 using System.Diagnostics;
-using System.Text.Json;
 
 namespace ChaosPg.Core.Histories;
 
@@ -25,18 +23,15 @@ public sealed class HistoryWriter : IAsyncDisposable, IDisposable
     public const string FileName = "history.jsonl";
 
     private readonly Lock gate = new();
-    private readonly Stream stream;
-    private readonly ArrayBufferWriter<byte> buffer = new(512);
-    private readonly Utf8JsonWriter json;
+    private readonly JsonLinesFile<HistoryLine> file;
     private readonly long startTimestamp;
     private long lastOperationId;
     private long lastEventId;
     private bool disposed;
 
-    private HistoryWriter(Stream stream)
+    private HistoryWriter(JsonLinesFile<HistoryLine> file)
     {
-        this.stream = stream;
-        json = new Utf8JsonWriter(buffer);
+        this.file = file;
         startTimestamp = Stopwatch.GetTimestamp();
     }
 
@@ -54,8 +49,7 @@ public sealed class HistoryWriter : IAsyncDisposable, IDisposable
     /// <summary>Creates (or truncates) the file without a header, for lines that carry their own times.</summary>
     public static HistoryWriter Open(string path)
     {
-        var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
-        return new HistoryWriter(stream);
+        return new HistoryWriter(new JsonLinesFile<HistoryLine>(path, CoreJsonContext.Default.HistoryLine));
     }
 
     /// <summary>Records that a client starts writing row <paramref name="writeId"/> (sequence <paramref name="seq"/>).</summary>
@@ -139,8 +133,7 @@ public sealed class HistoryWriter : IAsyncDisposable, IDisposable
             }
 
             disposed = true;
-            json.Dispose();
-            stream.Dispose();
+            file.Dispose();
         }
     }
 
@@ -152,15 +145,8 @@ public sealed class HistoryWriter : IAsyncDisposable, IDisposable
 
     private void WriteLocked(HistoryLine line)
     {
+        // Under the gate, so ids and times reach the file in the order they were handed out.
         ObjectDisposedException.ThrowIf(disposed, this);
-        buffer.ResetWrittenCount();
-        json.Reset();
-        JsonSerializer.Serialize(json, line, CoreJsonContext.Default.HistoryLine);
-        json.Flush();
-        buffer.GetSpan(1)[0] = (byte)'\n';
-        buffer.Advance(1);
-
-        // One unbuffered write per line: the line reaches the OS before the caller goes on, so SIGKILL loses nothing.
-        stream.Write(buffer.WrittenSpan);
+        file.Append(line);
     }
 }

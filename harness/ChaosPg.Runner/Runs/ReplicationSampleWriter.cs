@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Text.Json;
+using ChaosPg.Core;
 
 namespace ChaosPg.Runner.Runs;
 
@@ -9,55 +9,23 @@ namespace ChaosPg.Runner.Runs;
 /// </summary>
 public sealed class ReplicationSampleWriter : IAsyncDisposable, IDisposable
 {
-    private static readonly JsonSerializerOptions LineOptions = new(RunsJsonContext.Default.Options) { WriteIndented = false };
-    private static readonly RunsJsonContext LineContext = new(LineOptions);
+    private static readonly RunsJsonContext LineContext = new(new JsonSerializerOptions(RunsJsonContext.Default.Options) { WriteIndented = false });
 
-    private readonly Lock gate = new();
-    private readonly FileStream stream;
-    private readonly ArrayBufferWriter<byte> buffer = new(256);
-    private readonly Utf8JsonWriter json;
-    private bool disposed;
+    private readonly JsonLinesFile<ReplicationSample> file;
 
-    private ReplicationSampleWriter(FileStream stream)
-    {
-        this.stream = stream;
-        json = new Utf8JsonWriter(buffer);
-    }
+    private ReplicationSampleWriter(JsonLinesFile<ReplicationSample> file) => this.file = file;
 
     /// <summary>Creates (or truncates) the samples file at <paramref name="path"/>.</summary>
     public static ReplicationSampleWriter Create(string path) =>
-        new(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0));
+        new(new JsonLinesFile<ReplicationSample>(path, LineContext.ReplicationSample));
 
     public void Append(ReplicationSample sample)
     {
         ArgumentNullException.ThrowIfNull(sample);
-        lock (gate)
-        {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            buffer.ResetWrittenCount();
-            json.Reset();
-            JsonSerializer.Serialize(json, sample, LineContext.ReplicationSample);
-            json.Flush();
-            buffer.GetSpan(1)[0] = (byte)'\n';
-            buffer.Advance(1);
-            stream.Write(buffer.WrittenSpan);
-        }
+        file.Append(sample);
     }
 
-    public void Dispose()
-    {
-        lock (gate)
-        {
-            if (disposed)
-            {
-                return;
-            }
-
-            disposed = true;
-            json.Dispose();
-            stream.Dispose();
-        }
-    }
+    public void Dispose() => file.Dispose();
 
     public ValueTask DisposeAsync()
     {
