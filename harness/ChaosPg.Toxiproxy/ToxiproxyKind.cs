@@ -11,4 +11,7 @@ public enum ToxiproxyKind
 
     /// <summary>The in-process Toxiproxy-compatible server.</summary>
     Embedded,
+
+    /// <summary>A Toxiproxy container of the Docker backend, started for the run.</summary>
+    Container,
 }

@@ -15,12 +15,15 @@ public sealed class ToxiproxyLinkRouter : ILinkRouter
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly Dictionary<string, RoutedLink> links = new(StringComparer.Ordinal);
+    private readonly ProxyPlacement placement;
     private int disposed;
 
-    public ToxiproxyLinkRouter(ToxiproxyClient client)
+    /// <summary>Creates a router over <paramref name="client"/>'s proxies, placed by <paramref name="placement"/> (default: loopback).</summary>
+    public ToxiproxyLinkRouter(ToxiproxyClient client, ProxyPlacement? placement = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         Client = client;
+        this.placement = placement ?? ProxyPlacement.Loopback;
     }
 
     /// <summary>The Toxiproxy API the proxies live on.</summary>
@@ -95,7 +98,7 @@ public sealed class ToxiproxyLinkRouter : ILinkRouter
             }
 
             var name = ProxyName(link);
-            var definition = new ProxyDefinition(name, upstreamText, "127.0.0.1:0", Enabled: true);
+            var definition = new ProxyDefinition(name, upstreamText, placement.ListenFor(link), Enabled: true);
             ToxiproxyProxy proxy;
             try
             {
@@ -108,7 +111,7 @@ public sealed class ToxiproxyLinkRouter : ILinkRouter
                 proxy = await Client.CreateProxyAsync(definition, cancellationToken).ConfigureAwait(false);
             }
 
-            var routed = new RoutedLink(link, name, ParseListen(proxy.Listen), upstream);
+            var routed = new RoutedLink(link, name, placement.Reach(link, ParseListen(proxy.Listen)), upstream);
             Store(routed);
             return routed.Listen;
         }

@@ -10,9 +10,8 @@ namespace ChaosPg.Cluster.Local;
 /// A primary and its streaming replicas as local processes, each in its own data directory under a per-run work
 /// directory. Disposal stops every process and removes the directories.
 /// </summary>
-public sealed class LocalCluster : IAsyncDisposable
+public sealed class LocalCluster : IReplicatedCluster
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
     private readonly SemaphoreSlim ownerFileLock = new(1, 1);
     private readonly HashSet<int> allocatedPorts = [];
     private readonly ILinkRouter router;
@@ -60,6 +59,18 @@ public sealed class LocalCluster : IAsyncDisposable
 
     private RunSecrets Secrets { get; }
 
+    /// <inheritdoc/>
+    public string Backend => "local";
+
+    /// <inheritdoc/>
+    public string ServerVersion => Binaries.Version;
+
+    ImmutableArray<IClusterNode> IReplicatedCluster.Nodes => [.. Nodes];
+
+    IClusterNode IReplicatedCluster.Primary => Primary;
+
+    IClusterNode IReplicatedCluster.this[string name] => this[name];
+
     public LocalNode this[string name] =>
         Nodes.FirstOrDefault(n => n.Name == name) ?? throw new KeyNotFoundException($"no node named {name}; nodes are {string.Join(", ", Nodes.Select(n => n.Name))}");
 
@@ -94,42 +105,8 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>Waits until each of <paramref name="nodes"/> streams from <paramref name="upstream"/> with the spec's sync state.</summary>
-    public async Task WaitForStreamingAsync(LocalNode upstream, IReadOnlyCollection<string> nodes, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(upstream);
-        ArgumentNullException.ThrowIfNull(nodes);
-        var deadline = DateTime.UtcNow + Options.ReadyTimeout;
-        var last = "no answer";
-        while (true)
-        {
-            try
-            {
-                var connection = await OpenAsync(upstream, cancellationToken).ConfigureAwait(false);
-                await using (connection.ConfigureAwait(false))
-                {
-                    while (true)
-                    {
-                        var rows = await ReplicationStatesAsync(connection, cancellationToken).ConfigureAwait(false);
-                        last = rows.Count == 0 ? "no standby connected" : string.Join(", ", rows.Select(r => $"{r.Key}={r.Value.State}/{r.Value.SyncState}"));
-                        if (nodes.All(n => rows.TryGetValue(n, out var row) && row.State == "streaming" && IsExpectedSyncState(row.SyncState))
-                            && (Spec.ReplicationMode != ReplicationMode.Sync || rows.Values.Any(r => r.SyncState == "sync")))
-                        {
-                            return;
-                        }
-
-                        ThrowIfPast(deadline, upstream, last);
-                        await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-            }
-            catch (NpgsqlException)
-            {
-                // The upstream may still be coming up; retry until the deadline.
-                ThrowIfPast(deadline, upstream, last);
-                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
+    public Task WaitForStreamingAsync(LocalNode upstream, IReadOnlyCollection<string> nodes, CancellationToken cancellationToken = default) =>
+        NodeSql.WaitForStreamingAsync(Spec, upstream, nodes, Options.ReadyTimeout, cancellationToken);
 
     /// <summary>
     /// Waits until every running replica streams from the current primary and has replayed the WAL the primary had
@@ -186,35 +163,12 @@ public sealed class LocalCluster : IAsyncDisposable
         return builder.ConnectionString;
     }
 
-    internal static async Task<NpgsqlConnection> OpenAsync(LocalNode node, CancellationToken cancellationToken)
-    {
-        var connection = new NpgsqlConnection(node.GetConnectionString(DatabaseRole.Superuser));
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
     /// <summary>Points <paramref name="node"/>'s WAL stream at <paramref name="upstream"/> through its link, reloading it if it runs.</summary>
     internal async Task FollowAsync(LocalNode node, LocalNode upstream, bool createSlot, CancellationToken cancellationToken)
     {
         if (createSlot)
         {
-            var connection = await OpenAsync(upstream, cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                using var command = new NpgsqlCommand(
-                    "SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT FROM pg_replication_slots WHERE slot_name = $1)",
-                    connection);
-                command.Parameters.Add(new NpgsqlParameter { Value = NodeConfig.SlotName(node.Name) });
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await NodeSql.CreateSlotAsync(upstream, NodeConfig.SlotName(node.Name), cancellationToken).ConfigureAwait(false);
         }
 
         var endpoint = await router.RouteAsync(LinkNames.WalStream(node.Name, upstream.Name), upstream.Endpoint, cancellationToken).ConfigureAwait(false);
@@ -296,18 +250,6 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    internal static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-    }
-
-    internal static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     private async Task BringUpAsync(string template, CancellationToken cancellationToken)
     {
         // Written before anything starts, so a harness killed at any point leaves a run the sweeper can find.
@@ -357,36 +299,6 @@ public sealed class LocalCluster : IAsyncDisposable
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(path, mode);
-        }
-    }
-
-    private bool IsExpectedSyncState(string syncState) => Spec.ReplicationMode switch
-    {
-        ReplicationMode.Sync => syncState is "sync" or "potential",
-        _ => syncState == Spec.ExpectedSyncState,
-    };
-
-    private static async Task<Dictionary<string, (string State, string SyncState)>> ReplicationStatesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        using var command = new NpgsqlCommand("SELECT application_name, state, sync_state FROM pg_stat_replication", connection);
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            var rows = new Dictionary<string, (string, string)>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                rows[reader.GetString(0)] = (reader.GetString(1), reader.GetString(2));
-            }
-
-            return rows;
-        }
-    }
-
-    private void ThrowIfPast(DateTime deadline, LocalNode upstream, string last)
-    {
-        if (DateTime.UtcNow > deadline)
-        {
-            throw new TimeoutException($"replicas did not stream from {upstream.Name} within {Options.ReadyTimeout.TotalSeconds:0}s (last seen: {last})");
         }
     }
 }

@@ -5,7 +5,7 @@ using Npgsql;
 namespace ChaosPg.Cluster.Local;
 
 /// <summary>One node of a <see cref="LocalCluster"/>: its faults (kill, pause, stop), actions (promote, rejoin) and status.</summary>
-public sealed class LocalNode
+public sealed class LocalNode : IClusterNode
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
     private readonly LocalCluster cluster;
@@ -38,6 +38,8 @@ public sealed class LocalNode
 
     /// <summary>The node this one streams WAL from; null for a primary.</summary>
     public LocalNode? Upstream { get; internal set; }
+
+    IClusterNode? IClusterNode.Upstream => Upstream;
 
     /// <summary>The running postmaster's pid, from postmaster.pid; null when the node is down.</summary>
     public int? Pid => RunningPid();
@@ -112,18 +114,7 @@ public sealed class LocalNode
     /// <summary>Promotes this replica and makes the other replicas of the old primary stream from it on the new timeline.</summary>
     public async Task PromoteAsync(CancellationToken cancellationToken = default)
     {
-        var connection = await LocalCluster.OpenAsync(this, cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            if (await LocalCluster.ScalarAsync<bool>(connection, "SELECT pg_promote(wait => true, wait_seconds => 60)", cancellationToken).ConfigureAwait(false) is false
-                || await LocalCluster.ScalarAsync<bool>(connection, "SELECT pg_is_in_recovery()", cancellationToken).ConfigureAwait(false))
-            {
-                throw new InvalidOperationException($"{Name} did not leave recovery after pg_promote");
-            }
-
-            await LocalCluster.ExecuteAsync(connection, "ALTER SYSTEM RESET primary_conninfo; ALTER SYSTEM RESET primary_slot_name; SELECT pg_reload_conf()", cancellationToken).ConfigureAwait(false);
-        }
-
+        await NodeSql.PromoteAsync(this, cancellationToken).ConfigureAwait(false);
         var oldPrimary = cluster.Primary;
         Upstream = null;
         cluster.Primary = this;
@@ -148,11 +139,7 @@ public sealed class LocalNode
         await StopAsync(cancellationToken).ConfigureAwait(false);
         // pg_rewind reads the source's timeline from its control file, which a promotion updates only at the next
         // checkpoint; without one it sees the old timeline and wrongly decides no rewind is needed.
-        var primaryConnection = await LocalCluster.OpenAsync(primary, cancellationToken).ConfigureAwait(false);
-        await using (primaryConnection.ConfigureAwait(false))
-        {
-            await LocalCluster.ExecuteAsync(primaryConnection, "CHECKPOINT", cancellationToken).ConfigureAwait(false);
-        }
+        await NodeSql.CheckpointAsync(primary, cancellationToken).ConfigureAwait(false);
 
         var source = $"host={primary.Endpoint.Host} port={primary.Port} user={ClusterRoles.Superuser} dbname={ClusterRoles.AppDatabase} passfile={cluster.PassFile} sslmode=disable connect_timeout=5";
         var result = await cluster.User.RunAsync(
@@ -172,95 +159,11 @@ public sealed class LocalNode
         await cluster.WaitForStreamingAsync(primary, [Name], cancellationToken).ConfigureAwait(false);
 
         // Slots this node had as a primary survive pg_rewind; left alone they would pin old WAL here for good.
-        var connection = await LocalCluster.OpenAsync(this, cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            await LocalCluster.ExecuteAsync(connection, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active", cancellationToken).ConfigureAwait(false);
-        }
+        await NodeSql.DropInactiveSlotsAsync(this, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A snapshot of role, timeline, LSNs, the standbys streaming from this node and its WAL receiver.</summary>
-    public async Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default)
-    {
-        var connection = await LocalCluster.OpenAsync(this, cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            bool inRecovery;
-            int? writeTimeline;
-            int checkpointTimeline;
-            ulong? current, receive, replay;
-            using (var command = new NpgsqlCommand(
-                """
-                SELECT pg_is_in_recovery(),
-                       CASE WHEN NOT pg_is_in_recovery() THEN pg_current_wal_lsn() - '0/0' END,
-                       pg_last_wal_receive_lsn() - '0/0',
-                       pg_last_wal_replay_lsn() - '0/0',
-                       CASE WHEN NOT pg_is_in_recovery() THEN ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
-                       (SELECT timeline_id FROM pg_control_checkpoint())
-                """,
-                connection))
-            {
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    inRecovery = reader.GetBoolean(0);
-                    current = Lsn(reader, 1);
-                    receive = Lsn(reader, 2);
-                    replay = Lsn(reader, 3);
-                    writeTimeline = reader.IsDBNull(4) ? null : reader.GetInt32(4);
-                    checkpointTimeline = reader.GetInt32(5);
-                }
-            }
-
-            var replication = ImmutableArray.CreateBuilder<ReplicationConnectionStatus>();
-            using (var command = new NpgsqlCommand(
-                """
-                SELECT application_name, state, sync_state, sent_lsn - '0/0', write_lsn - '0/0', flush_lsn - '0/0', replay_lsn - '0/0',
-                       write_lag, flush_lag, replay_lag
-                FROM pg_stat_replication ORDER BY application_name
-                """,
-                connection))
-            {
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        replication.Add(new ReplicationConnectionStatus(
-                            reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                            Lsn(reader, 3), Lsn(reader, 4), Lsn(reader, 5), Lsn(reader, 6),
-                            Lag(reader, 7), Lag(reader, 8), Lag(reader, 9)));
-                    }
-                }
-            }
-
-            WalReceiverStatus? receiver = null;
-            using (var command = new NpgsqlCommand(
-                "SELECT status, received_tli, flushed_lsn - '0/0', sender_host, sender_port, slot_name FROM pg_stat_wal_receiver",
-                connection))
-            {
-                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        receiver = new WalReceiverStatus(
-                            reader.GetString(0),
-                            reader.GetInt32(1),
-                            Lsn(reader, 2),
-                            reader.IsDBNull(3) ? null : reader.GetString(3),
-                            reader.IsDBNull(4) ? null : reader.GetInt32(4),
-                            reader.IsDBNull(5) ? null : reader.GetString(5));
-                    }
-                }
-            }
-
-            // A replica's checkpoint timeline lags a timeline switch until its next restartpoint; what it receives does not.
-            var timeline = writeTimeline ?? (receiver is { ReceivedTimeline: > 0 } r ? Math.Max(r.ReceivedTimeline, checkpointTimeline) : checkpointTimeline);
-            return new NodeStatus(Name, inRecovery ? NodeRole.Replica : NodeRole.Primary, timeline, current, receive, replay, replication.ToImmutable(), receiver);
-        }
-    }
+    public Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default) => NodeSql.StatusAsync(this, cancellationToken);
 
     internal async Task StartProcessAsync(bool allowNewPort, CancellationToken cancellationToken)
     {
@@ -358,8 +261,4 @@ public sealed class LocalNode
 
     private int? RunningPid() =>
         PostmasterPidFile.TryRead(DataDirectory) is { Pid: var pid } && ProcessTable.IsPostmasterOf(pid, DataDirectory) ? pid : null;
-
-    private static ulong? Lsn(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : (ulong)reader.GetDecimal(ordinal);
-
-    private static TimeSpan? Lag(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetTimeSpan(ordinal);
 }

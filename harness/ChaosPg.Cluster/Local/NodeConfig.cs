@@ -8,42 +8,54 @@ internal static class NodeConfig
 {
     public static string PostgresqlConf(ClusterSpec spec, string node, int port)
     {
-        var settings = new List<(string Name, string Value)>
-        {
-            ("listen_addresses", "'127.0.0.1'"),
+        IEnumerable<(string Name, string Value)> settings =
+        [
+            ("listen_addresses", "127.0.0.1"),
             ("port", port.ToString(CultureInfo.InvariantCulture)),
             // No Unix socket: only 127.0.0.1 host lines exist, and no socket file is left in a shared directory.
-            ("unix_socket_directories", "''"),
-            ("cluster_name", Quote(node)),
-            ("password_encryption", "'scram-sha-256'"),
+            ("unix_socket_directories", ""),
+            .. ServerSettings(spec, node),
+        ];
+        var builder = new StringBuilder("# Written by ChaosPg for node ").Append(node).Append('\n');
+        foreach (var (name, value) in settings)
+        {
+            builder.Append(name).Append(" = ").Append(Quote(value)).Append('\n');
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// The server settings of a node that do not depend on where it runs (raw values, unquoted): replication,
+    /// durability, timeouts tuned so a fault is noticed in seconds, and the spec's extra settings last.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Value)> ServerSettings(ClusterSpec spec, string node)
+    {
+        var settings = new List<(string Name, string Value)>
+        {
+            ("cluster_name", node),
+            ("password_encryption", "scram-sha-256"),
             ("wal_level", "replica"),
             ("max_wal_senders", "10"),
             ("max_replication_slots", "10"),
-            ("wal_keep_size", "'128MB'"),
+            ("wal_keep_size", "128MB"),
             ("hot_standby", "on"),
             // Durability stays on: a verdict about acknowledged writes means nothing without it.
             ("fsync", "on"),
             ("full_page_writes", "on"),
-            ("synchronous_commit", Quote(SynchronousCommitValue(spec.SynchronousCommit))),
-            ("synchronous_standby_names", Quote(spec.SynchronousStandbyNames)),
-            ("recovery_target_timeline", "'latest'"),
+            ("synchronous_commit", SynchronousCommitValue(spec.SynchronousCommit)),
+            ("synchronous_standby_names", spec.SynchronousStandbyNames),
+            ("recovery_target_timeline", "latest"),
             // Faults must be noticed in seconds, not the default minute.
-            ("wal_sender_timeout", "'5s'"),
-            ("wal_receiver_timeout", "'5s'"),
-            ("wal_retrieve_retry_interval", "'1s'"),
-            ("wal_receiver_status_interval", "'1s'"),
-            ("lc_messages", "'C'"),
-            ("log_line_prefix", "'%m [%p] %q%a '"),
+            ("wal_sender_timeout", "5s"),
+            ("wal_receiver_timeout", "5s"),
+            ("wal_retrieve_retry_interval", "1s"),
+            ("wal_receiver_status_interval", "1s"),
+            ("lc_messages", "C"),
+            ("log_line_prefix", "%m [%p] %q%a "),
         };
-        settings.AddRange(spec.ExtraSettings.Select(kv => (kv.Key, Quote(kv.Value))));
-
-        var builder = new StringBuilder("# Written by ChaosPg for node ").Append(node).Append('\n');
-        foreach (var (name, value) in settings)
-        {
-            builder.Append(name).Append(" = ").Append(value).Append('\n');
-        }
-
-        return builder.ToString();
+        settings.AddRange(spec.ExtraSettings.Select(kv => (kv.Key, kv.Value)));
+        return settings;
     }
 
     public static string PgHbaConf() =>

@@ -1,6 +1,5 @@
 using ChaosPg.Cluster;
 using ChaosPg.Cluster.Links;
-using ChaosPg.Cluster.Local;
 using ChaosPg.Core.Schedule;
 using ChaosPg.Runner.Scheduling;
 using Npgsql;
@@ -8,21 +7,21 @@ using Npgsql;
 namespace ChaosPg.Runner.Faults;
 
 /// <summary>
-/// The nemesis of a local cluster: network faults become toxics or disabled proxies on the step's links
-/// (<see cref="LinkFaults"/>), node faults become signals and restarts of <see cref="LocalNode"/>s, actions become
+/// The nemesis of a cluster: network faults become toxics or disabled proxies on the step's links
+/// (<see cref="LinkFaults"/>), node faults become kills, pauses and restarts of its <see cref="IClusterNode"/>s, actions become
 /// promote, rejoin, heal and waits for convergence. Removal tolerates a fault that is only partly in place and may
 /// run twice.
 /// </summary>
 public sealed class ClusterFaultInjector : IFaultInjector
 {
-    private readonly LocalCluster cluster;
+    private readonly IReplicatedCluster cluster;
     private readonly LinkFaults? linkFaults;
 
     /// <summary>
     /// Creates the injector; <paramref name="linkFaults"/> is null when the cluster's links are not proxied
     /// (<see cref="DirectLinkRouter"/>), and then network faults are refused.
     /// </summary>
-    public ClusterFaultInjector(LocalCluster cluster, LinkFaults? linkFaults)
+    public ClusterFaultInjector(IReplicatedCluster cluster, LinkFaults? linkFaults)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         this.cluster = cluster;
@@ -161,7 +160,7 @@ public sealed class ClusterFaultInjector : IFaultInjector
         }
     }
 
-    private static async Task TerminateSyncWaitersAsync(LocalNode node, CancellationToken cancellationToken)
+    private static async Task TerminateSyncWaitersAsync(IClusterNode node, CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnection(node.GetConnectionString(DatabaseRole.Superuser));
         await using (connection.ConfigureAwait(false))

@@ -44,17 +44,23 @@ public sealed class PreparedRun : IAsyncDisposable
 
     internal DateTimeOffset StartedUtc { get; }
 
+    /// <summary>The backend's name before the cluster exists (local or docker).</summary>
+    internal string BackendName { get; set; } = "local";
+
     internal string GitCommit { get; set; } = Orchestration.GitCommit.Unknown;
 
     internal TimeSpan PreparationTime { get; set; }
-
-    internal PgBinaries? Binaries { get; set; }
 
     internal ToxiproxyHandle? Proxy { get; set; }
 
     internal ToxiproxyLinkRouter? Router { get; set; }
 
-    internal LocalCluster? Cluster { get; set; }
+    internal IReplicatedCluster? Cluster { get; set; }
+
+    /// <summary>Which Toxiproxy carries the links, once known.</summary>
+    internal ToxiproxyKind? ProxyKind { get; set; }
+
+    internal string? ProxyVersion { get; set; }
 
     /// <summary>The manifest as of now: <paramref name="endedUtc"/> and <paramref name="exitStatus"/> are null until the run ends.</summary>
     internal RunManifest Manifest(DateTimeOffset? endedUtc, int? exitStatus, ToxiproxyKind defaultProxyKind) => new(
@@ -62,10 +68,10 @@ public sealed class PreparedRun : IAsyncDisposable
         Scenario.Description,
         ScenarioFile,
         Seed,
-        "local",
-        Binaries?.Version ?? "unknown",
-        Proxy?.Kind ?? defaultProxyKind,
-        Proxy?.Version,
+        Cluster?.Backend ?? BackendName,
+        Cluster?.ServerVersion ?? "unknown",
+        ProxyKind ?? defaultProxyKind,
+        ProxyVersion,
         GitCommit,
         RunManifest.ReplayCommandFor(Folder.Path),
         StartedUtc,

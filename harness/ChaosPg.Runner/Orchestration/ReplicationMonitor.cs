@@ -18,7 +18,7 @@ public sealed class ReplicationMonitor : IAsyncDisposable
     // A paused primary accepts the TCP connection and then says nothing: a sample must give up before the next is due.
     private static readonly TimeSpan SampleTimeout = TimeSpan.FromMilliseconds(1000);
 
-    private readonly LocalCluster cluster;
+    private readonly IReplicatedCluster cluster;
     private readonly HistoryWriter history;
     private readonly ReplicationSampleWriter writer;
     private readonly CancellationTokenSource stop = new();
@@ -26,7 +26,7 @@ public sealed class ReplicationMonitor : IAsyncDisposable
     private long maxReplayLagBytes = -1;
     private int disposed;
 
-    private ReplicationMonitor(LocalCluster cluster, HistoryWriter history, ReplicationSampleWriter writer)
+    private ReplicationMonitor(IReplicatedCluster cluster, HistoryWriter history, ReplicationSampleWriter writer)
     {
         this.cluster = cluster;
         this.history = history;
@@ -38,7 +38,7 @@ public sealed class ReplicationMonitor : IAsyncDisposable
     public long? MaxReplayLagBytes => Interlocked.Read(ref maxReplayLagBytes) is var lag and >= 0 ? lag : null;
 
     /// <summary>Starts sampling <paramref name="cluster"/> into <paramref name="path"/>.</summary>
-    public static ReplicationMonitor Start(LocalCluster cluster, HistoryWriter history, string path)
+    public static ReplicationMonitor Start(IReplicatedCluster cluster, HistoryWriter history, string path)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(history);

@@ -1,3 +1,6 @@
+using ChaosPg.Cluster;
+using ChaosPg.Cluster.Docker;
+
 namespace ChaosPg.Runner.Orchestration;
 
 /// <summary>How <see cref="ScenarioRunner"/> runs a scenario: where results go, the seed, binaries, proxy and timeouts.</summary>
@@ -11,6 +14,15 @@ public sealed record ScenarioRunOptions
 
     /// <summary>Keeps the nodes' data directories after the run (for a post-mortem).</summary>
     public bool KeepData { get; init; }
+
+    /// <summary>What runs the nodes (<c>--backend</c>): local processes or containers.</summary>
+    public ClusterBackend Backend { get; init; } = ClusterBackend.Local;
+
+    /// <summary>The PostgreSQL image of the Docker backend (<c>--pg-image</c>).</summary>
+    public string PgImage { get; init; } = DockerClusterOptions.DefaultPgImage;
+
+    /// <summary>The Toxiproxy image of the Docker backend (<c>--toxiproxy-image</c>).</summary>
+    public string ToxiproxyImage { get; init; } = DockerClusterOptions.DefaultToxiproxyImage;
 
     /// <summary>The PostgreSQL bin directory (<c>--pg-bin</c>), or null to detect it.</summary>
     public string? PgBinDirectory { get; init; }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using ChaosPg.Cluster;
+using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Links;
 using ChaosPg.Cluster.Local;
 using ChaosPg.Core.Checkers;
@@ -20,7 +21,7 @@ using ChaosPg.Toxiproxy;
 namespace ChaosPg.Runner.Orchestration;
 
 /// <summary>
-/// Runs one scenario against a local cluster behind Toxiproxy and leaves a complete run folder: brings the cluster up,
+/// Runs one scenario against a cluster (local processes or containers) behind Toxiproxy and leaves a complete run folder: brings the cluster up,
 /// runs the workload while the schedule injects faults, heals, waits for convergence, snapshots every node, judges the
 /// history against the scenario's expectations, writes results, manifest and report, and tears everything down.
 /// </summary>
@@ -140,21 +141,39 @@ public sealed class ScenarioRunner
         return result;
     }
 
-    private ToxiproxyKind DefaultProxyKind => options.ToxiproxyUrl is null ? ToxiproxyKind.Embedded : ToxiproxyKind.External;
+    private ToxiproxyKind DefaultProxyKind => options.Backend == ClusterBackend.Docker ? ToxiproxyKind.Container
+        : options.ToxiproxyUrl is null ? ToxiproxyKind.Embedded : ToxiproxyKind.External;
 
     private void Phase(Scenario scenario, string phase) => options.Progress?.OnPhase(scenario.Name, phase);
 
     private async Task BringUpAsync(PreparedRun prepared, Action<string> phase, CancellationToken cancellationToken)
     {
         var scenario = prepared.Scenario;
+        var spec = scenario.Cluster.ToClusterSpec(options.PgBinDirectory);
+        var shape = $"primary + {scenario.Cluster.Replicas} replica(s), {scenario.Cluster.Replication.ToString().ToLowerInvariant()}";
+        if (options.Backend == ClusterBackend.Docker)
+        {
+            phase($"starting containers ({options.PgImage}, {options.ToxiproxyImage}): {shape}");
+            var cluster = await DockerCluster.StartAsync(
+                spec,
+                new DockerClusterOptions { PgImage = options.PgImage, ToxiproxyImage = options.ToxiproxyImage, LogDirectory = prepared.Folder.LogsDirectory },
+                cancellationToken).ConfigureAwait(false);
+            prepared.Cluster = cluster;
+            prepared.Router = cluster.Router;
+            prepared.ProxyKind = ToxiproxyKind.Container;
+            prepared.ProxyVersion = await cluster.Proxy!.GetVersionAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         phase("sweeping leftovers");
         await ClusterSweeper.SweepAsync(options.WorkRoot, cancellationToken).ConfigureAwait(false);
         var binaries = await PgBinariesLocator.LocateAsync(options.PgBinDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);
-        prepared.Binaries = binaries;
         phase("starting Toxiproxy");
         prepared.Proxy = await ToxiproxyProvider.AcquireAsync(new ToxiproxyProviderOptions { Url = options.ToxiproxyUrl }, cancellationToken).ConfigureAwait(false);
+        prepared.ProxyKind = prepared.Proxy.Kind;
+        prepared.ProxyVersion = prepared.Proxy.Version;
         prepared.Router = new ToxiproxyLinkRouter(prepared.Proxy.Client);
-        phase($"starting PostgreSQL {binaries.Version}: primary + {scenario.Cluster.Replicas} replica(s), {scenario.Cluster.Replication.ToString().ToLowerInvariant()}");
+        phase($"starting PostgreSQL {binaries.Version}: {shape}");
         prepared.Cluster = await LocalCluster.StartAsync(
             scenario.Cluster.ToClusterSpec(binaries.BinDirectory),
             new LocalClusterOptions { LogDirectory = prepared.Folder.LogsDirectory, KeepData = options.KeepData, LinkRouter = prepared.Router, WorkRoot = options.WorkRoot },
@@ -174,7 +193,7 @@ public sealed class ScenarioRunner
         private readonly Scenario scenario = prepared.Scenario;
         private readonly RunFolder folder = prepared.Folder;
         private readonly bool lostWritesAllowed = prepared.Scenario.Expect.LostWrites == LostWritesPolicy.Allowed;
-        private LocalCluster cluster = null!;
+        private IReplicatedCluster cluster = null!;
         private HistoryWriter? history;
         private Workload? workload;
         private ReplicationMonitor? monitor;

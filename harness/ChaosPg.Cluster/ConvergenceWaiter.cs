@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using Npgsql;
 
-namespace ChaosPg.Cluster.Local;
+namespace ChaosPg.Cluster;
 
 /// <summary>
 /// Polls a cluster until every running replica streams from the current primary and has replayed the WAL the
@@ -18,7 +18,7 @@ internal static class ConvergenceWaiter
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan NodeAnswerTimeout = TimeSpan.FromSeconds(2);
 
-    public static async Task<ConvergenceResult> WaitAsync(LocalCluster cluster, TimeSpan deadline, CancellationToken cancellationToken)
+    public static async Task<ConvergenceResult> WaitAsync(IReplicatedCluster cluster, TimeSpan deadline, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(deadline, TimeSpan.Zero);
         var stopwatch = Stopwatch.StartNew();
@@ -79,9 +79,9 @@ internal static class ConvergenceWaiter
 
     // The insert position, not pg_current_wal_lsn(): with synchronous_commit off an acknowledged commit may be
     // inserted and not yet written, and it belongs to what the replicas must have.
-    private static async Task<(ulong Lsn, int Timeline)> ReadTargetAsync(LocalNode primary, CancellationToken cancellationToken)
+    private static async Task<(ulong Lsn, int Timeline)> ReadTargetAsync(IClusterNode primary, CancellationToken cancellationToken)
     {
-        var connection = await LocalCluster.OpenAsync(primary, cancellationToken).ConfigureAwait(false);
+        var connection = await NodeSql.OpenAsync(primary, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = new NpgsqlCommand(
@@ -96,14 +96,14 @@ internal static class ConvergenceWaiter
         }
     }
 
-    private static async Task<ReplicaConvergence> PollAsync(LocalNode replica, LocalNode primary, (ulong Lsn, int Timeline) target, CancellationToken cancellationToken)
+    private static async Task<ReplicaConvergence> PollAsync(IClusterNode replica, IClusterNode primary, (ulong Lsn, int Timeline) target, CancellationToken cancellationToken)
     {
         using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         answer.CancelAfter(NodeAnswerTimeout);
         var upstream = replica.Upstream?.Name;
         try
         {
-            var connection = await LocalCluster.OpenAsync(replica, answer.Token).ConfigureAwait(false);
+            var connection = await NodeSql.OpenAsync(replica, answer.Token).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
                 using var command = new NpgsqlCommand(

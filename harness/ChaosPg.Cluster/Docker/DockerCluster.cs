@@ -1,0 +1,362 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using ChaosPg.Cluster.Links;
+using ChaosPg.Cluster.Local;
+using ChaosPg.Toxiproxy;
+using Docker.DotNet;
+using DotNet.Testcontainers.Builders;
+using DotNet.Testcontainers.Containers;
+using DotNet.Testcontainers.Networks;
+using Npgsql;
+
+namespace ChaosPg.Cluster.Docker;
+
+/// <summary>
+/// A primary and its streaming replicas as containers (Testcontainers for .NET) on a network of their own, with a
+/// Toxiproxy container in front of every link: workload clients reach each node through a published proxy port, and
+/// each replica streams WAL from the proxy, never straight from its primary. The nodes are set up by the compose
+/// file's own init scripts (docker/init). Every container, network and volume is labelled with the run and its
+/// owner, and bound to 127.0.0.1 only. Disposal writes the container logs and removes everything.
+/// </summary>
+public sealed class DockerCluster : IReplicatedCluster
+{
+    /// <summary>The network alias of the Toxiproxy container.</summary>
+    internal const string ProxyAlias = "toxiproxy";
+
+    /// <summary>The port PostgreSQL listens on inside its container.</summary>
+    internal const int PgPort = 5432;
+
+    private const int ToxiproxyApiPort = 8474;
+
+    // Client-link proxies listen on ClientPortBase + node index (published); WAL-link proxies on WalPortBase + n.
+    private const int ClientPortBase = 20000;
+    private const int WalPortBase = 21000;
+
+    private readonly DockerClusterOptions options;
+    private readonly ImmutableDictionary<string, string> labels;
+    private int disposed;
+
+    private DockerCluster(ClusterSpec spec, DockerClusterOptions options, DockerClient client, string runId)
+    {
+        Spec = spec;
+        this.options = options;
+        Client = client;
+        RunId = runId;
+        labels = DockerLabels.For(runId).ToImmutableDictionary(StringComparer.Ordinal);
+        Secrets = RunSecrets.Generate();
+        Nodes = [.. spec.NodeNames.Select((name, index) => new DockerNode(this, name, index))];
+        Primary = Nodes[0];
+    }
+
+    /// <inheritdoc/>
+    public ClusterSpec Spec { get; }
+
+    /// <inheritdoc/>
+    public string Backend => "docker";
+
+    /// <inheritdoc/>
+    public string ServerVersion { get; private set; } = "unknown";
+
+    /// <summary>The run id in every label and resource name.</summary>
+    public string RunId { get; }
+
+    /// <summary>All nodes, in spec order.</summary>
+    public ImmutableArray<DockerNode> Nodes { get; }
+
+    /// <summary>The current primary.</summary>
+    public DockerNode Primary { get; internal set; }
+
+    /// <inheritdoc/>
+    public string LogDirectory => options.LogDirectory ?? string.Empty;
+
+    /// <summary>The Toxiproxy container's API, through its published port.</summary>
+    public ToxiproxyClient? Proxy { get; private set; }
+
+    /// <summary>The router of this cluster's links (proxies inside the Toxiproxy container).</summary>
+    public ToxiproxyLinkRouter? Router { get; private set; }
+
+    ImmutableArray<IClusterNode> IReplicatedCluster.Nodes => [.. Nodes];
+
+    IClusterNode IReplicatedCluster.Primary => Primary;
+
+    internal DockerClient Client { get; }
+
+    internal DockerClusterOptions Options => options;
+
+    internal INetwork? Network { get; private set; }
+
+    internal IReadOnlyDictionary<string, string> Labels => labels;
+
+    internal RunSecrets Secrets { get; }
+
+    private IContainer? ProxyContainer { get; set; }
+
+    IClusterNode IReplicatedCluster.this[string name] => this[name];
+
+    /// <summary>The node named <paramref name="name"/>.</summary>
+    public DockerNode this[string name] =>
+        Nodes.FirstOrDefault(n => n.Name == name) ?? throw new KeyNotFoundException($"no node named {name}; nodes are {string.Join(", ", Nodes.Select(n => n.Name))}");
+
+    /// <summary>
+    /// Checks the daemon and the images, sweeps the leftovers of dead runs, and brings up the network, the Toxiproxy
+    /// container, the primary and its replicas; returns once every replica streams through its proxy.
+    /// </summary>
+    /// <exception cref="ClusterConfigurationException">No daemon answers, or an image is not present.</exception>
+    public static async Task<DockerCluster> StartAsync(ClusterSpec spec, DockerClusterOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        options ??= new DockerClusterOptions();
+        var daemon = await DockerDaemon.ProbeAsync(cancellationToken).ConfigureAwait(false);
+        DockerDaemon.ConfigureTestcontainers(daemon);
+        var client = DockerDaemon.CreateClient(daemon);
+        DockerCluster? cluster = null;
+        try
+        {
+            await DockerSweeper.SweepAsync(client, cancellationToken).ConfigureAwait(false);
+            var tags = await DockerDaemon.ImageTagsAsync(client, cancellationToken).ConfigureAwait(false);
+            foreach (var (image, option) in new[] { (options.PgImage, "--pg-image"), (options.ToxiproxyImage, "--toxiproxy-image") })
+            {
+                if (!DockerDaemon.HasImage(tags, image))
+                {
+                    throw new ClusterConfigurationException(
+                        $"the image {image} ({option}) is not present in the Docker daemon and ChaosPg never pulls: `docker pull {image}`, or build ChaosPg's own with docker/images/build.sh and pass {option}");
+                }
+            }
+
+            var runId = $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{Guid.NewGuid():N}"[..24];
+            cluster = new DockerCluster(spec, options, client, runId);
+            await cluster.BringUpAsync(cancellationToken).ConfigureAwait(false);
+            return cluster;
+        }
+        catch
+        {
+            if (cluster is not null)
+            {
+                await cluster.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                client.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<ConvergenceResult> WaitConvergedAsync(TimeSpan deadline, CancellationToken cancellationToken = default) =>
+        ConvergenceWaiter.WaitAsync(this, deadline, cancellationToken);
+
+    /// <summary>Writes the container logs, then removes every container, the volumes and the network of the run.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
+        // Teardown has its own deadline; a caller's token may already be cancelled.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        if (Router is not null)
+        {
+            await Router.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Proxy?.Dispose();
+        await Task.WhenAll(Nodes.Select(n => n.TerminateAsync(timeout.Token))).ConfigureAwait(false);
+        if (ProxyContainer is not null)
+        {
+            await SaveLogsAsync(ProxyContainer, ProxyAlias, timeout.Token).ConfigureAwait(false);
+            await ProxyContainer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(Nodes.Select(n => n.RemoveVolumeAsync(timeout.Token))).ConfigureAwait(false);
+        if (Network is not null)
+        {
+            await Network.DisposeAsync().ConfigureAwait(false);
+        }
+
+        // Whatever a failure above left behind carries this run's labels and a dead owner only once this process
+        // ends; remove it now rather than leave it to the next run's sweep.
+        await RemoveLeftoversAsync(timeout.Token).ConfigureAwait(false);
+        Client.Dispose();
+    }
+
+    /// <summary>Writes a container's output to &lt;LogDirectory&gt;/&lt;name&gt;.log, when a log directory was given.</summary>
+    internal async Task SaveLogsAsync(IContainer container, string name, CancellationToken cancellationToken)
+    {
+        if (options.LogDirectory is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var (stdout, stderr) = await container.GetLogsAsync(timestampsEnabled: false, ct: cancellationToken).ConfigureAwait(false);
+            Directory.CreateDirectory(options.LogDirectory);
+            await File.WriteAllTextAsync(Path.Combine(options.LogDirectory, name + ".log"), stdout + stderr, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A log that cannot be read must not keep the containers from being removed.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    internal string ConnectionString(LinkEndpoint endpoint, DatabaseRole role)
+    {
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = endpoint.Host,
+            Port = endpoint.Port,
+            Pooling = false,
+            SslMode = SslMode.Disable,
+            Timeout = 5,
+            CommandTimeout = 60,
+        };
+        (builder.Username, builder.Password, builder.Database) = role == DatabaseRole.App
+            ? (ClusterRoles.App, Secrets.App, ClusterRoles.AppDatabase)
+            : (ClusterRoles.Superuser, Secrets.Superuser, ClusterRoles.AppDatabase);
+        return builder.ConnectionString;
+    }
+
+    /// <summary>The command line of a node's server: the image's entrypoint runs <c>postgres -c ...</c>.</summary>
+    internal string[] ServerCommand(string node) =>
+        ["postgres", "-c", "listen_addresses=*", .. NodeConfig.ServerSettings(Spec, node).SelectMany(s => new[] { "-c", $"{s.Name}={s.Value}" })];
+
+    /// <summary>Routes <paramref name="node"/>'s WAL link to <paramref name="upstream"/>: the proxy's address inside the network.</summary>
+    internal Task<LinkEndpoint> RouteWalAsync(DockerNode node, DockerNode upstream, CancellationToken cancellationToken) =>
+        Router!.RouteAsync(LinkNames.WalStream(node.Name, upstream.Name), new LinkEndpoint(upstream.Name, PgPort), cancellationToken);
+
+    internal static int ClientProxyPort(int nodeIndex) => ClientPortBase + nodeIndex;
+
+    private async Task BringUpAsync(CancellationToken cancellationToken)
+    {
+        Network = new NetworkBuilder()
+            .WithName($"chaospg-{RunId}")
+            .WithLabel(labels)
+            .WithCleanUp(false)
+            .Build();
+        await Network.CreateAsync(cancellationToken).ConfigureAwait(false);
+
+        await StartProxyAsync(cancellationToken).ConfigureAwait(false);
+        await Primary.CreateAsync(upstream: null, cancellationToken).ConfigureAwait(false);
+        var replicas = Nodes.Skip(1).ToList();
+        await Task.WhenAll(replicas.Select(r => r.CreateAsync(Primary, cancellationToken))).ConfigureAwait(false);
+        foreach (var node in Nodes)
+        {
+            node.ClientEndpoint = await Router!.RouteAsync(LinkNames.Client(node.Name), new LinkEndpoint(node.Name, PgPort), cancellationToken).ConfigureAwait(false);
+        }
+
+        await NodeSql.WaitForStreamingAsync(Spec, Primary, [.. replicas.Select(r => r.Name)], options.ReadyTimeout, cancellationToken).ConfigureAwait(false);
+        ServerVersion = await NodeSql.ServerVersionAsync(Primary, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task StartProxyAsync(CancellationToken cancellationToken)
+    {
+        var builder = new ContainerBuilder(options.ToxiproxyImage)
+            .WithName($"chaospg-{RunId}-{ProxyAlias}")
+            .WithLabel(labels)
+            .WithLabel(DockerLabels.Node, ProxyAlias)
+            .WithCleanUp(false)
+            .WithNetwork(Network)
+            .WithNetworkAliases(ProxyAlias)
+            .WithCommand("-host=0.0.0.0")
+            .WithPortBinding(ToxiproxyApiPort, assignRandomHostPort: true);
+        for (var i = 0; i < Nodes.Length; i++)
+        {
+            builder = builder.WithPortBinding(ClientProxyPort(i), assignRandomHostPort: true);
+        }
+
+        ProxyContainer = builder.WithCreateParameterModifier(DockerNode.BindToLoopback).Build();
+        await ProxyContainer.StartAsync(cancellationToken).ConfigureAwait(false);
+        var api = await DockerNode.PublishedEndpointAsync(Client, ProxyContainer.Id, ToxiproxyApiPort, cancellationToken).ConfigureAwait(false);
+        Proxy = new ToxiproxyClient(new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{api.Host}:{api.Port}/")));
+        var deadline = DateTime.UtcNow + options.ReadyTimeout;
+        while (true)
+        {
+            try
+            {
+                await Proxy.GetVersionAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception e) when ((e is HttpRequestException or ToxiproxyException or TaskCanceledException) && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var published = new Dictionary<int, LinkEndpoint>();
+        for (var i = 0; i < Nodes.Length; i++)
+        {
+            published[ClientProxyPort(i)] = await DockerNode.PublishedEndpointAsync(Client, ProxyContainer.Id, ClientProxyPort(i), cancellationToken).ConfigureAwait(false);
+        }
+
+        Router = new ToxiproxyLinkRouter(Proxy, new ContainerPlacement([.. Nodes.Select(n => n.Name)], published));
+    }
+
+    private async Task RemoveLeftoversAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{DockerLabels.Run}={RunId}"] = true } };
+            var containers = await Client.Containers.ListContainersAsync(new global::Docker.DotNet.Models.ContainersListParameters { All = true, Filters = filter }, cancellationToken).ConfigureAwait(false);
+            foreach (var container in containers)
+            {
+                await Client.Containers.RemoveContainerAsync(container.ID, new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true }, cancellationToken).ConfigureAwait(false);
+            }
+
+            var volumes = await Client.Volumes.ListAsync(new global::Docker.DotNet.Models.VolumesListParameters { Filters = filter }, cancellationToken).ConfigureAwait(false);
+            foreach (var volume in volumes.Volumes ?? [])
+            {
+                await Client.Volumes.RemoveAsync(volume.Name, force: true, cancellationToken).ConfigureAwait(false);
+            }
+
+            var networks = await Client.Networks.ListNetworksAsync(new global::Docker.DotNet.Models.NetworksListParameters { Filters = filter }, cancellationToken).ConfigureAwait(false);
+            foreach (var network in networks)
+            {
+                await Client.Networks.DeleteNetworkAsync(network.ID, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (DockerApiException)
+        {
+            // The next run's sweep removes what is left once this process has ended.
+        }
+    }
+
+    /// <summary>
+    /// Proxies inside the Toxiproxy container: a node's client link listens on a fixed, published port and is
+    /// reached through 127.0.0.1 and the published port; a WAL link listens on the next unpublished port and is
+    /// reached by replicas through the container's network alias.
+    /// </summary>
+    private sealed class ContainerPlacement(IReadOnlyList<string> nodes, IReadOnlyDictionary<int, LinkEndpoint> published) : ProxyPlacement
+    {
+        private int nextWalPort = WalPortBase;
+
+        public override string ListenFor(string link)
+        {
+            var clientNode = ClientNode(link);
+            var port = clientNode is null ? Interlocked.Increment(ref nextWalPort) : ClientProxyPort(IndexOf(clientNode));
+            return string.Create(CultureInfo.InvariantCulture, $"0.0.0.0:{port}");
+        }
+
+        public override LinkEndpoint Reach(string link, LinkEndpoint listen) =>
+            ClientNode(link) is null ? new LinkEndpoint(ProxyAlias, listen.Port) : published[listen.Port];
+
+        private static string? ClientNode(string link) =>
+            link.StartsWith(LinkNames.Client(string.Empty), StringComparison.Ordinal) ? link[LinkNames.Client(string.Empty).Length..] : null;
+
+        private int IndexOf(string node)
+        {
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                if (nodes[i] == node)
+                {
+                    return i;
+                }
+            }
+
+            throw new KeyNotFoundException($"no node named {node}");
+        }
+    }
+}

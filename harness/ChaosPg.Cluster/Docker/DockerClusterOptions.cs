@@ -1,0 +1,26 @@
+namespace ChaosPg.Cluster.Docker;
+
+/// <summary>How a <see cref="DockerCluster"/> is brought up.</summary>
+public sealed record DockerClusterOptions
+{
+    /// <summary>The official image the Docker backend defaults to.</summary>
+    public const string DefaultPgImage = "postgres:16";
+
+    /// <summary>The official Toxiproxy image the Docker backend defaults to.</summary>
+    public const string DefaultToxiproxyImage = "ghcr.io/shopify/toxiproxy:2.12.0";
+
+    /// <summary>
+    /// The PostgreSQL image: the official <c>postgres</c> image or one that keeps its contract (POSTGRES_PASSWORD,
+    /// /docker-entrypoint-initdb.d, server binaries on PATH), such as those docker/images/build.sh makes.
+    /// </summary>
+    public string PgImage { get; init; } = DefaultPgImage;
+
+    /// <summary>The Toxiproxy image (the official one, or chaospg/toxiproxy from docker/images/build.sh).</summary>
+    public string ToxiproxyImage { get; init; } = DefaultToxiproxyImage;
+
+    /// <summary>Where the containers' logs are written at teardown; null: not written.</summary>
+    public string? LogDirectory { get; init; }
+
+    /// <summary>How long a node may take to accept connections, and replicas to stream.</summary>
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(120);
+}

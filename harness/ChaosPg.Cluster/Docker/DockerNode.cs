@@ -1,0 +1,441 @@
+using System.Globalization;
+using System.Text;
+using ChaosPg.Cluster.Local;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using DotNet.Testcontainers.Builders;
+using DotNet.Testcontainers.Configurations;
+using DotNet.Testcontainers.Containers;
+using DotNet.Testcontainers.Volumes;
+using Npgsql;
+
+namespace ChaosPg.Cluster.Docker;
+
+/// <summary>
+/// One node of a <see cref="DockerCluster"/>: a container of the PostgreSQL image with its data on a labelled volume.
+/// Kill is SIGKILL through the Docker API, pause is the cgroup freezer (docker pause), stop is SIGINT (a fast
+/// shutdown; the default SIGTERM would be a smart one that waits for clients). A restarted container gets a new
+/// host port, so the harness's endpoint is read again after every start.
+/// </summary>
+public sealed class DockerNode : IClusterNode
+{
+    private const string DataMount = "/var/lib/postgresql/data";
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    private readonly DockerCluster cluster;
+    private readonly int index;
+    private IContainer? container;
+    private IVolume? volume;
+
+    internal DockerNode(DockerCluster cluster, string name, int index)
+    {
+        this.cluster = cluster;
+        this.index = index;
+        Name = name;
+        Endpoint = new LinkEndpoint("127.0.0.1", 0);
+        ClientEndpoint = Endpoint;
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <inheritdoc/>
+    public LinkEndpoint Endpoint { get; private set; }
+
+    /// <inheritdoc/>
+    public LinkEndpoint ClientEndpoint { get; internal set; }
+
+    /// <summary>The node this one streams WAL from; null for a primary.</summary>
+    public DockerNode? Upstream { get; private set; }
+
+    IClusterNode? IClusterNode.Upstream => Upstream;
+
+    /// <inheritdoc/>
+    public bool IsRunning { get; private set; }
+
+    /// <summary>The container's id, once created.</summary>
+    public string? ContainerId => container?.Id;
+
+    // The replica entrypoint clones into a subdirectory of the volume (so an interrupted clone can be redone); a
+    // node made by initdb keeps the image's default PGDATA.
+    private string DataDirectory => index == 0 ? DataMount : DataMount + "/pgdata";
+
+    /// <inheritdoc/>
+    public string GetConnectionString(DatabaseRole role) => cluster.ConnectionString(Endpoint, role);
+
+    /// <inheritdoc/>
+    public string GetClientConnectionString(DatabaseRole role) => cluster.ConnectionString(ClientEndpoint, role);
+
+    /// <inheritdoc/>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var id = RequireContainer();
+        await cluster.Client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
+        await WaitReadyAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (!await IsContainerRunningAsync(cancellationToken).ConfigureAwait(false))
+        {
+            IsRunning = false;
+            return;
+        }
+
+        await ResumeAsync(cancellationToken).ConfigureAwait(false);
+        await SignalAndWaitExitAsync("SIGINT", cluster.Options.ReadyTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        await StopAsync(cancellationToken).ConfigureAwait(false);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public Task KillAsync(CancellationToken cancellationToken = default) =>
+        SignalAndWaitExitAsync("SIGKILL", TimeSpan.FromSeconds(30), cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task PauseAsync(CancellationToken cancellationToken = default)
+    {
+        var state = await StateAsync(cancellationToken).ConfigureAwait(false);
+        if (state is not { Running: true })
+        {
+            throw new InvalidOperationException($"{Name} is not running");
+        }
+
+        if (!state.Paused)
+        {
+            await cluster.Client.Containers.PauseContainerAsync(RequireContainer(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task ResumeAsync(CancellationToken cancellationToken = default)
+    {
+        if (await StateAsync(cancellationToken).ConfigureAwait(false) is { Paused: true })
+        {
+            await cluster.Client.Containers.UnpauseContainerAsync(RequireContainer(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task PromoteAsync(CancellationToken cancellationToken = default)
+    {
+        await NodeSql.PromoteAsync(this, cancellationToken).ConfigureAwait(false);
+        var oldPrimary = cluster.Primary;
+        Upstream = null;
+        cluster.Primary = this;
+        foreach (var node in cluster.Nodes.Where(n => n != this && n.Upstream == oldPrimary))
+        {
+            await node.FollowAsync(this, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task RejoinAsync(CancellationToken cancellationToken = default)
+    {
+        var primary = cluster.Primary;
+        if (primary == this)
+        {
+            throw new InvalidOperationException($"{Name} is the primary; promote another node before rejoining it");
+        }
+
+        await StopAsync(cancellationToken).ConfigureAwait(false);
+        // pg_rewind reads the source's timeline from its control file, which a promotion updates only at the next
+        // checkpoint; without one it sees the old timeline and wrongly decides no rewind is needed.
+        await NodeSql.CheckpointAsync(primary, cancellationToken).ConfigureAwait(false);
+        await NodeSql.CreateSlotAsync(primary, NodeConfig.SlotName(Name), cancellationToken).ConfigureAwait(false);
+        var upstream = await cluster.RouteWalAsync(this, primary, cancellationToken).ConfigureAwait(false);
+        await RewindAsync(primary, upstream, cancellationToken).ConfigureAwait(false);
+        Upstream = primary;
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        await NodeSql.WaitForStreamingAsync(cluster.Spec, primary, [Name], cluster.Options.ReadyTimeout, cancellationToken).ConfigureAwait(false);
+        // Slots this node had as a primary survive pg_rewind; left alone they would pin old WAL here for good.
+        await NodeSql.DropInactiveSlotsAsync(this, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default) => NodeSql.StatusAsync(this, cancellationToken);
+
+    /// <summary>Publishes 127.0.0.1 only: Testcontainers has no host-IP option, so the create parameters are edited.</summary>
+    internal static void BindToLoopback(CreateContainerParameters parameters)
+    {
+        foreach (var bindings in parameters.HostConfig?.PortBindings?.Values ?? [])
+        {
+            foreach (var binding in bindings)
+            {
+                binding.HostIP = "127.0.0.1";
+            }
+        }
+    }
+
+    /// <summary>The host endpoint a container port is published on now (it changes when the container restarts).</summary>
+    internal static async Task<LinkEndpoint> PublishedEndpointAsync(DockerClient client, string containerId, int port, CancellationToken cancellationToken)
+    {
+        var inspect = await client.Containers.InspectContainerAsync(containerId, cancellationToken).ConfigureAwait(false);
+        var key = string.Create(CultureInfo.InvariantCulture, $"{port}/tcp");
+        if (inspect.NetworkSettings?.Ports is { } ports && ports.TryGetValue(key, out var bindings) && bindings is { Count: > 0 }
+            && int.TryParse(bindings[0].HostPort, CultureInfo.InvariantCulture, out var hostPort))
+        {
+            return new LinkEndpoint("127.0.0.1", hostPort);
+        }
+
+        throw new InvalidOperationException($"container {containerId[..12]} publishes no host port for {key}");
+    }
+
+    /// <summary>Creates and starts the node's container: the primary by initdb, a replica by pg_basebackup through its WAL link.</summary>
+    internal async Task CreateAsync(DockerNode? upstream, CancellationToken cancellationToken)
+    {
+        volume = new VolumeBuilder()
+            .WithName($"chaospg-{cluster.RunId}-{Name}")
+            .WithLabel(cluster.Labels)
+            .WithCleanUp(false)
+            .Build();
+        await volume.CreateAsync(cancellationToken).ConfigureAwait(false);
+
+        var secrets = cluster.Secrets;
+        var builder = new ContainerBuilder(cluster.Options.PgImage)
+            .WithName($"chaospg-{cluster.RunId}-{Name}")
+            .WithLabel(cluster.Labels)
+            .WithLabel(DockerLabels.Node, Name)
+            .WithCleanUp(false)
+            .WithNetwork(cluster.Network)
+            .WithNetworkAliases(Name)
+            .WithVolumeMount(volume, DataMount)
+            .WithPortBinding(DockerCluster.PgPort, assignRandomHostPort: true)
+            .WithEnvironment("POSTGRES_USER", ClusterRoles.Superuser)
+            .WithEnvironment("POSTGRES_PASSWORD", secrets.Superuser)
+            .WithEnvironment("POSTGRES_DB", ClusterRoles.AppDatabase)
+            .WithEnvironment("REPLICATION_USER", ClusterRoles.Replication)
+            .WithEnvironment("REPLICATION_PASSWORD", secrets.Replication)
+            .WithCommand(cluster.ServerCommand(Name))
+            .WithCreateParameterModifier(BindToLoopback);
+        if (upstream is null)
+        {
+            builder = builder
+                // Data checksums make pg_rewind possible, as in the local backend's template.
+                .WithEnvironment("POSTGRES_INITDB_ARGS", "--data-checksums")
+                .WithEnvironment("REPLICATION_SLOTS", string.Join(',', cluster.Nodes.Where(n => n != this).Select(n => NodeConfig.SlotName(n.Name))))
+                .WithResourceMapping(DockerInitScripts.PrimaryReplication, "/docker-entrypoint-initdb.d/10-replication.sh", fileMode: Unix.FileMode755)
+                .WithResourceMapping(Encoding.UTF8.GetBytes(InitSql(secrets.App)), "/docker-entrypoint-initdb.d/20-chaospg.sql", fileMode: Unix.FileMode644);
+        }
+        else
+        {
+            var wal = await cluster.RouteWalAsync(this, upstream, cancellationToken).ConfigureAwait(false);
+            Upstream = upstream;
+            builder = builder
+                .WithEntrypoint("/chaospg/replica-entrypoint.sh")
+                .WithEnvironment("PGDATA", DataDirectory)
+                .WithEnvironment("PRIMARY_HOST", wal.Host)
+                .WithEnvironment("PRIMARY_PORT", wal.Port.ToString(CultureInfo.InvariantCulture))
+                .WithEnvironment("REPLICATION_SLOT", NodeConfig.SlotName(Name))
+                .WithResourceMapping(DockerInitScripts.ReplicaEntrypoint, "/chaospg/replica-entrypoint.sh", fileMode: Unix.FileMode755);
+        }
+
+        container = builder.Build();
+        await container.StartAsync(cancellationToken).ConfigureAwait(false);
+        await WaitReadyAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Points this replica's WAL stream at <paramref name="upstream"/> through its link, and reloads it.</summary>
+    internal async Task FollowAsync(DockerNode upstream, CancellationToken cancellationToken)
+    {
+        await NodeSql.CreateSlotAsync(upstream, NodeConfig.SlotName(Name), cancellationToken).ConfigureAwait(false);
+        var wal = await cluster.RouteWalAsync(this, upstream, cancellationToken).ConfigureAwait(false);
+        var connection = await NodeSql.OpenAsync(this, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // ALTER SYSTEM takes no parameters; the values are literals, quoted.
+            await NodeSql.ExecuteAsync(connection, $"ALTER SYSTEM SET primary_conninfo = {Literal(PrimaryConnInfo(wal))}", cancellationToken).ConfigureAwait(false);
+            await NodeSql.ExecuteAsync(connection, $"ALTER SYSTEM SET primary_slot_name = {Literal(NodeConfig.SlotName(Name))}", cancellationToken).ConfigureAwait(false);
+            await NodeSql.ExecuteAsync(connection, "SELECT pg_reload_conf()", cancellationToken).ConfigureAwait(false);
+        }
+
+        Upstream = upstream;
+    }
+
+    /// <summary>Kills the container (no shutdown to wait for), saves its log and removes it.</summary>
+    internal async Task TerminateAsync(CancellationToken cancellationToken)
+    {
+        if (container is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (await IsContainerRunningAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await ResumeAsync(cancellationToken).ConfigureAwait(false);
+                await cluster.Client.Containers.KillContainerAsync(container.Id, new ContainerKillParameters { Signal = "SIGKILL" }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (DockerApiException)
+        {
+            // Already gone; disposal below removes what is left.
+        }
+
+        await cluster.SaveLogsAsync(container, Name, cancellationToken).ConfigureAwait(false);
+        await container.DisposeAsync().ConfigureAwait(false);
+        container = null;
+        IsRunning = false;
+    }
+
+    internal async Task RemoveVolumeAsync(CancellationToken cancellationToken)
+    {
+        if (volume is not null)
+        {
+            await volume.DeleteAsync(cancellationToken).ConfigureAwait(false);
+            await volume.DisposeAsync().ConfigureAwait(false);
+            volume = null;
+        }
+    }
+
+    // wal_keep_size also goes into postgresql.auto.conf (it is on the command line too): pg_rewind runs crash
+    // recovery in single-user mode with none of the command line, and without it the end-of-recovery checkpoint
+    // recycles the WAL since the last common checkpoint that the rewind then needs.
+    private static string InitSql(string password) =>
+        $"""
+        ALTER SYSTEM SET wal_keep_size = '128MB';
+        CREATE ROLE {ClusterRoles.App} WITH LOGIN PASSWORD '{ScramVerifier.Compute(password)}';
+        ALTER DATABASE {ClusterRoles.AppDatabase} OWNER TO {ClusterRoles.App};
+        ALTER SCHEMA public OWNER TO {ClusterRoles.App};
+
+        """;
+
+    private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    private string PrimaryConnInfo(LinkEndpoint wal) =>
+        string.Create(CultureInfo.InvariantCulture, $"host={wal.Host} port={wal.Port} user={ClusterRoles.Replication} password={cluster.Secrets.Replication} application_name={Name} sslmode=disable connect_timeout=2");
+
+    /// <summary>
+    /// pg_rewind of the stopped node's volume from <paramref name="primary"/>, in a one-off container of the same
+    /// image on the same network, then standby.signal and the standby settings through <paramref name="wal"/>.
+    /// </summary>
+    private async Task RewindAsync(DockerNode primary, LinkEndpoint wal, CancellationToken cancellationToken)
+    {
+        const string Script = """
+            set -eu
+            # The killed server's lock file names pid 1, which in this container is this shell: the node's own
+            # container is stopped, so the file is stale.
+            rm -f "$PGDATA/postmaster.pid"
+            pg_rewind --target-pgdata="$PGDATA" --source-server="host=$SOURCE_HOST port=5432 user=$SOURCE_USER dbname=$SOURCE_DB sslmode=disable connect_timeout=5"
+            touch "$PGDATA/standby.signal"
+            printf '%s\n' "$STANDBY_SETTINGS" >> "$PGDATA/postgresql.auto.conf"
+            """;
+        var standby = $"primary_conninfo = {Literal(PrimaryConnInfo(wal))}\nprimary_slot_name = {Literal(NodeConfig.SlotName(Name))}";
+        var rewind = new ContainerBuilder(cluster.Options.PgImage)
+            .WithName($"chaospg-{cluster.RunId}-{Name}-rewind")
+            .WithLabel(cluster.Labels)
+            .WithCleanUp(false)
+            .WithNetwork(cluster.Network)
+            .WithVolumeMount(volume, DataMount)
+            .WithEntrypoint("/bin/sh", "-c", Script)
+            .WithEnvironment("PGDATA", DataDirectory)
+            .WithEnvironment("SOURCE_HOST", primary.Name)
+            .WithEnvironment("SOURCE_USER", ClusterRoles.Superuser)
+            .WithEnvironment("SOURCE_DB", ClusterRoles.AppDatabase)
+            .WithEnvironment("PGPASSWORD", cluster.Secrets.Superuser)
+            .WithEnvironment("STANDBY_SETTINGS", standby)
+            .WithCreateParameterModifier(parameters => parameters.User = "postgres")
+            .Build();
+        await using (rewind.ConfigureAwait(false))
+        {
+            await rewind.StartAsync(cancellationToken).ConfigureAwait(false);
+            var exit = await cluster.Client.Containers.WaitContainerAsync(rewind.Id, cancellationToken).ConfigureAwait(false);
+            if (exit.StatusCode != 0)
+            {
+                var (stdout, stderr) = await rewind.GetLogsAsync(timestampsEnabled: false, ct: cancellationToken).ConfigureAwait(false);
+                throw new InvalidOperationException($"pg_rewind of {Name} from {primary.Name} failed (exit {exit.StatusCode}): {(stderr + stdout).Trim()}");
+            }
+        }
+    }
+
+    private async Task SignalAndWaitExitAsync(string signal, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var id = RequireContainer();
+        if (!await IsContainerRunningAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"{Name} is not running");
+        }
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        // A frozen container takes no signal but SIGKILL; a fast shutdown needs it thawed.
+        if (signal != "SIGKILL")
+        {
+            await ResumeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var waiting = cluster.Client.Containers.WaitContainerAsync(id, limit.Token);
+        await cluster.Client.Containers.KillContainerAsync(id, new ContainerKillParameters { Signal = signal }, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await waiting.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{Name} did not stop within {timeout.TotalSeconds:0}s of {signal}");
+        }
+
+        IsRunning = false;
+    }
+
+    private async Task WaitReadyAsync(CancellationToken cancellationToken)
+    {
+        var id = RequireContainer();
+        var deadline = DateTime.UtcNow + cluster.Options.ReadyTimeout;
+        string last = "not started";
+        while (true)
+        {
+            var state = await StateAsync(cancellationToken).ConfigureAwait(false);
+            if (state is not { Running: true })
+            {
+                var (stdout, stderr) = await container!.GetLogsAsync(timestampsEnabled: false, ct: cancellationToken).ConfigureAwait(false);
+                var tail = string.Join('\n', (stdout + stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(15));
+                throw new NodeStartException($"node {Name} (container {id[..12]}) exited with code {state?.ExitCode} during start; last lines of its log:\n{tail}");
+            }
+
+            try
+            {
+                Endpoint = await PublishedEndpointAsync(cluster.Client, id, DockerCluster.PgPort, cancellationToken).ConfigureAwait(false);
+                // The entrypoint's initialization server listens on the socket only: a TCP answer is the real server.
+                var connection = await NodeSql.OpenAsync(this, cancellationToken).ConfigureAwait(false);
+                await connection.DisposeAsync().ConfigureAwait(false);
+                IsRunning = true;
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+                last = e.Message;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new NodeStartException($"node {Name} (container {id[..12]}) did not accept connections within {cluster.Options.ReadyTimeout.TotalSeconds:0}s (last: {last})");
+            }
+
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> IsContainerRunningAsync(CancellationToken cancellationToken) =>
+        await StateAsync(cancellationToken).ConfigureAwait(false) is { Running: true };
+
+    private async Task<State?> StateAsync(CancellationToken cancellationToken)
+    {
+        if (container is null)
+        {
+            return null;
+        }
+
+        var inspect = await cluster.Client.Containers.InspectContainerAsync(container.Id, cancellationToken).ConfigureAwait(false);
+        IsRunning = inspect.State?.Running ?? false;
+        return inspect.State;
+    }
+
+    private string RequireContainer() => container?.Id ?? throw new InvalidOperationException($"{Name} has no container");
+}

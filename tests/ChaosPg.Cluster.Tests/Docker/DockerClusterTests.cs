@@ -1,0 +1,145 @@
+using ChaosPg.Cluster.Docker;
+using ChaosPg.Cluster.Links;
+using Docker.DotNet.Models;
+using Npgsql;
+
+namespace ChaosPg.Cluster.Tests.Docker;
+
+/// <summary>The Docker backend against a real daemon: containers, the Toxiproxy container, faults and failover.</summary>
+[Category("Docker")]
+[NonParallelizable]
+public class DockerClusterTests
+{
+    private static IEnumerable<string> PgImages => DockerTestEnvironment.PgImages;
+
+    [TestCaseSource(nameof(PgImages))]
+    public async Task A_replica_streams_through_the_proxy_container_and_a_partition_of_its_link_stops_it(string pgImage)
+    {
+        await using var cluster = await DockerTestEnvironment.StartAsync(pgImage);
+        var replica = cluster["replica1"];
+
+        var receiver = (await replica.GetStatusAsync()).WalReceiver;
+        Assert.That(receiver?.Status, Is.EqualTo("streaming"));
+        Assert.That(receiver?.SenderHost, Is.EqualTo(DockerCluster.ProxyAlias), "the WAL stream must come through the proxy");
+        Assert.That(cluster.ServerVersion, Does.StartWith(pgImage.EndsWith(":17", StringComparison.Ordinal) ? "17." : pgImage.EndsWith(":15", StringComparison.Ordinal) ? "15." : string.Empty));
+
+        var faults = new LinkFaults(cluster.Router!);
+        await faults.PartitionAsync(LinkNames.WalStream("replica1", "primary"));
+        Assert.That(await PollAsync(async () => (await cluster.Primary.GetStatusAsync()).Replication.All(r => r.ApplicationName != "replica1")), Is.True,
+            "the primary's pg_stat_replication row of replica1 goes away");
+        await WriteThroughClientLinkAsync(cluster, "during-partition");
+
+        await faults.HealAsync();
+        var converged = await cluster.WaitConvergedAsync(TimeSpan.FromSeconds(60));
+        Assert.That(converged.Converged, Is.True, converged.ToString());
+        Assert.That(await CountAsync(replica, "during-partition"), Is.EqualTo(1));
+    }
+
+    [TestCaseSource(nameof(PgImages))]
+    public async Task Kill_promote_and_rejoin_with_pg_rewind_converge(string pgImage)
+    {
+        await using var cluster = await DockerTestEnvironment.StartAsync(pgImage);
+        var oldPrimary = cluster.Primary;
+        var replica = cluster["replica1"];
+        await WriteThroughClientLinkAsync(cluster, "before-kill");
+        Assert.That(await PollAsync(async () => await CountAsync(replica, "before-kill") == 1), Is.True);
+
+        await oldPrimary.KillAsync();
+        Assert.That(oldPrimary.IsRunning, Is.False);
+        await replica.PromoteAsync();
+        Assert.That(cluster.Primary, Is.SameAs(replica));
+        await WriteThroughClientLinkAsync(cluster, "after-promote");
+
+        await oldPrimary.RejoinAsync();
+        Assert.That(oldPrimary.Upstream, Is.SameAs(replica));
+        var converged = await cluster.WaitConvergedAsync(TimeSpan.FromSeconds(60));
+        Assert.That(converged.Converged, Is.True, converged.ToString());
+        Assert.That(await CountAsync(oldPrimary, "after-promote"), Is.EqualTo(1));
+        var status = await oldPrimary.GetStatusAsync();
+        Assert.That(status.Role, Is.EqualTo(NodeRole.Replica));
+        Assert.That(status.WalReceiver?.SenderHost, Is.EqualTo(DockerCluster.ProxyAlias));
+    }
+
+    [Test]
+    public async Task Pause_freezes_a_node_without_closing_connections_and_disposal_removes_every_container()
+    {
+        var pgImage = PgImages.First();
+        string runId;
+        var daemon = await DockerTestEnvironment.RequireDaemonAsync();
+        await using (var cluster = await DockerTestEnvironment.StartAsync(pgImage))
+        {
+            runId = cluster.RunId;
+            var replica = cluster["replica1"];
+            await replica.PauseAsync();
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+            {
+                Assert.That(async () => await replica.GetStatusAsync(timeout.Token), Throws.InstanceOf<Exception>(), "a frozen server answers nobody");
+            }
+
+            await replica.ResumeAsync();
+            Assert.That((await replica.GetStatusAsync()).Role, Is.EqualTo(NodeRole.Replica));
+        }
+
+        using var client = DockerDaemon.CreateClient(daemon);
+        var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{DockerLabels.Run}={runId}"] = true } };
+        Assert.That(await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }), Is.Empty);
+        Assert.That(await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }), Is.Empty);
+        Assert.That((await client.Volumes.ListAsync(new VolumesListParameters { Filters = filter })).Volumes ?? [], Is.Empty);
+    }
+
+    [Test]
+    public async Task A_missing_image_is_a_clear_configuration_error()
+    {
+        await DockerTestEnvironment.RequireDaemonAsync();
+        var error = Assert.ThrowsAsync<ClusterConfigurationException>(() => DockerCluster.StartAsync(
+            new ClusterSpecBuilder().WithReplicas(1).Build(),
+            new DockerClusterOptions { PgImage = "chaospg/no-such-image:0", ToxiproxyImage = DockerTestEnvironment.ToxiproxyImage }));
+        Assert.That(error!.Message, Does.Contain("chaospg/no-such-image:0").And.Contain("--pg-image"));
+    }
+
+    private static async Task WriteThroughClientLinkAsync(DockerCluster cluster, string tag)
+    {
+        await using var connection = new NpgsqlConnection(cluster.Primary.GetClientConnectionString(DatabaseRole.Superuser));
+        await connection.OpenAsync();
+        await using (var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS marks (tag text PRIMARY KEY)", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using var command = new NpgsqlCommand("INSERT INTO marks VALUES ($1)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = tag });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> CountAsync(DockerNode node, string tag)
+    {
+        await using var connection = new NpgsqlConnection(node.GetConnectionString(DatabaseRole.Superuser));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM marks WHERE tag = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = tag });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<bool> PollAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return true;
+                }
+            }
+            catch (PostgresException)
+            {
+                // The table may not have replicated yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        return false;
+    }
+}
