@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using ChaosPg.Cluster;
+using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Local;
 
 namespace ChaosPg.Cli.Commands;
@@ -20,9 +22,29 @@ public static class BenchBringupCommand
             }
         });
         var pgBin = new Option<string?>("--pg-bin") { Description = "PostgreSQL bin directory." };
-        var command = new Command("bringup", "Median bring-up (primary + 1 replica streaming, template warm) vs median bare initdb.") { runs, pgBin };
+        var backend = new BackendOptions();
+        var command = new Command("bringup", "Median bring-up (primary + 1 replica streaming, template warm) vs median bare initdb; with --backend docker, containers vs local processes in the same run.") { runs, pgBin };
+        backend.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
+            if (backend.Conflict(parseResult) is { } conflict)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(conflict).ConfigureAwait(false);
+                return CommandErrors.EnvironmentError;
+            }
+
+            var options = backend.Apply(parseResult, new Runner.Orchestration.ScenarioRunOptions());
+            if (options.Backend == ClusterBackend.Docker)
+            {
+                var docker = await BringupBenchmark.MeasureDockerAsync(
+                    parseResult.GetValue(runs),
+                    parseResult.GetValue(pgBin),
+                    new DockerClusterOptions { PgImage = options.PgImage, ToxiproxyImage = options.ToxiproxyImage },
+                    cancellationToken).ConfigureAwait(false);
+                Console.WriteLine(JsonSerializer.Serialize(docker, JsonOptions));
+                return 0;
+            }
+
             var figures = await BringupBenchmark.MeasureAsync(parseResult.GetValue(runs), parseResult.GetValue(pgBin), cancellationToken: cancellationToken).ConfigureAwait(false);
             Console.WriteLine(JsonSerializer.Serialize(figures, JsonOptions));
             return 0;

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using ChaosPg.Cluster;
+using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Local;
 
 namespace ChaosPg.Cli.Commands;
 
-/// <summary><c>chaospg cluster up</c>: brings a local cluster up, prints its connection strings, tears it down on Ctrl-C.</summary>
+/// <summary><c>chaospg cluster up</c>: brings a cluster up (local or in containers), prints its connection strings, tears it down on Ctrl-C.</summary>
 public static class ClusterCommand
 {
     public static Command Create()
@@ -14,7 +15,9 @@ public static class ClusterCommand
         replication.AcceptOnlyFromAmong("async", "sync", "quorum");
         var pgBin = new Option<string?>("--pg-bin") { Description = "PostgreSQL bin directory (default: CHAOSPG_PG_BIN, pg_config, newest /usr/lib/postgresql/*/bin)." };
 
-        var up = new Command("up", "Bring up a primary and its replicas as local processes; Ctrl-C tears them down.") { replicas, replication, pgBin };
+        var backend = new BackendOptions();
+        var up = new Command("up", "Bring up a primary and its replicas (local processes or containers); Ctrl-C tears them down.") { replicas, replication, pgBin };
+        backend.AddTo(up);
         up.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var spec = ClusterSpec.CreateBuilder()
@@ -22,12 +25,30 @@ public static class ClusterCommand
                 .WithReplicationMode(Enum.Parse<ReplicationMode>(parseResult.GetValue(replication)!, ignoreCase: true))
                 .WithPgBinDirectory(parseResult.GetValue(pgBin))
                 .Build();
-            var cluster = await LocalCluster.StartAsync(spec, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (backend.Conflict(parseResult) is { } conflict)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(conflict).ConfigureAwait(false);
+                return CommandErrors.EnvironmentError;
+            }
+
+            var options = backend.Apply(parseResult, new Runner.Orchestration.ScenarioRunOptions());
+            IReplicatedCluster cluster = options.Backend == ClusterBackend.Docker
+                ? await DockerCluster.StartAsync(spec, new DockerClusterOptions { PgImage = options.PgImage, ToxiproxyImage = options.ToxiproxyImage }, cancellationToken).ConfigureAwait(false)
+                : await LocalCluster.StartAsync(spec, cancellationToken: cancellationToken).ConfigureAwait(false);
             await using (cluster.ConfigureAwait(false))
             {
-                Console.WriteLine($"PostgreSQL {cluster.Binaries.Version} ({cluster.Binaries.BinDirectory}), {spec.Replicas} replica(s), {spec.ReplicationMode.ToString().ToLowerInvariant()} replication");
-                Console.WriteLine($"work directory: {cluster.WorkDirectory}");
-                Console.WriteLine($"logs: {cluster.LogDirectory}");
+                Console.WriteLine($"PostgreSQL {cluster.ServerVersion} ({cluster.Backend}), {spec.Replicas} replica(s), {spec.ReplicationMode.ToString().ToLowerInvariant()} replication");
+                switch (cluster)
+                {
+                    case LocalCluster local:
+                        Console.WriteLine($"work directory: {local.WorkDirectory}");
+                        Console.WriteLine($"logs: {local.LogDirectory}");
+                        break;
+                    case DockerCluster docker:
+                        Console.WriteLine($"docker run: {docker.RunId} (containers, network and volumes labelled {DockerLabels.Run}={docker.RunId})");
+                        break;
+                }
+
                 foreach (var node in cluster.Nodes)
                 {
                     Console.WriteLine($"{node.Name} superuser: {node.GetConnectionString(DatabaseRole.Superuser)}");
@@ -48,6 +69,6 @@ public static class ClusterCommand
             return 0;
         }));
 
-        return new Command("cluster", "Local PostgreSQL clusters.") { up };
+        return new Command("cluster", "PostgreSQL clusters to try things by hand.") { up };
     }
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.ComponentModel;
 using ChaosPg.Cluster;
+using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Local;
 
 namespace ChaosPg.Cli.Commands;
@@ -45,25 +45,30 @@ public static class DoctorCommand
         return command;
     }
 
-    // Docker is optional (only the Docker backend needs it), so its absence is reported, not an error.
+    // Docker is optional (only the Docker backend needs it), so its absence is reported, not an error. Asked over
+    // the daemon's socket, as the Docker backend does: no docker CLI needed.
     private static async Task<string> DockerStatusAsync(CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        DockerDaemonInfo daemon;
         try
         {
-            var result = await ProcessRunner.RunAsync("docker", ["info", "--format", "{{.ServerVersion}}"], cancellationToken: timeout.Token).ConfigureAwait(false);
-            return result.ExitCode == 0
-                ? $"ok      docker daemon reachable (server {result.StandardOutput.Trim()})"
-                : $"absent  docker daemon not reachable (docker info exit {result.ExitCode}; socket /var/run/docker.sock {(File.Exists("/var/run/docker.sock") ? "exists" : "missing")}): start dockerd for the Docker backend; the local backend does not need it";
+            daemon = await DockerDaemon.ProbeAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Win32Exception)
+        catch (ClusterConfigurationException e)
         {
-            return "absent  docker CLI not on PATH: install docker.io for the Docker backend; the local backend does not need it";
+            return $"absent  {e.Message} (only the Docker backend needs it)";
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return "absent  docker info did not answer within 15s: check the daemon for the Docker backend";
-        }
+
+        var api = daemon.ApiVersion < DockerDaemon.TestcontainersApiVersion
+            ? $"API {daemon.ApiVersion.ToString(2)}, older than Testcontainers' {DockerDaemon.TestcontainersApiVersion.ToString(2)}: ChaosPg pins DOCKER_API_VERSION={daemon.ApiVersion.ToString(2)} and runs without Ryuk"
+            : $"API {daemon.ApiVersion.ToString(2)}";
+        using var client = DockerDaemon.CreateClient(daemon);
+        var tags = await DockerDaemon.ImageTagsAsync(client, cancellationToken).ConfigureAwait(false);
+        var relevant = tags.Where(t => t.StartsWith("chaospg/", StringComparison.Ordinal) || t.StartsWith("postgres:", StringComparison.Ordinal) || t.Contains("toxiproxy", StringComparison.Ordinal)).ToList();
+        var defaults = string.Join(", ", new[] { DockerClusterOptions.DefaultPgImage, DockerClusterOptions.DefaultToxiproxyImage }
+            .Select(image => $"{image} {(DockerDaemon.HasImage(tags, image) ? "present" : "absent")}"));
+        return $"ok      docker daemon {daemon.ServerVersion} at {daemon.Endpoint.LocalPath} ({api})\n" +
+            $"        images: {(relevant.Count == 0 ? "none for ChaosPg (build them with docker/images/build.sh)" : string.Join(", ", relevant))}\n" +
+            $"        defaults: {defaults}";
     }
 }

@@ -33,7 +33,15 @@ public static class ReplayCommand
                 return CommandErrors.EnvironmentError;
             }
 
-            return await RunInvocation.RunAsync(parseResult, [run.ScenarioPath], progress => shared.Options(parseResult, manifest.Seed, progress), cancellationToken).ConfigureAwait(false);
+            // The recorded backend, unless --backend says otherwise.
+            var recorded = BackendOptions.Parse(manifest.Backend);
+            if (shared.Conflict(parseResult, recorded) is { } conflict)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(conflict).ConfigureAwait(false);
+                return CommandErrors.EnvironmentError;
+            }
+
+            return await RunInvocation.RunAsync(parseResult, [run.ScenarioPath], progress => shared.Options(parseResult, manifest.Seed, progress, recorded), cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }

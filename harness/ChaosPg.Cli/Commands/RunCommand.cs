@@ -3,25 +3,21 @@ using ChaosPg.Runner.Orchestration;
 
 namespace ChaosPg.Cli.Commands;
 
-/// <summary><c>chaospg run &lt;file|dir&gt;...</c>: runs scenarios against a local cluster and writes run folders (several make a suite).</summary>
+/// <summary><c>chaospg run &lt;file|dir&gt;...</c>: runs scenarios against a cluster (local processes or containers) and writes run folders (several make a suite).</summary>
 public static class RunCommand
 {
     public static Command Create()
     {
         var paths = new Argument<string[]>("paths") { Description = "Scenario files, or folders whose *.yaml files to run.", Arity = ArgumentArity.OneOrMore };
-        var backend = new Option<string>("--backend") { Description = "Where the cluster runs: local processes.", DefaultValueFactory = _ => "local" };
         var seed = new Option<long?>("--seed") { Description = "Seed of the workload (default: random; recorded in run.json)." };
         var shared = new RunInvocation();
-        var command = new Command("run", "Run scenarios and judge them; exit 0 all expectations met, 1 one unmet, 2 usage or environment error.") { paths, backend, seed };
+        var command = new Command("run", "Run scenarios and judge them; exit 0 all expectations met, 1 one unmet, 2 usage or environment error.") { paths, seed };
         shared.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
-            var chosen = parseResult.GetValue(backend);
-            if (chosen != "local")
+            if (shared.Conflict(parseResult) is { } conflict)
             {
-                await parseResult.InvocationConfiguration.Error.WriteLineAsync(chosen == "docker"
-                    ? "chaospg: --backend docker is not available yet; use --backend local"
-                    : $"chaospg: unknown backend '{chosen}'; use --backend local").ConfigureAwait(false);
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(conflict).ConfigureAwait(false);
                 return CommandErrors.EnvironmentError;
             }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ChaosPg.Cli.Progress;
+using ChaosPg.Cluster;
 using ChaosPg.Runner.Orchestration;
 using ChaosPg.Runner.Scenarios;
 
@@ -16,15 +17,19 @@ internal sealed class RunInvocation
 
     public Option<Uri?> ToxiproxyUrl { get; } = new("--toxiproxy-url") { Description = "A running Toxiproxy's API (default: toxiproxy-server from PATH, else the embedded one)." };
 
+    public BackendOptions Backend { get; } = new();
+
     public void AddTo(Command command)
     {
         command.Options.Add(Out);
         command.Options.Add(KeepData);
         command.Options.Add(PgBin);
         command.Options.Add(ToxiproxyUrl);
+        Backend.AddTo(command);
     }
 
-    public ScenarioRunOptions Options(ParseResult parseResult, long? seed, IRunProgress? progress) => new()
+    /// <summary>The run options; <paramref name="defaultBackend"/> applies when --backend is not given (a replay's recorded one).</summary>
+    public ScenarioRunOptions Options(ParseResult parseResult, long? seed, IRunProgress? progress, ClusterBackend? defaultBackend = null) => Backend.Apply(parseResult, new ScenarioRunOptions
     {
         ReportsRoot = parseResult.GetValue(Out)!,
         KeepData = parseResult.GetValue(KeepData),
@@ -32,7 +37,16 @@ internal sealed class RunInvocation
         ToxiproxyUrl = parseResult.GetValue(ToxiproxyUrl),
         Seed = seed,
         Progress = progress,
-    };
+    }, defaultBackend);
+
+    /// <summary>A one-line error for options that contradict the chosen backend, or null.</summary>
+    public string? Conflict(ParseResult parseResult, ClusterBackend? defaultBackend = null)
+    {
+        var docker = Backend.Chosen(parseResult, defaultBackend) == ClusterBackend.Docker;
+        return docker && parseResult.GetValue(PgBin) is not null ? "chaospg: --pg-bin is for --backend local; the Docker backend takes --pg-image"
+            : docker && parseResult.GetValue(ToxiproxyUrl) is not null ? "chaospg: --toxiproxy-url is for --backend local; the Docker backend starts a --toxiproxy-image container"
+            : Backend.Conflict(parseResult, defaultBackend);
+    }
 
     /// <summary>Runs the files with a live view on a terminal or plain lines when redirected; returns the exit code.</summary>
     public static async Task<int> RunAsync(ParseResult parseResult, IReadOnlyList<string> files, Func<IRunProgress, ScenarioRunOptions> options, CancellationToken cancellationToken)

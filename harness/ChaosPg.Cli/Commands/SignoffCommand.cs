@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ChaosPg.Cli.Progress;
+using ChaosPg.Cluster;
 using ChaosPg.Runner.Orchestration;
 using ChaosPg.Runner.Scenarios;
 using ChaosPg.Runner.Signoff;
@@ -12,32 +13,25 @@ public static class SignoffCommand
 {
     public static Command Create()
     {
-        var backend = new Option<string>("--backend") { Description = "Where the clusters run: local processes (docker is not built yet).", DefaultValueFactory = _ => "local" };
+        var backend = new BackendOptions();
         var seeds = new Option<int>("--seeds") { Description = "Seeds per scenario.", DefaultValueFactory = _ => 1 };
         var seed = new Option<long?>("--seed") { Description = "First seed; run i of a scenario uses seed + i (default: random; recorded in each run.json)." };
         var output = new Option<string?>("--out") { Description = "The suite report folder (default: reports/signoff/<utc>/); runs go to <out>/runs/." };
         var pgBin = new Option<string?>("--pg-bin") { Description = "PostgreSQL bin directory (default: CHAOSPG_PG_BIN, pg_config, newest /usr/lib/postgresql/*/bin)." };
-        var pgImage = new Option<string?>("--pg-image") { Description = "PostgreSQL image for --backend docker (e.g. postgres:17)." };
         var catalog = new Option<string?>("--catalog") { Description = "A scenario folder instead of the catalog (for tests of the sign-off itself).", Hidden = true };
         var command = new Command("signoff", "Run the release scenarios of the catalog and write one report to sign; exit 0 every expectation met, 1 one unmet, 2 usage or environment error.")
         {
-            backend, seeds, seed, output, pgBin, pgImage, catalog,
+            seeds, seed, output, pgBin, catalog,
         };
+        backend.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var error = parseResult.InvocationConfiguration.Error;
-            var chosen = parseResult.GetValue(backend);
-            if (chosen != "local")
+            var conflict = backend.Conflict(parseResult)
+                ?? (backend.Chosen(parseResult) == ClusterBackend.Docker && parseResult.GetValue(pgBin) is not null ? "chaospg: --pg-bin is for --backend local; the Docker backend takes --pg-image" : null);
+            if (conflict is not null)
             {
-                await error.WriteLineAsync(chosen == "docker"
-                    ? "chaospg: --backend docker is not built yet; run the sign-off with --backend local (the nightly workflow switches to docker once it exists)"
-                    : $"chaospg: unknown backend '{chosen}'; use --backend local").ConfigureAwait(false);
-                return CommandErrors.EnvironmentError;
-            }
-
-            if (parseResult.GetValue(pgImage) is not null)
-            {
-                await error.WriteLineAsync("chaospg: --pg-image is only valid with --backend docker; use --pg-bin to choose local PostgreSQL binaries").ConfigureAwait(false);
+                await error.WriteLineAsync(conflict).ConfigureAwait(false);
                 return CommandErrors.EnvironmentError;
             }
 
@@ -57,12 +51,13 @@ public static class SignoffCommand
                 return CommandErrors.EnvironmentError;
             }
 
-            return await RunAsync(parseResult, folder, count, parseResult.GetValue(seed), parseResult.GetValue(output), parseResult.GetValue(pgBin), cancellationToken).ConfigureAwait(false);
+            var options = backend.Apply(parseResult, new ScenarioRunOptions { PgBinDirectory = parseResult.GetValue(pgBin) });
+            return await RunAsync(parseResult, folder, count, parseResult.GetValue(seed), parseResult.GetValue(output), options, cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parseResult, string catalog, int seeds, long? seed, string? output, string? pgBin, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parseResult, string catalog, int seeds, long? seed, string? output, ScenarioRunOptions runOptions, CancellationToken cancellationToken)
     {
         var stdout = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
@@ -90,7 +85,7 @@ public static class SignoffCommand
         var seedBase = seed ?? Random.Shared.Next(1, int.MaxValue);
         var suite = output ?? Path.Combine("reports", "signoff", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
         await stdout.WriteLineAsync($"sign-off: {files.Count} release scenarios x {seeds} seeds from {catalog}, seeds {seedBase}..{seedBase + seeds - 1}, report {Path.GetFullPath(suite)}").ConfigureAwait(false);
-        ScenarioRunOptions Options(IRunProgress progress) => new() { PgBinDirectory = pgBin, Progress = progress };
+        ScenarioRunOptions Options(IRunProgress progress) => runOptions with { Progress = progress };
         SignoffResult result;
         if (Console.IsOutputRedirected || stdout != Console.Out)
         {

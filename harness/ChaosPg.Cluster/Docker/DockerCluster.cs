@@ -27,6 +27,7 @@ public sealed class DockerCluster : IReplicatedCluster
     internal const int PgPort = 5432;
 
     private const int ToxiproxyApiPort = 8474;
+    private const string SynchronousStandbyNames = "synchronous_standby_names";
 
     // Client-link proxies listen on ClientPortBase + node index (published); WAL-link proxies on WalPortBase + n.
     private const int ClientPortBase = 20000;
@@ -220,9 +221,15 @@ public sealed class DockerCluster : IReplicatedCluster
         return builder.ConnectionString;
     }
 
-    /// <summary>The command line of a node's server: the image's entrypoint runs <c>postgres -c ...</c>.</summary>
+    /// <summary>
+    /// The command line of a node's server: the image's entrypoint runs <c>postgres -c ...</c>. All settings but
+    /// synchronous_standby_names: the entrypoint's initialization server gets the same arguments, and with it its
+    /// commits would wait for a standby that does not exist yet (<see cref="RequireSynchronousStandbysAsync"/>).
+    /// </summary>
     internal string[] ServerCommand(string node) =>
-        ["postgres", "-c", "listen_addresses=*", .. NodeConfig.ServerSettings(Spec, node).SelectMany(s => new[] { "-c", $"{s.Name}={s.Value}" })];
+        ["postgres", "-c", "listen_addresses=*", .. NodeConfig.ServerSettings(Spec, node)
+            .Where(s => s.Name != SynchronousStandbyNames)
+            .SelectMany(s => new[] { "-c", $"{s.Name}={s.Value}" })];
 
     /// <summary>Routes <paramref name="node"/>'s WAL link to <paramref name="upstream"/>: the proxy's address inside the network.</summary>
     internal Task<LinkEndpoint> RouteWalAsync(DockerNode node, DockerNode upstream, CancellationToken cancellationToken) =>
@@ -233,6 +240,7 @@ public sealed class DockerCluster : IReplicatedCluster
     private async Task BringUpAsync(CancellationToken cancellationToken)
     {
         Network = new NetworkBuilder()
+            .WithLogger(options.Logger)
             .WithName($"chaospg-{RunId}")
             .WithLabel(labels)
             .WithCleanUp(false)
@@ -248,13 +256,38 @@ public sealed class DockerCluster : IReplicatedCluster
             node.ClientEndpoint = await Router!.RouteAsync(LinkNames.Client(node.Name), new LinkEndpoint(node.Name, PgPort), cancellationToken).ConfigureAwait(false);
         }
 
+        await RequireSynchronousStandbysAsync(cancellationToken).ConfigureAwait(false);
         await NodeSql.WaitForStreamingAsync(Spec, Primary, [.. replicas.Select(r => r.Name)], options.ReadyTimeout, cancellationToken).ConfigureAwait(false);
         ServerVersion = await NodeSql.ServerVersionAsync(Primary, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sets synchronous_standby_names on every node with ALTER SYSTEM (so a promoted replica keeps it, and pg_rewind
+    /// carries it), once the replicas exist.
+    /// </summary>
+    private async Task RequireSynchronousStandbysAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(Spec.SynchronousStandbyNames))
+        {
+            return;
+        }
+
+        foreach (var node in Nodes)
+        {
+            var connection = await NodeSql.OpenAsync(node, cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var value = Spec.SynchronousStandbyNames.Replace("'", "''", StringComparison.Ordinal);
+                await NodeSql.ExecuteAsync(connection, $"ALTER SYSTEM SET {SynchronousStandbyNames} = '{value}'", cancellationToken).ConfigureAwait(false);
+                await NodeSql.ExecuteAsync(connection, "SELECT pg_reload_conf()", cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task StartProxyAsync(CancellationToken cancellationToken)
     {
         var builder = new ContainerBuilder(options.ToxiproxyImage)
+            .WithLogger(options.Logger)
             .WithName($"chaospg-{RunId}-{ProxyAlias}")
             .WithLabel(labels)
             .WithLabel(DockerLabels.Node, ProxyAlias)

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace ChaosPg.Cluster.Docker;
 
 /// <summary>How a <see cref="DockerCluster"/> is brought up.</summary>
@@ -20,6 +23,9 @@ public sealed record DockerClusterOptions
 
     /// <summary>Where the containers' logs are written at teardown; null: not written.</summary>
     public string? LogDirectory { get; init; }
+
+    /// <summary>Where Testcontainers logs what it does (default: nowhere; the CLI's own progress says enough).</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 
     /// <summary>How long a node may take to accept connections, and replicas to stream.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(120);

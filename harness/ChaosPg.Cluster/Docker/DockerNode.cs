@@ -190,6 +190,7 @@ public sealed class DockerNode : IClusterNode
     internal async Task CreateAsync(DockerNode? upstream, CancellationToken cancellationToken)
     {
         volume = new VolumeBuilder()
+            .WithLogger(cluster.Options.Logger)
             .WithName($"chaospg-{cluster.RunId}-{Name}")
             .WithLabel(cluster.Labels)
             .WithCleanUp(false)
@@ -198,6 +199,7 @@ public sealed class DockerNode : IClusterNode
 
         var secrets = cluster.Secrets;
         var builder = new ContainerBuilder(cluster.Options.PgImage)
+            .WithLogger(cluster.Options.Logger)
             .WithName($"chaospg-{cluster.RunId}-{Name}")
             .WithLabel(cluster.Labels)
             .WithLabel(DockerLabels.Node, Name)
@@ -328,6 +330,7 @@ public sealed class DockerNode : IClusterNode
             """;
         var standby = $"primary_conninfo = {Literal(PrimaryConnInfo(wal))}\nprimary_slot_name = {Literal(NodeConfig.SlotName(Name))}";
         var rewind = new ContainerBuilder(cluster.Options.PgImage)
+            .WithLogger(cluster.Options.Logger)
             .WithName($"chaospg-{cluster.RunId}-{Name}-rewind")
             .WithLabel(cluster.Labels)
             .WithCleanUp(false)

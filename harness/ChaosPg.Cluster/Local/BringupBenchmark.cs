@@ -44,6 +44,52 @@ public static class BringupBenchmark
             [.. initdb.Select(x => Math.Round(x, 1))]);
     }
 
+    /// <summary>
+    /// Median bring-up of the same pair (primary + 1 replica streaming) as containers behind the Toxiproxy container
+    /// and as local processes, interleaved in one run. The first of each is a warm-up and not measured.
+    /// </summary>
+    public static async Task<DockerBringupFigures> MeasureDockerAsync(int runs, string? pgBinDirectory, Docker.DockerClusterOptions dockerOptions, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
+        ArgumentNullException.ThrowIfNull(dockerOptions);
+        var spec = ClusterSpec.CreateBuilder().WithReplicas(1).WithPgBinDirectory(pgBinDirectory).Build();
+        var local = ImmutableArray.CreateBuilder<double>();
+        var docker = ImmutableArray.CreateBuilder<double>();
+        string localVersion = "unknown", dockerVersion = "unknown";
+        for (var i = 0; i <= runs; i++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var localCluster = await LocalCluster.StartAsync(spec, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var localMs = stopwatch.Elapsed.TotalMilliseconds;
+            localVersion = localCluster.ServerVersion;
+            await localCluster.DisposeAsync().ConfigureAwait(false);
+
+            stopwatch.Restart();
+            var dockerCluster = await Docker.DockerCluster.StartAsync(spec, dockerOptions, cancellationToken).ConfigureAwait(false);
+            var dockerMs = stopwatch.Elapsed.TotalMilliseconds;
+            dockerVersion = dockerCluster.ServerVersion;
+            await dockerCluster.DisposeAsync().ConfigureAwait(false);
+            if (i > 0)
+            {
+                local.Add(localMs);
+                docker.Add(dockerMs);
+            }
+        }
+
+        var localMedian = Median(local);
+        var dockerMedian = Median(docker);
+        return new DockerBringupFigures(
+            dockerOptions.PgImage,
+            dockerVersion,
+            localVersion,
+            runs,
+            Math.Round(dockerMedian, 1),
+            Math.Round(localMedian, 1),
+            Math.Round(dockerMedian / localMedian, 3),
+            [.. docker.Select(x => Math.Round(x, 1))],
+            [.. local.Select(x => Math.Round(x, 1))]);
+    }
+
     private static async Task<double> TimeInitDbAsync(PgBinaries binaries, ServerUser user, string workRoot, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(workRoot, $"bench-initdb-{Guid.NewGuid():N}");

@@ -28,7 +28,7 @@ public class CatalogRunTests
         Assert.That(result.Results.Outcome, Is.EqualTo(RunOutcome.Passed), () => Evidence(result));
     }
 
-    private static string Evidence(ScenarioRunResult result)
+    internal static string Evidence(ScenarioRunResult result)
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{result.Results.Reason()}\nrun folder: {result.Folder.Path}\n");

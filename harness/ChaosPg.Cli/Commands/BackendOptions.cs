@@ -1,0 +1,53 @@
+using System.CommandLine;
+using ChaosPg.Cluster;
+using ChaosPg.Cluster.Docker;
+using ChaosPg.Runner.Orchestration;
+
+namespace ChaosPg.Cli.Commands;
+
+/// <summary>--backend, --pg-image and --toxiproxy-image: where clusters run, shared by every command that runs scenarios.</summary>
+internal sealed class BackendOptions
+{
+    public Option<string> Backend { get; } = CreateBackend();
+
+    public Option<string?> PgImage { get; } = new("--pg-image") { Description = $"PostgreSQL image for --backend docker (default {DockerClusterOptions.DefaultPgImage}; never pulled: `docker pull` it or build one with docker/images/build.sh)." };
+
+    public Option<string?> ToxiproxyImage { get; } = new("--toxiproxy-image") { Description = $"Toxiproxy image for --backend docker (default {DockerClusterOptions.DefaultToxiproxyImage}, or chaospg/toxiproxy from docker/images/build.sh)." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Backend);
+        command.Options.Add(PgImage);
+        command.Options.Add(ToxiproxyImage);
+    }
+
+    /// <summary>The backend given, else <paramref name="defaultBackend"/>, else local.</summary>
+    public ClusterBackend Chosen(ParseResult parseResult, ClusterBackend? defaultBackend = null) =>
+        parseResult.GetResult(Backend) is { Implicit: false } ? Parse(parseResult.GetValue(Backend)!) : defaultBackend ?? ClusterBackend.Local;
+
+    /// <summary>A one-line error for image options given to the local backend, or null.</summary>
+    public string? Conflict(ParseResult parseResult, ClusterBackend? defaultBackend = null) =>
+        Chosen(parseResult, defaultBackend) == ClusterBackend.Local && (parseResult.GetValue(PgImage) ?? parseResult.GetValue(ToxiproxyImage)) is not null
+            ? "chaospg: --pg-image and --toxiproxy-image are for --backend docker; the local backend takes --pg-bin"
+            : null;
+
+    public ScenarioRunOptions Apply(ParseResult parseResult, ScenarioRunOptions options, ClusterBackend? defaultBackend = null) => options with
+    {
+        Backend = Chosen(parseResult, defaultBackend),
+        PgImage = parseResult.GetValue(PgImage) ?? DockerClusterOptions.DefaultPgImage,
+        ToxiproxyImage = parseResult.GetValue(ToxiproxyImage) ?? DockerClusterOptions.DefaultToxiproxyImage,
+    };
+
+    public static ClusterBackend Parse(string name) => name == "docker" ? ClusterBackend.Docker : ClusterBackend.Local;
+
+    private static Option<string> CreateBackend()
+    {
+        var option = new Option<string>("--backend")
+        {
+            Description = "Where clusters run: local (PostgreSQL processes) or docker (containers through Testcontainers, with a Toxiproxy container).",
+            DefaultValueFactory = _ => "local",
+        };
+        option.AcceptOnlyFromAmong("local", "docker");
+        return option;
+    }
+}
