@@ -38,6 +38,33 @@ internal sealed class BackendOptions
         ToxiproxyImage = parseResult.GetValue(ToxiproxyImage) ?? DockerClusterOptions.DefaultToxiproxyImage,
     };
 
+    /// <summary>
+    /// For the Docker backend: that a daemon answers and holds both images, checked before any run folder or
+    /// container exists. Returns a one-line error, or null.
+    /// </summary>
+    public static async Task<string?> PreflightAsync(ScenarioRunOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Backend != ClusterBackend.Docker)
+        {
+            return null;
+        }
+
+        try
+        {
+            var daemon = await DockerDaemon.ProbeAsync(cancellationToken).ConfigureAwait(false);
+            using var client = DockerDaemon.CreateClient(daemon);
+            var tags = await DockerDaemon.ImageTagsAsync(client, cancellationToken).ConfigureAwait(false);
+            var missing = new[] { (options.PgImage, "--pg-image"), (options.ToxiproxyImage, "--toxiproxy-image") }.FirstOrDefault(i => !DockerDaemon.HasImage(tags, i.Item1));
+            return missing.Item1 is null
+                ? null
+                : $"chaospg: the image {missing.Item1} ({missing.Item2}) is not present in the Docker daemon and ChaosPg never pulls: `docker pull {missing.Item1}`, or build ChaosPg's own with docker/images/build.sh and pass {missing.Item2}";
+        }
+        catch (ClusterConfigurationException e)
+        {
+            return "chaospg: " + e.Message;
+        }
+    }
+
     public static ClusterBackend Parse(string name) => name == "docker" ? ClusterBackend.Docker : ClusterBackend.Local;
 
     private static Option<string> CreateBackend()

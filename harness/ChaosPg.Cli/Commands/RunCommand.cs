@@ -8,10 +8,16 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var paths = new Argument<string[]>("paths") { Description = "Scenario files, or folders whose *.yaml files to run.", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("paths") { Description = "Scenario files, or folders whose *.yaml files to run.", Arity = ArgumentArity.ZeroOrMore };
+        var catalog = new Option<string[]>("--catalog")
+        {
+            Description = "Run scenarios of the catalog (scenarios/ of the checkout, or the one installed with the tool) by name; with no name, all of them.",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = true,
+        };
         var seed = new Option<long?>("--seed") { Description = "Seed of the workload (default: random; recorded in run.json)." };
         var shared = new RunInvocation();
-        var command = new Command("run", "Run scenarios and judge them; exit 0 all expectations met, 1 one unmet, 2 usage or environment error.") { paths, seed };
+        var command = new Command("run", "Run scenarios and judge them; exit 0 all expectations met, 1 one unmet, 2 usage or environment error.") { paths, catalog, seed };
         shared.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
@@ -21,15 +27,45 @@ public static class RunCommand
                 return CommandErrors.EnvironmentError;
             }
 
-            var files = ScenarioCatalog.Expand(parseResult.GetRequiredValue(paths));
-            if (files.Count == 0)
+            var given = parseResult.GetValue(paths) ?? [];
+            var (files, problem) = parseResult.GetResult(catalog) is null
+                ? (ScenarioCatalog.Expand(given), given.Length == 0 ? "chaospg: name scenario files or folders, or use --catalog [name...]" : null)
+                : FromCatalog(parseResult.GetValue(catalog) ?? [], given);
+            problem ??= files.Count == 0 ? "chaospg: no *.yaml scenario files in the given folders" : null;
+            if (problem is not null)
             {
-                await parseResult.InvocationConfiguration.Error.WriteLineAsync("chaospg: no *.yaml scenario files in the given folders").ConfigureAwait(false);
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(problem).ConfigureAwait(false);
                 return CommandErrors.EnvironmentError;
             }
 
             return await RunInvocation.RunAsync(parseResult, files, progress => shared.Options(parseResult, parseResult.GetValue(seed), progress), cancellationToken).ConfigureAwait(false);
         }));
         return command;
+    }
+
+    // The named scenarios of the default catalog (all of them when none is named), or why they cannot be had.
+    private static (IReadOnlyList<string> Files, string? Problem) FromCatalog(string[] names, string[] paths)
+    {
+        if (paths.Length > 0)
+        {
+            return ([], "chaospg: give scenario paths or --catalog, not both");
+        }
+
+        if (ScenarioCatalog.FindDefaultDirectory(Environment.CurrentDirectory) is not { } directory)
+        {
+            return ([], "chaospg: no scenarios/ folder found (looked beside ChaosPg.sln above the current directory and beside the executable)");
+        }
+
+        var all = ScenarioCatalog.FilesIn(directory);
+        if (names.Length == 0)
+        {
+            return (all, null);
+        }
+
+        var byName = all.ToDictionary(f => Path.GetFileNameWithoutExtension(f), StringComparer.Ordinal);
+        var unknown = names.Where(n => !byName.ContainsKey(n)).ToList();
+        return unknown.Count > 0
+            ? ([], $"chaospg: no scenario named {string.Join(", ", unknown)} in {directory}; `chaospg list` shows the catalog")
+            : ([.. names.Select(n => byName[n])], null);
     }
 }

@@ -53,6 +53,12 @@ internal sealed class RunInvocation
     {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
+        if (await BackendOptions.PreflightAsync(options(new PlainRunProgress(output)), cancellationToken).ConfigureAwait(false) is { } unready)
+        {
+            await error.WriteLineAsync(unready).ConfigureAwait(false);
+            return CommandErrors.EnvironmentError;
+        }
+
         try
         {
             SuiteRunResult result;

@@ -52,6 +52,12 @@ public static class SignoffCommand
             }
 
             var options = backend.Apply(parseResult, new ScenarioRunOptions { PgBinDirectory = parseResult.GetValue(pgBin) });
+            if (await BackendOptions.PreflightAsync(options, cancellationToken).ConfigureAwait(false) is { } unready)
+            {
+                await error.WriteLineAsync(unready).ConfigureAwait(false);
+                return CommandErrors.EnvironmentError;
+            }
+
             return await RunAsync(parseResult, folder, count, parseResult.GetValue(seed), parseResult.GetValue(output), options, cancellationToken).ConfigureAwait(false);
         }));
         return command;

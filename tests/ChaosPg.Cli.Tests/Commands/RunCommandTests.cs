@@ -34,13 +34,55 @@ public class RunCommandTests
     }
 
     [Test]
-    public async Task The_docker_backend_is_one_line_and_exit_code_2()
+    public void An_unknown_backend_is_a_usage_error_that_names_the_choices()
     {
-        var (code, _, error) = await InvokeAsync("run", directory, "--backend", "docker");
+        var errors = new RootCommand { RunCommand.Create() }.Parse(["run", directory, "--backend", "vm"]).Errors;
+
+        Assert.That(errors.Select(e => e.Message), Has.Some.Contain("'vm' not recognized").And.Some.Contain("'docker'"));
+    }
+
+    [Test]
+    public async Task An_image_option_for_the_local_backend_is_one_line_and_exit_code_2()
+    {
+        var (code, _, error) = await InvokeAsync("run", directory, "--pg-image", "postgres:17");
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error.Trim(), Is.EqualTo("chaospg: --pg-image and --toxiproxy-image are for --backend docker; the local backend takes --pg-bin"));
+    }
+
+    [Test]
+    [NonParallelizable]
+    public async Task The_docker_backend_without_a_daemon_is_one_line_and_exit_code_2_before_any_run_folder_exists()
+    {
+        await File.WriteAllTextAsync(
+            Path.Combine(directory, "one.yaml"),
+            "name: one\ndescription: Proves one thing.\ncluster:\n  replicas: 1\nworkload:\n  kind: bank\n  writers: 1\nduration: 10s\n");
+        string reports = Path.Combine(directory, "reports");
+        var saved = Environment.GetEnvironmentVariable("DOCKER_HOST");
+        Environment.SetEnvironmentVariable("DOCKER_HOST", $"unix://{directory}/no-docker.sock");
+        try
+        {
+            var (code, _, error) = await InvokeAsync("run", directory, "--backend", "docker", "--out", reports);
+
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1));
+            Assert.That(error, Does.Contain("no Docker daemon").And.Contain("no-docker.sock").And.Contain("start dockerd"));
+            Assert.That(Directory.Exists(reports), Is.False, "nothing may start, not even a run folder");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DOCKER_HOST", saved);
+        }
+    }
+
+    [Test]
+    public async Task An_unknown_catalog_scenario_is_named_in_one_line_with_exit_code_2()
+    {
+        var (code, _, error) = await InvokeAsync("run", "--catalog", "no-such-scenario");
 
         Assert.That(code, Is.EqualTo(2));
         Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1));
-        Assert.That(error, Does.Contain("--backend docker is not available yet"));
+        Assert.That(error, Does.Contain("no scenario named no-such-scenario").And.Contain("chaospg list"));
     }
 
     [Test]
