@@ -247,8 +247,8 @@ public sealed class DockerCluster : IReplicatedCluster
             .Build();
         await Network.CreateAsync(cancellationToken).ConfigureAwait(false);
 
-        await StartProxyAsync(cancellationToken).ConfigureAwait(false);
-        await Primary.CreateAsync(upstream: null, cancellationToken).ConfigureAwait(false);
+        // The primary needs no proxy to come up (its init is local to its container): both start at once.
+        await Task.WhenAll(StartProxyAsync(cancellationToken), Primary.CreateAsync(upstream: null, cancellationToken)).ConfigureAwait(false);
         var replicas = Nodes.Skip(1).ToList();
         await Task.WhenAll(replicas.Select(r => r.CreateAsync(Primary, cancellationToken))).ConfigureAwait(false);
         foreach (var node in Nodes)
