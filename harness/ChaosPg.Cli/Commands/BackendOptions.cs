@@ -31,11 +31,12 @@ internal sealed class BackendOptions
             ? "chaospg: --pg-image and --toxiproxy-image are for --backend docker; the local backend takes --pg-bin"
             : null;
 
-    public ScenarioRunOptions Apply(ParseResult parseResult, ScenarioRunOptions options, ClusterBackend? defaultBackend = null) => options with
+    /// <summary>The options with the backend and images given, else the defaults (a replay's recorded ones first).</summary>
+    public ScenarioRunOptions Apply(ParseResult parseResult, ScenarioRunOptions options, ClusterBackend? defaultBackend = null, string? defaultPgImage = null, string? defaultToxiproxyImage = null) => options with
     {
         Backend = Chosen(parseResult, defaultBackend),
-        PgImage = parseResult.GetValue(PgImage) ?? DockerClusterOptions.DefaultPgImage,
-        ToxiproxyImage = parseResult.GetValue(ToxiproxyImage) ?? DockerClusterOptions.DefaultToxiproxyImage,
+        PgImage = parseResult.GetValue(PgImage) ?? defaultPgImage ?? DockerClusterOptions.DefaultPgImage,
+        ToxiproxyImage = parseResult.GetValue(ToxiproxyImage) ?? defaultToxiproxyImage ?? DockerClusterOptions.DefaultToxiproxyImage,
     };
 
     /// <summary>

@@ -33,15 +33,14 @@ public static class ReplayCommand
                 return CommandErrors.EnvironmentError;
             }
 
-            // The recorded backend, unless --backend says otherwise.
-            var recorded = BackendOptions.Parse(manifest.Backend);
-            if (shared.Conflict(parseResult, recorded) is { } conflict)
+            // The recorded backend and images, unless the options say otherwise.
+            if (shared.Conflict(parseResult, BackendOptions.Parse(manifest.Backend)) is { } conflict)
             {
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync(conflict).ConfigureAwait(false);
                 return CommandErrors.EnvironmentError;
             }
 
-            return await RunInvocation.RunAsync(parseResult, [run.ScenarioPath], progress => shared.Options(parseResult, manifest.Seed, progress, recorded), cancellationToken).ConfigureAwait(false);
+            return await RunInvocation.RunAsync(parseResult, [run.ScenarioPath], progress => shared.Options(parseResult, manifest.Seed, progress, manifest), cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ChaosPg.Cli.Progress;
 using ChaosPg.Cluster;
+using ChaosPg.Runner.Runs;
 using ChaosPg.Runner.Orchestration;
 using ChaosPg.Runner.Scenarios;
 
@@ -28,8 +29,8 @@ internal sealed class RunInvocation
         Backend.AddTo(command);
     }
 
-    /// <summary>The run options; <paramref name="defaultBackend"/> applies when --backend is not given (a replay's recorded one).</summary>
-    public ScenarioRunOptions Options(ParseResult parseResult, long? seed, IRunProgress? progress, ClusterBackend? defaultBackend = null) => Backend.Apply(parseResult, new ScenarioRunOptions
+    /// <summary>The run options; <paramref name="recorded"/> (a replay's run) gives the backend and images not given.</summary>
+    public ScenarioRunOptions Options(ParseResult parseResult, long? seed, IRunProgress? progress, RunManifest? recorded = null) => Backend.Apply(parseResult, new ScenarioRunOptions
     {
         ReportsRoot = parseResult.GetValue(Out)!,
         KeepData = parseResult.GetValue(KeepData),
@@ -37,7 +38,7 @@ internal sealed class RunInvocation
         ToxiproxyUrl = parseResult.GetValue(ToxiproxyUrl),
         Seed = seed,
         Progress = progress,
-    }, defaultBackend);
+    }, recorded is null ? null : BackendOptions.Parse(recorded.Backend), recorded?.PgImage, recorded?.ToxiproxyImage);
 
     /// <summary>A one-line error for options that contradict the chosen backend, or null.</summary>
     public string? Conflict(ParseResult parseResult, ClusterBackend? defaultBackend = null)

@@ -44,6 +44,9 @@ public sealed class PreparedRun : IAsyncDisposable
 
     internal DateTimeOffset StartedUtc { get; }
 
+    /// <summary>The images of a Docker-backend run, recorded so that a replay uses them again.</summary>
+    internal (string PgImage, string ToxiproxyImage)? Images { get; set; }
+
     /// <summary>The backend's name before the cluster exists (local or docker).</summary>
     internal string BackendName { get; set; } = "local";
 
@@ -78,7 +81,9 @@ public sealed class PreparedRun : IAsyncDisposable
         endedUtc,
         Scenario.Cluster.Replication.ToString().ToLowerInvariant(),
         Scenario.Cluster.Replicas,
-        exitStatus);
+        exitStatus,
+        Images?.PgImage,
+        Images?.ToxiproxyImage);
 
     /// <summary>Stops the cluster, the router and the proxy, in that order, each bounded by the cleanup timeout.</summary>
     public async ValueTask DisposeAsync()

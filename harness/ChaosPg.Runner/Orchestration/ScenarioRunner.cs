@@ -85,6 +85,12 @@ public sealed class ScenarioRunner
         var startedUtc = DateTimeOffset.UtcNow;
         var folder = RunFolder.Create(options.ReportsRoot, scenario.Name, startedUtc, seed);
         var prepared = new PreparedRun(scenario, plan, Path.GetFullPath(scenarioFile), seed, startedUtc, folder, options.CleanupTimeout);
+        if (options.Backend == ClusterBackend.Docker)
+        {
+            prepared.BackendName = "docker";
+            prepared.Images = (options.PgImage, options.ToxiproxyImage);
+        }
+
         Action<string> phase = background ? _ => { } : text => Phase(scenario, text);
         try
         {

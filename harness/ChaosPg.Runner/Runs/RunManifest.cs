@@ -18,6 +18,8 @@ namespace ChaosPg.Runner.Runs;
 /// <param name="ReplicationMode">How the primary waits for replicas: "sync", "async", "quorum".</param>
 /// <param name="Replicas">How many replicas the cluster had.</param>
 /// <param name="ExitStatus">The exit code of the run (0 passed, 1 an unmet expectation, 2 the run could not complete).</param>
+/// <param name="PgImage">The PostgreSQL image of a Docker-backend run (a replay uses it again); null for local runs.</param>
+/// <param name="ToxiproxyImage">The Toxiproxy image of a Docker-backend run; null for local runs.</param>
 public sealed record RunManifest(
     string Scenario,
     string Description,
@@ -33,7 +35,9 @@ public sealed record RunManifest(
     DateTimeOffset? EndedUtc,
     string ReplicationMode,
     int Replicas,
-    int? ExitStatus)
+    int? ExitStatus,
+    string? PgImage = null,
+    string? ToxiproxyImage = null)
 {
     /// <summary>The manifest's file name inside a run folder.</summary>
     public const string FileName = "run.json";

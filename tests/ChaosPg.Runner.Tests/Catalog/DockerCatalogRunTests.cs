@@ -43,6 +43,7 @@ public class DockerCatalogRunTests
         Assert.That(result.Results.Outcome, Is.EqualTo(RunOutcome.Passed), () => CatalogRunTests.Evidence(result));
         var manifest = await result.Folder.ReadManifestAsync();
         Assert.That(manifest.Backend, Is.EqualTo("docker"));
+        Assert.That((manifest.PgImage, manifest.ToxiproxyImage), Is.EqualTo((pgImage, DockerTestEnvironment.ToxiproxyImage)), "a replay runs on the same images");
         Assert.That(manifest.PostgresVersion, Does.StartWith(pgImage.EndsWith(":17", StringComparison.Ordinal) ? "17." : pgImage.EndsWith(":15", StringComparison.Ordinal) ? "15." : string.Empty));
         Assert.That(File.Exists(Path.Combine(result.Folder.LogsDirectory, "primary.log")), Is.True, "the container logs are kept in the run folder");
     }
