@@ -30,7 +30,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
                 "$PRIMARY_HOST" "$PRIMARY_PORT" "$REPLICA_WAIT_SECONDS" >&2
             exit 1
         fi
-        sleep 0.5
+        sleep 0.2
     done
     rm -rf "$PGDATA.partial"
     printf 'replica-entrypoint.sh: cloning %s:%s with slot %s\n' "$PRIMARY_HOST" "$PRIMARY_PORT" "$REPLICATION_SLOT"

@@ -7,7 +7,6 @@ using Docker.DotNet;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
 using DotNet.Testcontainers.Networks;
-using Npgsql;
 
 namespace ChaosPg.Cluster.Docker;
 
@@ -204,22 +203,7 @@ public sealed class DockerCluster : IReplicatedCluster
         }
     }
 
-    internal string ConnectionString(LinkEndpoint endpoint, DatabaseRole role)
-    {
-        var builder = new NpgsqlConnectionStringBuilder
-        {
-            Host = endpoint.Host,
-            Port = endpoint.Port,
-            Pooling = false,
-            SslMode = SslMode.Disable,
-            Timeout = 5,
-            CommandTimeout = 60,
-        };
-        (builder.Username, builder.Password, builder.Database) = role == DatabaseRole.App
-            ? (ClusterRoles.App, Secrets.App, ClusterRoles.AppDatabase)
-            : (ClusterRoles.Superuser, Secrets.Superuser, ClusterRoles.AppDatabase);
-        return builder.ConnectionString;
-    }
+    internal string ConnectionString(LinkEndpoint endpoint, DatabaseRole role) => Secrets.ConnectionString(endpoint, role);
 
     /// <summary>
     /// The command line of a node's server: the image's entrypoint runs <c>postgres -c ...</c>. All settings but
@@ -247,10 +231,31 @@ public sealed class DockerCluster : IReplicatedCluster
             .Build();
         await Network.CreateAsync(cancellationToken).ConfigureAwait(false);
 
-        // The primary needs no proxy to come up (its init is local to its container): both start at once.
-        await Task.WhenAll(StartProxyAsync(cancellationToken), Primary.CreateAsync(upstream: null, cancellationToken)).ConfigureAwait(false);
+        // The primary needs no proxy (its init is local to its container), and a replica's entrypoint waits for the
+        // primary through its proxy before it clones: so the primary starts at once, the replicas as soon as their
+        // WAL links exist. The first failure cancels the rest instead of letting them wait out their timeouts.
+        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        async Task Guard(Func<CancellationToken, Task> step)
+        {
+            try
+            {
+                await step(failFast.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                await failFast.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
         var replicas = Nodes.Skip(1).ToList();
-        await Task.WhenAll(replicas.Select(r => r.CreateAsync(Primary, cancellationToken))).ConfigureAwait(false);
+        var primary = Guard(token => Primary.CreateAsync(upstream: null, token));
+        var proxyThenReplicas = Guard(async token =>
+        {
+            await StartProxyAsync(token).ConfigureAwait(false);
+            await Task.WhenAll(replicas.Select(r => r.CreateAsync(Primary, token))).ConfigureAwait(false);
+        });
+        await Task.WhenAll(primary, proxyThenReplicas).ConfigureAwait(false);
         foreach (var node in Nodes)
         {
             node.ClientEndpoint = await Router!.RouteAsync(LinkNames.Client(node.Name), new LinkEndpoint(node.Name, PgPort), cancellationToken).ConfigureAwait(false);

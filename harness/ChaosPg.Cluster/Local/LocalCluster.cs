@@ -2,7 +2,6 @@ using ChaosPg.Toxiproxy;
 using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
-using Npgsql;
 
 namespace ChaosPg.Cluster.Local;
 
@@ -146,22 +145,7 @@ public sealed class LocalCluster : IReplicatedCluster
         ownerFileLock.Dispose();
     }
 
-    internal string ConnectionString(LinkEndpoint endpoint, DatabaseRole role)
-    {
-        var builder = new NpgsqlConnectionStringBuilder
-        {
-            Host = endpoint.Host,
-            Port = endpoint.Port,
-            Pooling = false,
-            SslMode = SslMode.Disable,
-            Timeout = 5,
-            CommandTimeout = 60,
-        };
-        (builder.Username, builder.Password, builder.Database) = role == DatabaseRole.App
-            ? (ClusterRoles.App, Secrets.App, ClusterRoles.AppDatabase)
-            : (ClusterRoles.Superuser, Secrets.Superuser, ClusterRoles.AppDatabase);
-        return builder.ConnectionString;
-    }
+    internal string ConnectionString(LinkEndpoint endpoint, DatabaseRole role) => Secrets.ConnectionString(endpoint, role);
 
     /// <summary>Points <paramref name="node"/>'s WAL stream at <paramref name="upstream"/> through its link, reloading it if it runs.</summary>
     internal async Task FollowAsync(LocalNode node, LocalNode upstream, bool createSlot, CancellationToken cancellationToken)
