@@ -1,44 +1,45 @@
-using System.Collections.Immutable;
-using ChaosPg.Core.Histories;
-
 namespace ChaosPg.Core.Checkers;
 
 /// <summary>
 /// Answers "which writes acknowledged before time T have a seq above S?" for T that never decrease, in O(log n):
-/// writes enter a segment tree over seq ranks in ack order, keeping per range a count and the earliest ack.
+/// acknowledged writes with a seq enter, in ack order, a Fenwick tree over their seq ranks from the highest down,
+/// keeping per node a count and the earliest ack, so the seqs above S are a prefix.
 /// </summary>
 internal sealed class AckedWrites
 {
-    private readonly long[] ackTimes;
-    private readonly int[] ranks;
+    private readonly HistoryIndex index;
     private readonly long[] seqs;
-    private readonly long[] count;
+    private readonly int[] rankOfWrite;
+    private readonly int[] count;
     private readonly long[] earliest;
-    private readonly int size;
     private int next;
+    private int highestRank = -1;
 
-    public AckedWrites(ImmutableArray<Operation> writes)
+    public AckedWrites(HistoryIndex index)
     {
-        var acked = new List<Operation>();
-        foreach (var op in writes)
+        this.index = index;
+        var writes = index.Writes;
+        var withSeq = 0;
+        foreach (var w in index.Acknowledged)
         {
-            if (op.Outcome == OperationOutcome.Ok && op.Seq is not null)
+            withSeq += writes[w].HasSeq ? 1 : 0;
+        }
+
+        // Rank by seq with one sort carrying write indexes; seqs are given out at invoke, so they are nearly sorted.
+        var bySeq = new long[withSeq];
+        var positions = new int[withSeq];
+        withSeq = 0;
+        foreach (var w in index.Acknowledged)
+        {
+            if (writes[w].HasSeq)
             {
-                acked.Add(op);
+                bySeq[withSeq] = writes[w].Seq;
+                positions[withSeq++] = w;
             }
         }
 
-        // Rank by seq with one sort carrying positions, then order by ack time carrying ranks: no searching.
-        var bySeq = new long[acked.Count];
-        var positions = new int[acked.Count];
-        for (var i = 0; i < acked.Count; i++)
-        {
-            bySeq[i] = acked[i].Seq!.Value;
-            positions[i] = i;
-        }
-
-        Array.Sort(bySeq, positions);
-        var rankOf = new int[acked.Count];
+        NearlySorted.Sort(bySeq, positions);
+        rankOfWrite = new int[writes.Length];
         var distinct = 0;
         for (var i = 0; i < bySeq.Length; i++)
         {
@@ -47,68 +48,68 @@ internal sealed class AckedWrites
                 bySeq[distinct++] = bySeq[i];
             }
 
-            rankOf[positions[i]] = distinct - 1;
+            rankOfWrite[positions[i]] = distinct - 1;
         }
 
         seqs = bySeq[..distinct];
-        ackTimes = new long[acked.Count];
-        for (var i = 0; i < acked.Count; i++)
-        {
-            ackTimes[i] = acked[i].EndMicros;
-        }
-
-        ranks = rankOf;
-        Array.Sort(ackTimes, ranks);
-
-        size = Math.Max(1, seqs.Length);
-        count = new long[2 * size];
-        earliest = new long[2 * size];
+        count = new int[distinct + 1];
+        earliest = new long[distinct + 1];
         Array.Fill(earliest, long.MaxValue);
     }
 
     /// <summary>How many writes acked strictly before <paramref name="beforeMicros"/> have seq above <paramref name="seen"/>, and the earliest of their acks.</summary>
     public (long Count, long EarliestAck) UnseenBefore(long beforeMicros, long seen)
     {
+        var ackTimes = index.AckTimes;
         while (next < ackTimes.Length && ackTimes[next] < beforeMicros)
         {
-            Insert(ranks[next], ackTimes[next]);
+            var w = index.ByAck[next];
+            if (index.Writes[w].HasSeq)
+            {
+                Insert(rankOfWrite[w], ackTimes[next]);
+            }
+
             next++;
         }
 
-        var from = UpperBound(seen);
-        long total = 0, first = long.MaxValue;
-        for (int l = from + size, r = seqs.Length + size; l < r; l >>= 1, r >>= 1)
+        if (highestRank < 0 || seqs[highestRank] <= seen)
         {
-            if ((l & 1) == 1)
-            {
-                total += count[l];
-                first = Math.Min(first, earliest[l]);
-                l++;
-            }
+            return (0, long.MaxValue);
+        }
 
-            if ((r & 1) == 1)
-            {
-                r--;
-                total += count[r];
-                first = Math.Min(first, earliest[r]);
-            }
+        long total = 0, first = long.MaxValue;
+        for (var p = seqs.Length - FirstAbove(seen); p > 0; p &= p - 1)
+        {
+            total += count[p];
+            first = Math.Min(first, earliest[p]);
         }
 
         return (total, first);
     }
 
+    // Fenwick position of a rank: the highest seq is position 1, so "seq above S" is the prefix 1..(n - ranks up to S).
     private void Insert(int rank, long ackMicros)
     {
-        for (var p = rank + size; p >= 1; p >>= 1)
+        highestRank = Math.Max(highestRank, rank);
+        for (var p = seqs.Length - rank; p < count.Length; p += p & -p)
         {
             count[p]++;
             earliest[p] = Math.Min(earliest[p], ackMicros);
         }
     }
 
-    private int UpperBound(long seen)
+    // The rank of the lowest seq above seen, given that the highest rank inserted is above it. Reads see a seq close
+    // to the latest acknowledged one, so gallop down from there before the binary search.
+    private int FirstAbove(long seen)
     {
-        int lo = 0, hi = seqs.Length;
+        int hi = highestRank, step = 1;
+        while (hi - step >= 0 && seqs[hi - step] > seen)
+        {
+            hi -= step;
+            step <<= 1;
+        }
+
+        var lo = Math.Max(0, hi - step + 1);
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
