@@ -134,7 +134,7 @@ public sealed class HistoryBuilder
             tornTail,
             [.. problems],
             index,
-            writes.ToImmutable(),
+            writes.DrainToImmutable(),
             [.. nodes]);
     }
 
@@ -156,6 +156,18 @@ public sealed class HistoryBuilder
     // Checking here, once, is cheaper than remembering every paired id while loading.
     private Operation[] WithoutReusedIds(Operation[] sorted)
     {
+        // The writer gives out ids in invoke order, so they usually rise already and nothing needs sorting.
+        var rising = true;
+        for (var i = 1; i < sorted.Length && rising; i++)
+        {
+            rising = sorted[i - 1].Id < sorted[i].Id;
+        }
+
+        if (rising)
+        {
+            return sorted;
+        }
+
         var ids = new long[sorted.Length];
         for (var i = 0; i < sorted.Length; i++)
         {
