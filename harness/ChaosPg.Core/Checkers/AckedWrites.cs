@@ -9,6 +9,7 @@ internal sealed class AckedWrites
 {
     private readonly HistoryIndex index;
     private readonly long[] seqs;
+    private readonly int distinct;
     private readonly int[] rankOfWrite;
     private readonly int[] count;
     private readonly long[] earliest;
@@ -40,7 +41,6 @@ internal sealed class AckedWrites
 
         NearlySorted.Sort(bySeq, positions);
         rankOfWrite = new int[writes.Length];
-        var distinct = 0;
         for (var i = 0; i < bySeq.Length; i++)
         {
             if (distinct == 0 || bySeq[i] != bySeq[distinct - 1])
@@ -51,7 +51,8 @@ internal sealed class AckedWrites
             rankOfWrite[positions[i]] = distinct - 1;
         }
 
-        seqs = bySeq[..distinct];
+        // The distinct seqs, ascending, are the first `distinct` entries of bySeq.
+        seqs = bySeq;
         count = new int[distinct + 1];
         earliest = new long[distinct + 1];
         Array.Fill(earliest, long.MaxValue);
@@ -78,7 +79,7 @@ internal sealed class AckedWrites
         }
 
         long total = 0, first = long.MaxValue;
-        for (var p = seqs.Length - FirstAbove(seen); p > 0; p &= p - 1)
+        for (var p = distinct - FirstAbove(seen); p > 0; p &= p - 1)
         {
             total += count[p];
             first = Math.Min(first, earliest[p]);
@@ -91,7 +92,7 @@ internal sealed class AckedWrites
     private void Insert(int rank, long ackMicros)
     {
         highestRank = Math.Max(highestRank, rank);
-        for (var p = seqs.Length - rank; p < count.Length; p += p & -p)
+        for (var p = distinct - rank; p < count.Length; p += p & -p)
         {
             count[p]++;
             earliest[p] = Math.Min(earliest[p], ackMicros);
