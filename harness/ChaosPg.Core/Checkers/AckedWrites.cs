@@ -10,10 +10,10 @@ internal sealed class AckedWrites
     private readonly HistoryIndex index;
     private readonly long[] seqs;
     private readonly int distinct;
-    private readonly int[] rankOfWrite;
     private readonly int[] count;
     private readonly long[] earliest;
     private int next;
+    private int lastRank;
     private int highestRank = -1;
 
     public AckedWrites(HistoryIndex index)
@@ -26,33 +26,31 @@ internal sealed class AckedWrites
             withSeq += writes[w].HasSeq ? 1 : 0;
         }
 
-        // Rank by seq with one sort carrying write indexes; seqs are given out at invoke, so they are nearly sorted.
-        var bySeq = new long[withSeq];
-        var positions = new int[withSeq];
+        // The distinct seqs, ascending, end up at the start of the array; seqs are given out at invoke, so listed by
+        // invoke they are nearly sorted already.
+        seqs = new long[withSeq];
         withSeq = 0;
         foreach (var w in index.Acknowledged)
         {
             if (writes[w].HasSeq)
             {
-                bySeq[withSeq] = writes[w].Seq;
-                positions[withSeq++] = w;
+                seqs[withSeq++] = writes[w].Seq;
             }
         }
 
-        NearlySorted.Sort(bySeq, positions);
-        rankOfWrite = new int[writes.Length];
-        for (var i = 0; i < bySeq.Length; i++)
+        if (!NearlySorted.TrySort(seqs.AsSpan(), Span<byte>.Empty, default(Ascending)))
         {
-            if (distinct == 0 || bySeq[i] != bySeq[distinct - 1])
-            {
-                bySeq[distinct++] = bySeq[i];
-            }
-
-            rankOfWrite[positions[i]] = distinct - 1;
+            Array.Sort(seqs);
         }
 
-        // The distinct seqs, ascending, are the first `distinct` entries of bySeq.
-        seqs = bySeq;
+        foreach (var seq in seqs)
+        {
+            if (distinct == 0 || seq != seqs[distinct - 1])
+            {
+                seqs[distinct++] = seq;
+            }
+        }
+
         count = new int[distinct + 1];
         earliest = new long[distinct + 1];
         Array.Fill(earliest, long.MaxValue);
@@ -61,16 +59,17 @@ internal sealed class AckedWrites
     /// <summary>How many writes acked strictly before <paramref name="beforeMicros"/> have seq above <paramref name="seen"/>, and the earliest of their acks.</summary>
     public (long Count, long EarliestAck) UnseenBefore(long beforeMicros, long seen)
     {
-        var ackTimes = index.AckTimes;
-        while (next < ackTimes.Length && ackTimes[next] < beforeMicros)
+        var byAck = index.ByAck;
+        var writes = index.Writes;
+        while (next < byAck.Length && writes[byAck[next]].EndMicros < beforeMicros)
         {
-            var w = index.ByAck[next];
-            if (index.Writes[w].HasSeq)
+            var write = writes[byAck[next++]];
+            if (write.HasSeq)
             {
-                Insert(rankOfWrite[w], ackTimes[next]);
+                // Acks come nearly in seq order, so the rank is found next to the previous one.
+                lastRank = UpperBound(write.Seq, lastRank) - 1;
+                Insert(lastRank, write.EndMicros);
             }
-
-            next++;
         }
 
         if (highestRank < 0 || seqs[highestRank] <= seen)
@@ -78,8 +77,9 @@ internal sealed class AckedWrites
             return (0, long.MaxValue);
         }
 
+        // Reads see a seq close to the latest acknowledged one: search from there.
         long total = 0, first = long.MaxValue;
-        for (var p = distinct - FirstAbove(seen); p > 0; p &= p - 1)
+        for (var p = distinct - UpperBound(seen, highestRank); p > 0; p &= p - 1)
         {
             total += count[p];
             first = Math.Min(first, earliest[p]);
@@ -99,22 +99,44 @@ internal sealed class AckedWrites
         }
     }
 
-    // The rank of the lowest seq above seen, given that the highest rank inserted is above it. Reads see a seq close
-    // to the latest acknowledged one, so gallop down from there before the binary search.
-    private int FirstAbove(long seen)
+    // The number of distinct seqs at or below value, galloping from the rank hint before a binary search, so a value
+    // near the hint costs a few steps instead of log n.
+    private int UpperBound(long value, int hint)
     {
-        int hi = highestRank, step = 1;
-        while (hi - step >= 0 && seqs[hi - step] > seen)
+        if (distinct == 0)
         {
-            hi -= step;
-            step <<= 1;
+            return 0;
         }
 
-        var lo = Math.Max(0, hi - step + 1);
+        hint = Math.Clamp(hint, 0, distinct - 1);
+        int lo, hi, step = 1;
+        if (seqs[hint] > value)
+        {
+            hi = hint;
+            while (hi - step >= 0 && seqs[hi - step] > value)
+            {
+                hi -= step;
+                step <<= 1;
+            }
+
+            lo = Math.Max(0, hi - step + 1);
+        }
+        else
+        {
+            lo = hint + 1;
+            while (lo + step - 1 < distinct && seqs[lo + step - 1] <= value)
+            {
+                lo += step;
+                step <<= 1;
+            }
+
+            hi = Math.Min(distinct, lo + step - 1);
+        }
+
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (seqs[mid] <= seen)
+            if (seqs[mid] <= value)
             {
                 lo = mid + 1;
             }
@@ -125,5 +147,10 @@ internal sealed class AckedWrites
         }
 
         return lo;
+    }
+
+    private readonly struct Ascending : IComparer<long>
+    {
+        public int Compare(long x, long y) => x.CompareTo(y);
     }
 }

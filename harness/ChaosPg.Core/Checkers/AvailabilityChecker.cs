@@ -27,7 +27,7 @@ public sealed class AvailabilityChecker : IChecker
         var figures = ImmutableSortedDictionary.CreateBuilder<string, double>(StringComparer.Ordinal);
         var evidence = ImmutableArray.CreateBuilder<Evidence>();
         var index = context.Index;
-        var ackTimes = index.AckTimes;
+        var acks = index.ByAck.Length;
         countsOut["okWrites"] = index.Acknowledged.Length;
         countsOut["failedWrites"] = index.Failed.Length;
         countsOut["indeterminateWrites"] = index.Writes.Length - index.Acknowledged.Length - index.Failed.Length;
@@ -40,11 +40,11 @@ public sealed class AvailabilityChecker : IChecker
         var firstInvoke = index.FirstInvokeMicros;
         var lastEnd = index.LastEndMicros;
         var gapStart = firstInvoke;
-        var gapEnd = ackTimes.Length > 0 ? ackTimes[0] : lastEnd;
+        var gapEnd = acks > 0 ? index.AckTime(0) : lastEnd;
         var previous = firstInvoke;
-        for (var i = 0; i <= ackTimes.Length; i++)
+        for (var i = 0; i <= acks; i++)
         {
-            var ack = i < ackTimes.Length ? ackTimes[i] : lastEnd;
+            var ack = i < acks ? index.AckTime(i) : lastEnd;
             if (ack - previous > gapEnd - gapStart)
             {
                 gapStart = previous;

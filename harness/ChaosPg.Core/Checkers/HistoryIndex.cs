@@ -88,14 +88,12 @@ internal sealed class HistoryIndex
         Acknowledged = new int[acknowledged];
         Failed = new int[failed];
         Indeterminate = new int[indeterminate];
-        AckTimes = new long[acknowledged];
         (acknowledged, failed, indeterminate) = (0, 0, 0);
         for (var i = 0; i < Writes.Length; i++)
         {
             switch (Writes[i].Outcome)
             {
                 case OperationOutcome.Ok:
-                    AckTimes[acknowledged] = Writes[i].EndMicros;
                     Acknowledged[acknowledged++] = i;
                     break;
                 case OperationOutcome.Fail:
@@ -109,8 +107,13 @@ internal sealed class HistoryIndex
             }
         }
 
+        // Acks of short operations listed by invoke are nearly in time order already.
         ByAck = [.. Acknowledged];
-        NearlySorted.Sort(AckTimes, ByAck);
+        var byEnd = new ByEnd(Writes);
+        if (!NearlySorted.TrySort(ByAck.AsSpan(), Span<byte>.Empty, byEnd))
+        {
+            ByAck.AsSpan().Sort(byEnd);
+        }
     }
 
     /// <summary>Every judged write (History.Writes), by compact write index.</summary>
@@ -127,9 +130,6 @@ internal sealed class HistoryIndex
 
     /// <summary>The acknowledged writes' compact indexes ordered by ack time (ties in any order).</summary>
     public int[] ByAck { get; }
-
-    /// <summary>The ack times of <see cref="ByAck"/>, ascending.</summary>
-    public long[] AckTimes { get; }
 
     /// <summary>The earliest invoke of any write (long.MaxValue when there is none).</summary>
     public long FirstInvokeMicros { get; }
@@ -156,4 +156,12 @@ internal sealed class HistoryIndex
 
     /// <summary>The dense id of a node name: equal names, equal ids.</summary>
     public int NodeId(string node) => nodes.IdOf(node);
+
+    /// <summary>The i-th ack time in ascending order.</summary>
+    public long AckTime(int i) => Writes[ByAck[i]].EndMicros;
+
+    private readonly struct ByEnd(WriteRecord[] writes) : IComparer<int>
+    {
+        public int Compare(int x, int y) => writes[x].EndMicros.CompareTo(writes[y].EndMicros);
+    }
 }
