@@ -53,7 +53,7 @@ public static class CheckCommand
 
         try
         {
-            state = await FinalStateStore.LoadAsync(snapshotsPath, cancellationToken).ConfigureAwait(false);
+            state = await FinalStateStore.LoadAsync(snapshotsPath, history, cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException e)
         {

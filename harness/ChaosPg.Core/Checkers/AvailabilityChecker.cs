@@ -26,42 +26,25 @@ public sealed class AvailabilityChecker : IChecker
         var countsOut = ImmutableSortedDictionary.CreateBuilder<string, long>(StringComparer.Ordinal);
         var figures = ImmutableSortedDictionary.CreateBuilder<string, double>(StringComparer.Ordinal);
         var evidence = ImmutableArray.CreateBuilder<Evidence>();
-        long ok = 0, failed = 0, indeterminate = 0;
-        var ackTimes = new List<long>(history.Writes.Length);
-        long firstInvoke = long.MaxValue, lastEnd = long.MinValue;
-        foreach (var op in history.Writes)
-        {
-            firstInvoke = Math.Min(firstInvoke, op.InvokeMicros);
-            lastEnd = Math.Max(lastEnd, op.EndMicros);
-            switch (op.Outcome)
-            {
-                case OperationOutcome.Ok:
-                    ok++;
-                    ackTimes.Add(op.EndMicros);
-                    break;
-                case OperationOutcome.Fail:
-                    failed++;
-                    break;
-                default:
-                    indeterminate++;
-                    break;
-            }
-        }
-
-        countsOut["okWrites"] = ok;
-        countsOut["failedWrites"] = failed;
-        countsOut["indeterminateWrites"] = indeterminate;
-        if (history.Writes.Length == 0)
+        var index = context.Index;
+        var acks = index.ByAck.Length;
+        countsOut["okWrites"] = index.Acknowledged.Length;
+        countsOut["failedWrites"] = index.Failed.Length;
+        countsOut["indeterminateWrites"] = index.Writes.Length - index.Acknowledged.Length - index.Failed.Length;
+        if (index.Writes.Length == 0)
         {
             return new CheckerResult(Name, Verdict.Valid, "no writes: nothing to measure", countsOut.ToImmutable(), figures.ToImmutable(), []);
         }
 
-        ackTimes.Sort();
+        // The acks in order, closed by the end of the last write: the first widest step between them is the gap.
+        var firstInvoke = index.FirstInvokeMicros;
+        var lastEnd = index.LastEndMicros;
         var gapStart = firstInvoke;
-        var gapEnd = ackTimes.Count > 0 ? ackTimes[0] : lastEnd;
+        var gapEnd = acks > 0 ? index.AckTime(0) : lastEnd;
         var previous = firstInvoke;
-        foreach (var ack in ackTimes.Append(lastEnd))
+        for (var i = 0; i <= acks; i++)
         {
+            var ack = i < acks ? index.AckTime(i) : lastEnd;
             if (ack - previous > gapEnd - gapStart)
             {
                 gapStart = previous;
@@ -90,20 +73,21 @@ public sealed class AvailabilityChecker : IChecker
         }
 
         figures["faultAtMicros"] = fault.StartMicros;
-        var timeline = new PrimaryTimeline(history);
-        var successor = timeline.Promotions.FirstOrDefault(p => p.EndMicros >= fault.StartMicros)?.Target ?? history.InitialPrimary;
-        Operation? recovered = null;
-        foreach (var op in history.Writes)
+        var successor = index.Timeline.Promotions.FirstOrDefault(p => p.EndMicros >= fault.StartMicros)?.Target ?? history.InitialPrimary;
+        var successorId = index.NodeId(successor);
+        var recoveredAt = -1;
+        foreach (var w in index.Acknowledged)
         {
-            if (op.Outcome == OperationOutcome.Ok
-                && op.InvokeMicros >= fault.StartMicros
-                && string.Equals(op.Node, successor, StringComparison.Ordinal)
-                && (recovered is null || op.EndMicros < recovered.EndMicros))
+            var write = index.Writes[w];
+            if (write.InvokeMicros >= fault.StartMicros
+                && write.Node == successorId
+                && (recoveredAt < 0 || write.EndMicros < index.Writes[recoveredAt].EndMicros))
             {
-                recovered = op;
+                recoveredAt = w;
             }
         }
 
+        var recovered = recoveredAt < 0 ? null : history.Writes[recoveredAt];
         if (recovered is null)
         {
             return new CheckerResult(

@@ -6,10 +6,13 @@ using ChaosPg.Core.Snapshots;
 namespace ChaosPg.Core.Checkers;
 
 /// <summary>The input of every checker: the history, the final node states, and shared derived indexes.</summary>
-/// <remarks>Not thread-safe: the suite runs checkers one after the other so each snapshot is indexed once.</remarks>
+/// <remarks>Not thread-safe: the suite runs checkers one after the other so the history and each snapshot are indexed once.</remarks>
 public sealed class CheckContext
 {
+    // How far from the guessed write a row may land for RowsOf to keep guessing: a few writers' worth of reordering.
+    private const int GuessWindow = 64;
     private readonly Dictionary<string, NodeRows> rows = new(StringComparer.Ordinal);
+    private HistoryIndex? index;
 
     public CheckContext(History history, FinalState finalState)
     {
@@ -20,6 +23,9 @@ public sealed class CheckContext
     public History History { get; }
 
     public FinalState FinalState { get; }
+
+    /// <summary>The history's compact records, built on first use and shared by every checker of this context.</summary>
+    internal HistoryIndex Index => index ??= new HistoryIndex(History);
 
     /// <summary>The rows of a reachable node's snapshot, indexed by write; null when the node has no reachable snapshot.</summary>
     public NodeRows? RowsOf(string node)
@@ -35,7 +41,7 @@ public sealed class CheckContext
             return null;
         }
 
-        // Converged nodes usually hold the same rows in the same order (the runner reads them ORDER BY write id):
+        // Converged nodes usually hold the same rows in the same order (they replayed the same WAL into the same heap):
         // comparing sequentially is far cheaper than hashing every id again.
         foreach (var indexed in rows.Values)
         {
@@ -47,13 +53,25 @@ public sealed class CheckContext
             }
         }
 
-        var counts = new int[History.Writes.Length];
+        // The runner reads a heap table without ORDER BY, so rows mostly come in the order they were inserted, close to
+        // the writes' invoke order: the write after the last one found is tried before hashing the id. A wrong guess
+        // costs a cache miss, so guessing stops while rows land far from where the guess pointed.
+        var writes = History.Writes;
+        var counts = new int[writes.Length];
         var unknown = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var next = 0;
+        var guess = true;
         foreach (var writeId in snapshot.WriteIds)
         {
-            if (History.TryGetWriteIndex(writeId, out var index))
+            if (guess && next < writes.Length && string.Equals(writes[next].WriteId, writeId, StringComparison.Ordinal))
+            {
+                counts[next++]++;
+            }
+            else if (History.TryGetWriteIndex(writeId, out var index))
             {
                 counts[index]++;
+                guess = Math.Abs(index - next) <= GuessWindow;
+                next = index + 1;
             }
             else
             {

@@ -125,18 +125,22 @@ public sealed class ConvergenceChecker : IChecker
         var missing = new List<string>();
         var extra = new List<string>();
         long missingCount = 0, extraCount = 0;
-        for (var i = 0; i < writes.Length; i++)
+        // Nodes holding the same rows in the same order share one counts array: nothing to compare then.
+        if (primaryRows.Counts != rows.Counts)
         {
-            var difference = primaryRows.Counts[i] - rows.Counts[i];
-            if (difference > 0)
+            for (var i = 0; i < writes.Length; i++)
             {
-                missingCount += difference;
-                AddListed(missing, writes[i].WriteId!);
-            }
-            else if (difference < 0)
-            {
-                extraCount -= difference;
-                AddListed(extra, writes[i].WriteId!);
+                var difference = primaryRows.Counts[i] - rows.Counts[i];
+                if (difference > 0)
+                {
+                    missingCount += difference;
+                    AddListed(missing, writes[i].WriteId!);
+                }
+                else if (difference < 0)
+                {
+                    extraCount -= difference;
+                    AddListed(extra, writes[i].WriteId!);
+                }
             }
         }
 

@@ -38,20 +38,14 @@ public sealed class DurabilityChecker : IChecker
 
         var writes = history.Writes;
         var counts = rows.Counts;
-        long acknowledged = 0, lostWithWarning = 0;
+        var acknowledged = context.Index.Acknowledged;
+        long lostWithWarning = 0;
         var lost = new List<Operation>();
-        for (var i = 0; i < writes.Length; i++)
+        foreach (var w in acknowledged)
         {
-            var op = writes[i];
-            if (op.Outcome != OperationOutcome.Ok)
+            if (counts[w] == 0)
             {
-                continue;
-            }
-
-            acknowledged++;
-            if (counts[i] == 0)
-            {
-                lost.Add(op);
+                lost.Add(writes[w]);
             }
         }
 
@@ -88,7 +82,7 @@ public sealed class DurabilityChecker : IChecker
         }
 
         var countsOut = ImmutableSortedDictionary.CreateBuilder<string, long>(StringComparer.Ordinal);
-        countsOut["acknowledged"] = acknowledged;
+        countsOut["acknowledged"] = acknowledged.Length;
         countsOut["lost"] = lost.Count;
         countsOut["lostWithSyncWarning"] = lostWithWarning;
         countsOut["lostPlain"] = lost.Count - lostWithWarning;
@@ -97,7 +91,7 @@ public sealed class DurabilityChecker : IChecker
         string summary;
         if (lost.Count == 0)
         {
-            summary = string.Create(CultureInfo.InvariantCulture, $"all {acknowledged} acknowledged writes present on final primary {primary}");
+            summary = string.Create(CultureInfo.InvariantCulture, $"all {acknowledged.Length} acknowledged writes present on final primary {primary}");
         }
         else
         {
@@ -108,7 +102,7 @@ public sealed class DurabilityChecker : IChecker
             figures["lossWindowMs"] = Micros.ToMs(last - first);
             summary = string.Create(
                 CultureInfo.InvariantCulture,
-                $"{lost.Count} of {acknowledged} acknowledged writes lost on final primary {primary} ({lostWithWarning} after a synchronous-replication warning, {lost.Count - lostWithWarning} plain), acknowledged {Micros.Seconds(first)}..{Micros.Seconds(last)}");
+                $"{lost.Count} of {acknowledged.Length} acknowledged writes lost on final primary {primary} ({lostWithWarning} after a synchronous-replication warning, {lost.Count - lostWithWarning} plain), acknowledged {Micros.Seconds(first)}..{Micros.Seconds(last)}");
         }
 
         return new CheckerResult(

@@ -19,6 +19,7 @@ public sealed class PhantomChecker : IChecker
         ArgumentNullException.ThrowIfNull(context);
         var history = context.History;
         var writes = history.Writes;
+        var index = context.Index;
         var evidence = ImmutableArray.CreateBuilder<Evidence>();
         long unknownRows = 0, failedPresent = 0, nodesChecked = 0;
         foreach (var snapshot in context.FinalState.Nodes.OrderBy(n => n.Node, StringComparer.Ordinal))
@@ -43,14 +44,14 @@ public sealed class PhantomChecker : IChecker
             }
 
             var counts = rows.Counts;
-            for (var i = 0; i < writes.Length; i++)
+            foreach (var i in index.Failed)
             {
-                var op = writes[i];
-                if (counts[i] == 0 || op.Outcome != OperationOutcome.Fail)
+                if (counts[i] == 0)
                 {
                     continue;
                 }
 
+                var op = writes[i];
                 failedPresent++;
                 var details = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
                 details["presentOn"] = snapshot.Node;
@@ -77,18 +78,15 @@ public sealed class PhantomChecker : IChecker
         var primaryRows = context.RowsOf(context.FinalState.FinalPrimary);
         if (primaryRows is not null)
         {
-            for (var i = 0; i < writes.Length; i++)
+            foreach (var i in index.Indeterminate)
             {
-                if (writes[i].Outcome == OperationOutcome.Indeterminate)
+                if (primaryRows.Counts[i] > 0)
                 {
-                    if (primaryRows.Counts[i] > 0)
-                    {
-                        indeterminatePresent++;
-                    }
-                    else
-                    {
-                        indeterminateAbsent++;
-                    }
+                    indeterminatePresent++;
+                }
+                else
+                {
+                    indeterminateAbsent++;
                 }
             }
         }

@@ -6,11 +6,8 @@ namespace ChaosPg.Core.Checkers;
 /// <summary>Which node the harness made primary when: the initial primary, then each successful promotion from its end.</summary>
 internal sealed class PrimaryTimeline
 {
-    private readonly string initial;
-
     public PrimaryTimeline(History history)
     {
-        initial = history.InitialPrimary;
         Promotions = [.. history.Events
             .Where(e => e.Kind == EventKind.Promote && e.EndMicros is not null && e.Ok != false)
             .OrderBy(e => e.EndMicros)
@@ -20,37 +17,26 @@ internal sealed class PrimaryTimeline
     /// <summary>Successful promotions ordered by their end.</summary>
     public ImmutableArray<RecordedEvent> Promotions { get; }
 
-    /// <summary>The node the harness considers primary at <paramref name="atMicros"/>.</summary>
-    public string PrimaryAt(long atMicros)
+    /// <summary>
+    /// The position in <see cref="Promotions"/> of the last promotion that ended at or before
+    /// <paramref name="atMicros"/>, or -1 when none had; before any promotion the initial primary is the primary.
+    /// </summary>
+    public int LastPromotionAt(long atMicros)
     {
-        var primary = initial;
-        foreach (var promotion in Promotions)
+        int lo = 0, hi = Promotions.Length;
+        while (lo < hi)
         {
-            if (promotion.EndMicros > atMicros)
+            var mid = (lo + hi) >>> 1;
+            if (Promotions[mid].EndMicros <= atMicros)
             {
-                break;
+                lo = mid + 1;
             }
-
-            primary = promotion.Target;
+            else
+            {
+                hi = mid;
+            }
         }
 
-        return primary;
-    }
-
-    /// <summary>The last successful promotion that ended at or before <paramref name="atMicros"/>, or null.</summary>
-    public RecordedEvent? LastPromotionAt(long atMicros)
-    {
-        RecordedEvent? last = null;
-        foreach (var promotion in Promotions)
-        {
-            if (promotion.EndMicros > atMicros)
-            {
-                break;
-            }
-
-            last = promotion;
-        }
-
-        return last;
+        return lo - 1;
     }
 }

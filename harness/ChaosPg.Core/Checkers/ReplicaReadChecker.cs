@@ -30,141 +30,131 @@ public sealed class ReplicaReadChecker : IChecker
     {
         ArgumentNullException.ThrowIfNull(context);
         var history = context.History;
-        var timeline = new PrimaryTimeline(history);
-        var resets = ResetTimesByNode(history);
-        var acked = new AckedWrites(history.Writes);
-        var sessions = new Dictionary<(string Client, string Node), Session>();
-        var staleMs = new List<double>();
-        var staleWrites = new List<double>();
+        var index = context.Index;
+        var resets = ResetTimesByNode(history, index);
+        var resetsSeen = new int[resets.Length];
+        var acked = new AckedWrites(index);
+        var reads = index.OkReads;
+        var sessions = new Session[index.SessionNodes.Length];
+        var promotions = index.Timeline.Promotions;
+        var promotionsSeen = 0;
+        var primary = index.InitialPrimary;
+        var staleMs = new double[reads.Length];
+        var staleWrites = new double[reads.Length];
         var evidence = ImmutableArray.CreateBuilder<Evidence>();
-        long reads = 0, okReads = 0, replicaReads = 0, nonMonotonic = 0, sessionResets = 0;
+        long nonMonotonic = 0, sessionResets = 0;
+        var replicaReads = 0;
 
-        foreach (var op in history.Operations)
+        // Reads come in invoke order, so the resets and promotions up to a read are found by moving cursors forward.
+        foreach (var read in reads)
         {
-            if (op.Kind != OperationKind.Read)
+            var node = index.SessionNodes[read.Session];
+            var seen = read.SeenSeq;
+            var epoch = 0;
+            if (node < resets.Length && resets[node] is { } times)
             {
-                continue;
+                while (resetsSeen[node] < times.Length && times[resetsSeen[node]] <= read.InvokeMicros)
+                {
+                    resetsSeen[node]++;
+                }
+
+                epoch = resetsSeen[node];
             }
 
-            reads++;
-            if (op.Outcome != OperationOutcome.Ok || op.Read is null)
+            ref var session = ref sessions[read.Session];
+            if (!session.Started)
             {
-                continue;
-            }
-
-            okReads++;
-            var seen = op.Read.MaxSeq ?? long.MinValue;
-            var epoch = resets.TryGetValue(op.Node, out var times) ? CountAtOrBefore(times, op.InvokeMicros) : 0;
-            var key = (op.Client, op.Node);
-            if (!sessions.TryGetValue(key, out var session))
-            {
-                sessions[key] = new Session { Epoch = epoch, MaxSeen = seen, MaxRead = op };
+                session = new Session(true, epoch, seen, read.Operation);
             }
             else if (session.Epoch != epoch)
             {
                 sessionResets++;
-                (session.Epoch, session.MaxSeen, session.MaxRead) = (epoch, seen, op);
+                session = new Session(true, epoch, seen, read.Operation);
             }
             else if (seen < session.MaxSeen)
             {
                 nonMonotonic++;
                 if (evidence.Count < MaxEvidence)
                 {
-                    evidence.Add(NonMonotonic(history, op, session));
+                    evidence.Add(NonMonotonic(history, history.Operations[read.Operation], session.MaxSeen, history.Operations[session.MaxRead]));
                 }
             }
             else if (seen > session.MaxSeen)
             {
-                (session.MaxSeen, session.MaxRead) = (seen, op);
+                session = session with { MaxSeen = seen, MaxRead = read.Operation };
             }
 
-            if (!string.Equals(timeline.PrimaryAt(op.InvokeMicros), op.Node, StringComparison.Ordinal))
+            while (promotionsSeen < promotions.Length && promotions[promotionsSeen].EndMicros <= read.InvokeMicros)
             {
+                primary = index.PromotionNodes[promotionsSeen++];
+            }
+
+            if (node != primary)
+            {
+                var (count, oldestAck) = acked.UnseenBefore(read.InvokeMicros, seen);
+                staleWrites[replicaReads] = count;
+                staleMs[replicaReads] = count == 0 ? 0 : Micros.ToMs(read.InvokeMicros - oldestAck);
                 replicaReads++;
-                var (count, oldestAck) = acked.UnseenBefore(op.InvokeMicros, seen);
-                staleWrites.Add(count);
-                staleMs.Add(count == 0 ? 0 : Micros.ToMs(op.InvokeMicros - oldestAck));
             }
         }
 
+        var okReads = reads.Length;
         var countsOut = ImmutableSortedDictionary.CreateBuilder<string, long>(StringComparer.Ordinal);
-        countsOut["reads"] = reads;
+        countsOut["reads"] = index.Reads;
         countsOut["okReads"] = okReads;
         countsOut["replicaReads"] = replicaReads;
         countsOut["nonMonotonic"] = nonMonotonic;
         countsOut["sessionResets"] = sessionResets;
         var figures = ImmutableSortedDictionary.CreateBuilder<string, double>(StringComparer.Ordinal);
-        Percentiles.AddTo(figures, "staleMs", [.. staleMs]);
-        Percentiles.AddTo(figures, "staleWrites", [.. staleWrites]);
+        Percentiles.AddTo(figures, "staleMs", staleMs.AsSpan(0, replicaReads));
+        Percentiles.AddTo(figures, "staleWrites", staleWrites.AsSpan(0, replicaReads));
         var verdict = nonMonotonic > 0 ? Verdict.Invalid : Verdict.Valid;
         var stale = figures.TryGetValue("staleMsP99", out var p99)
             ? string.Create(CultureInfo.InvariantCulture, $"; replica staleness p99 {p99:0.###} ms, max {figures["staleMsMax"]:0.###} ms")
             : string.Empty;
         var summary = nonMonotonic > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{nonMonotonic} of {okReads} ok reads went backwards within their session{stale}")
-            : string.Create(CultureInfo.InvariantCulture, $"{okReads} ok reads monotonic in {sessions.Count} sessions ({replicaReads} on replicas){stale}");
+            : string.Create(CultureInfo.InvariantCulture, $"{okReads} ok reads monotonic in {sessions.Length} sessions ({replicaReads} on replicas){stale}");
         return new CheckerResult(Name, verdict, summary, countsOut.ToImmutable(), figures.ToImmutable(), evidence.ToImmutable());
     }
 
-    private static Evidence NonMonotonic(History history, Operation op, Session session)
+    private static Evidence NonMonotonic(History history, Operation op, long earlierSeq, Operation earlierRead)
     {
         var details = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         details["seenSeq"] = op.Read!.MaxSeq is { } seq ? Micros.Text(seq) : "none";
-        details["earlierSeq"] = Micros.Text(session.MaxSeen);
-        details["earlierOperation"] = Micros.Text(session.MaxRead.Id);
-        details["earlierReadAtMicros"] = Micros.Text(session.MaxRead.InvokeMicros);
+        details["earlierSeq"] = Micros.Text(earlierSeq);
+        details["earlierOperation"] = Micros.Text(earlierRead.Id);
+        details["earlierReadAtMicros"] = Micros.Text(earlierRead.InvokeMicros);
         return Evidence.ForOperation(
             history,
             op,
             op.InvokeMicros,
             "op:" + Micros.Text(op.Id),
-            $"{op.Client} read max seq {details["seenSeq"]} on {op.Node} after reading {session.MaxSeen} there (op {session.MaxRead.Id})",
+            $"{op.Client} read max seq {details["seenSeq"]} on {op.Node} after reading {earlierSeq} there (op {earlierRead.Id})",
             details.ToImmutable());
     }
 
-    private static Dictionary<string, long[]> ResetTimesByNode(History history)
+    // Reset times per node id (null for a node never reset); events are sorted by start, so each list is in order.
+    private static long[]?[] ResetTimesByNode(History history, HistoryIndex index)
     {
-        var byNode = new Dictionary<string, List<long>>(StringComparer.Ordinal);
+        var byNode = new List<List<long>?>();
         foreach (var e in history.Events)
         {
             if (e.Kind is EventKind.Kill or EventKind.Restart or EventKind.Rejoin or EventKind.Promote)
             {
-                if (!byNode.TryGetValue(e.Target, out var list))
+                var node = index.NodeId(e.Target);
+                while (byNode.Count <= node)
                 {
-                    byNode[e.Target] = list = [];
+                    byNode.Add(null);
                 }
 
-                list.Add(e.StartMicros);
+                (byNode[node] ??= []).Add(e.StartMicros);
             }
         }
 
-        // Events are sorted by start, so each list is already in order.
-        return byNode.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
+        return [.. byNode.Select(times => times?.ToArray())];
     }
 
-    private static int CountAtOrBefore(long[] sorted, long at)
-    {
-        var index = Array.BinarySearch(sorted, at);
-        if (index < 0)
-        {
-            return ~index;
-        }
-
-        while (index + 1 < sorted.Length && sorted[index + 1] == at)
-        {
-            index++;
-        }
-
-        return index + 1;
-    }
-
-    // Mutable on purpose: one per session, updated in place on the hot path.
-    private sealed class Session
-    {
-        public int Epoch { get; set; }
-
-        public long MaxSeen { get; set; }
-
-        public required Operation MaxRead { get; set; }
-    }
+    // One per session, replaced in place in the session array on the hot path.
+    private readonly record struct Session(bool Started, int Epoch, long MaxSeen, int MaxRead);
 }

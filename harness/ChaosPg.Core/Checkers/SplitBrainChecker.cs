@@ -26,32 +26,33 @@ public sealed class SplitBrainChecker : IChecker
     {
         ArgumentNullException.ThrowIfNull(context);
         var history = context.History;
-        var timeline = new PrimaryTimeline(history);
+        var index = context.Index;
+        var timeline = index.Timeline;
+        var promotions = timeline.Promotions;
 
         // Before any promotion the initial primary is the only writable node, as if promoted at time 0.
         var initial = new RecordedEvent(0, EventKind.Promote, history.InitialPrimary, ImmutableDictionary<string, string>.Empty, 0, 0, true, null);
         var evidence = ImmutableArray.CreateBuilder<Evidence>();
         var overlaps = new Dictionary<(string Node, long PromotionId), (RecordedEvent Promotion, Operation First, Operation Last, long Writes)>();
         long splitBrainWrites = 0, acrossPromotion = 0;
-        foreach (var op in history.Writes)
+        foreach (var w in index.Acknowledged)
         {
-            if (op.Outcome != OperationOutcome.Ok)
+            var write = index.Writes[w];
+            var last = timeline.LastPromotionAt(write.EndMicros);
+            var promotedNode = last < 0 ? index.InitialPrimary : index.PromotionNodes[last];
+            if (promotedNode == write.Node)
             {
                 continue;
             }
 
-            var promotion = timeline.LastPromotionAt(op.EndMicros) ?? initial;
-            if (string.Equals(promotion.Target, op.Node, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (op.InvokeMicros < promotion.EndMicros)
+            if (write.InvokeMicros < (last < 0 ? 0 : promotions[last].EndMicros))
             {
                 acrossPromotion++;
                 continue;
             }
 
+            var op = history.Writes[w];
+            var promotion = last < 0 ? initial : promotions[last];
             splitBrainWrites++;
             var key = (op.Node, promotion.Id);
             overlaps[key] = overlaps.TryGetValue(key, out var overlap)

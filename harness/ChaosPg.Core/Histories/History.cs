@@ -9,7 +9,8 @@ namespace ChaosPg.Core.Histories;
 /// </summary>
 public sealed class History
 {
-    private readonly IReadOnlyDictionary<string, int> writeIndex;
+    private readonly Dictionary<string, int> writeIndex;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> writeIndexBySpan;
 
     internal History(
         RunStarted? header,
@@ -18,7 +19,7 @@ public sealed class History
         long endMicros,
         bool tornTail,
         ImmutableArray<string> problems,
-        IReadOnlyDictionary<string, int> writeIndex,
+        Dictionary<string, int> writeIndex,
         ImmutableArray<Operation> writes,
         ImmutableArray<string> nodes)
     {
@@ -30,6 +31,7 @@ public sealed class History
         TornTail = tornTail;
         Problems = problems;
         this.writeIndex = writeIndex;
+        writeIndexBySpan = writeIndex.GetAlternateLookup<ReadOnlySpan<char>>();
         Writes = writes;
     }
 
@@ -62,6 +64,10 @@ public sealed class History
 
     /// <summary>Finds the compact index (position in <see cref="Writes"/>) of a write id.</summary>
     public bool TryGetWriteIndex(string writeId, out int index) => writeIndex.TryGetValue(writeId, out index);
+
+    /// <summary>The history's own string for a write id it wrote, or null: lets loaders share rather than copy ids.</summary>
+    internal string? FindWriteId(ReadOnlySpan<char> writeId) =>
+        writeIndexBySpan.TryGetValue(writeId, out var index) ? Writes[index].WriteId : null;
 
     /// <summary>The event window of an instant: the latest event started at or before it, and those active at it.</summary>
     public EventWindow WindowAt(long atMicros)

@@ -134,14 +134,23 @@ public sealed class HistoryBuilder
             tornTail,
             [.. problems],
             index,
-            writes.ToImmutable(),
+            writes.DrainToImmutable(),
             [.. nodes]);
     }
 
-    // Sorting on a primitive key array is several times faster than a comparison delegate over a million records.
+    // Operations arrive in completion order, close to invoke order, so an insertion sort finishes them without a key
+    // array (16 MB per million). Otherwise, or when two share invoke time and id (an id reused at the same instant, whose
+    // order the key sort has always decided), sort from arrival order on a primitive key array: several times faster
+    // than a comparison delegate over a million records.
     private static Operation[] SortByInvoke(List<Operation> operations)
     {
         var items = operations.ToArray();
+        if (NearlySorted.TrySort(items.AsSpan(), Span<byte>.Empty, default(InvokeOrder)) && AllDistinct(items))
+        {
+            return items;
+        }
+
+        operations.CopyTo(items);
         var keys = new (long Invoke, long Id)[items.Length];
         for (var i = 0; i < items.Length; i++)
         {
@@ -156,6 +165,18 @@ public sealed class HistoryBuilder
     // Checking here, once, is cheaper than remembering every paired id while loading.
     private Operation[] WithoutReusedIds(Operation[] sorted)
     {
+        // The writer gives out ids in invoke order, so they usually rise already and nothing needs sorting.
+        var rising = true;
+        for (var i = 1; i < sorted.Length && rising; i++)
+        {
+            rising = sorted[i - 1].Id < sorted[i].Id;
+        }
+
+        if (rising)
+        {
+            return sorted;
+        }
+
         var ids = new long[sorted.Length];
         for (var i = 0; i < sorted.Length; i++)
         {
@@ -267,6 +288,25 @@ public sealed class HistoryBuilder
 
         names.Add(name, name);
         return name;
+    }
+
+    private static bool AllDistinct(Operation[] sorted)
+    {
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            if (default(InvokeOrder).Compare(sorted[i - 1], sorted[i]) == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private readonly struct InvokeOrder : IComparer<Operation>
+    {
+        public int Compare(Operation? x, Operation? y) =>
+            x!.InvokeMicros != y!.InvokeMicros ? x.InvokeMicros.CompareTo(y.InvokeMicros) : x.Id.CompareTo(y.Id);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -67,6 +67,19 @@ public sealed class CheckCommandTests
     }
 
     [Test]
+    public async Task A_snapshots_file_whose_write_ids_are_not_strings_is_one_line_on_stderr_and_exit_code_2()
+    {
+        var path = Path.Combine(runDirectory, "bad.json");
+        await File.WriteAllTextAsync(path, """{"finalPrimary":"replica1","atMicros":1,"nodes":[{"node":"replica1","reachable":true,"role":"primary","writeIds":[{"id":1}]}]}""");
+
+        var code = await Program.Main(["check", Path.Combine(runDirectory, HistoryWriter.FileName), "--snapshots", path]);
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(errors.ToString().TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(errors.ToString(), Does.Contain("bad.json: not a snapshots file"));
+    }
+
+    [Test]
     public async Task A_missing_history_is_one_line_on_stderr_and_exit_code_2()
     {
         var code = await Program.Main(["check", Path.Combine(runDirectory, "nope.jsonl")]);

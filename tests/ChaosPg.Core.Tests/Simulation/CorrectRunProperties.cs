@@ -84,7 +84,8 @@ public sealed class CorrectRunProperties
         var staleWrites = new List<double>();
         foreach (var read in history.Operations.Where(o => o.Kind == OperationKind.Read && o.Outcome == OperationOutcome.Ok))
         {
-            if (timeline.PrimaryAt(read.InvokeMicros) == read.Node)
+            var promoted = timeline.Promotions.LastOrDefault(p => p.EndMicros <= read.InvokeMicros)?.Target ?? history.InitialPrimary;
+            if (promoted == read.Node)
             {
                 continue;
             }
