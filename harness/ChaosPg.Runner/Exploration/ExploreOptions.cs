@@ -26,6 +26,9 @@ public sealed record ExploreOptions
     /// <summary>The most runs spent shrinking.</summary>
     public int ShrinkRuns { get; init; } = 30;
 
+    /// <summary>Runs a violating shrink candidate must violate again in before it replaces the reproducer.</summary>
+    public int Confirmations { get; init; } = 1;
+
     /// <summary>Generated schedules run at once, each on its own cluster (shrinking runs one at a time).</summary>
     public int Parallel { get; init; } = 1;
 

@@ -81,13 +81,14 @@ public sealed class Explorer
                 // After a Ctrl-C the shrinker stops at once and the counterexample is reported as found.
                 var (number, _, scenario) = batch[violated];
                 var result = results[violated];
-                Say($"counterexample at run {number}; shrinking (up to {options.ShrinkRuns} runs, {options.Retries} tries per candidate)");
+                Say($"counterexample at run {number}; shrinking (up to {options.ShrinkRuns} runs, {options.Retries} tries per candidate, {options.Confirmations} confirmation(s) of a failure)");
                 var shrinker = new ScheduleShrinker(
                     trial,
                     new ShrinkOptions
                     {
                         Tries = options.Retries,
                         MaxRuns = options.ShrinkRuns,
+                        Confirmations = options.Confirmations,
                         MaxTime = options.Budget - clock.Elapsed,
                         RequireAllNodesBack = generator.RequireAllNodesBack,
                     },

@@ -8,7 +8,7 @@ namespace ChaosPg.Runner.Exploration;
 /// shrinking suits pure properties, where a try costs microseconds, not a cluster run): it tries the candidates of
 /// the current failing schedule in order, moves to the first that fails, and starts again from it, until no candidate
 /// fails (a local minimum) or the budget runs out. A candidate runs up to <see cref="ShrinkOptions.Tries"/> times and
-/// fails when any try violates the property.
+/// fails when any try violates the property and then each of <see cref="ShrinkOptions.Confirmations"/> more runs does.
 /// </summary>
 public sealed class ScheduleShrinker
 {
@@ -60,7 +60,25 @@ public sealed class ScheduleShrinker
                     progress?.Invoke($"shrink run {runs} (try {attempt}/{options.Tries}, {ScheduleGenerator.MoveCount(candidate.Schedule)} steps): {ScheduleSummary.Of(candidate.Schedule)}: {Word(result.Verdict)} ({result.Reason})");
                     if (result.Verdict == TrialVerdict.Violated)
                     {
-                        (smaller, currentFailure) = (candidate, result);
+                        var confirmed = true;
+                        for (int confirmation = 1; confirmed && confirmation <= options.Confirmations; confirmation++)
+                        {
+                            if (runs >= options.MaxRuns || clock.Elapsed >= options.MaxTime)
+                            {
+                                return new ShrinkResult(current, currentFailure, accepted, runs, ShrinkStop.Budget);
+                            }
+
+                            runs++;
+                            var again = await trial.RunAsync(candidate, nextSeed(), cancellationToken).ConfigureAwait(false);
+                            progress?.Invoke($"shrink run {runs} (confirmation {confirmation}/{options.Confirmations}): {Word(again.Verdict)} ({again.Reason})");
+                            confirmed = again.Verdict == TrialVerdict.Violated;
+                        }
+
+                        if (confirmed)
+                        {
+                            (smaller, currentFailure) = (candidate, result);
+                        }
+
                         break;
                     }
                 }

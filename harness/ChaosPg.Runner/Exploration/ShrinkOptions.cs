@@ -11,6 +11,12 @@ public sealed record ShrinkOptions
 
     public int MaxRuns { get; init; } = 30;
 
+    /// <summary>
+    /// Extra runs a violating candidate must also violate in before it is accepted (0: none). A loss that depends on
+    /// timing luck would otherwise make a smaller schedule the reproducer although it seldom fails again.
+    /// </summary>
+    public int Confirmations { get; init; }
+
     public TimeSpan MaxTime { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>True when every deposed primary must rejoin (the convergence property), so candidates must keep that.</summary>

@@ -75,7 +75,7 @@ public class ExploreChaosTests
             MaxSteps = 3,
             Weights = ScheduleWeights.Failovers,
             Retries = 1,
-            ShrinkRuns = 6,
+            ShrinkRuns = 10,
             Budget = TimeSpan.FromMinutes(4),
             ReportsRoot = root,
         };

@@ -79,6 +79,23 @@ public class ScheduleShrinkerTests
     }
 
     [Test]
+    public async Task A_candidate_that_fails_once_but_not_in_its_confirmation_run_is_not_accepted()
+    {
+        // A test double: the minimal schedule loses every time, any other candidate only on its first run, as a
+        // loss by timing luck does.
+        var trial = new FirstRunOnlyLoss();
+        var failing = Scenario(Failing);
+        var first = new TrialResult(TrialVerdict.Violated, "durability invalid", 1, null, TimeSpan.Zero);
+
+        var unconfirmed = await Shrinker(trial, new ShrinkOptions { Tries = 1, MaxRuns = 2000 }).ShrinkAsync(failing, first);
+        var confirmed = await Shrinker(new FirstRunOnlyLoss(), new ShrinkOptions { Tries = 1, MaxRuns = 2000, Confirmations = 1 }).ShrinkAsync(failing, first);
+
+        Assert.That(SimulatedLossCluster.Loses(unconfirmed.Scenario.Schedule), Is.False, "without confirmation a lucky failure becomes the reproducer");
+        Assert.That(SimulatedLossCluster.Loses(confirmed.Scenario.Schedule), Is.True, () => ScheduleSummary.Of(confirmed.Scenario.Schedule));
+        Assert.That(confirmed.Scenario.Schedule, Is.EqualTo(Minimal), () => ScheduleSummary.Of(confirmed.Scenario.Schedule));
+    }
+
+    [Test]
     public async Task Shrinking_stops_at_the_run_budget_with_the_smallest_failing_schedule_so_far()
     {
         var simulation = new SimulatedLossCluster();
@@ -133,4 +150,17 @@ public class ScheduleShrinkerTests
     private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
 
     private static TimeSpan Ms(int milliseconds) => TimeSpan.FromMilliseconds(milliseconds);
+
+    /// <summary>Test double: schedules the simulated cluster loses on always violate; any other violates on its first run only.</summary>
+    private sealed class FirstRunOnlyLoss : IScheduleTrial
+    {
+        private readonly HashSet<string> seen = new(StringComparer.Ordinal);
+
+        public Task<TrialResult> RunAsync(Scenario scenario, long seed, CancellationToken cancellationToken = default)
+        {
+            var first = seen.Add(ScheduleSummary.Of(scenario.Schedule));
+            var violated = SimulatedLossCluster.Loses(scenario.Schedule) || first;
+            return Task.FromResult(new TrialResult(violated ? TrialVerdict.Violated : TrialVerdict.Held, violated ? "durability invalid" : "held", seed, null, TimeSpan.Zero));
+        }
+    }
 }
