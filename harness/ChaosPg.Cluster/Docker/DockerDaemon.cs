@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Serialization;
@@ -112,8 +111,6 @@ public static class DockerDaemon
         var tagged = image.IndexOf(':', lastSlash + 1) >= 0 ? image : image + ":latest";
         return tags.Contains(tagged, StringComparer.Ordinal);
     }
-
-    internal static string FormatApi(Version version) => version.ToString(2).ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>The fields of GET /version the harness reads.</summary>

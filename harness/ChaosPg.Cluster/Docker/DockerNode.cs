@@ -82,7 +82,6 @@ public sealed class DockerNode : IClusterNode
             return;
         }
 
-        await ResumeAsync(cancellationToken).ConfigureAwait(false);
         await SignalAndWaitExitAsync("SIGINT", cluster.Options.ReadyTimeout, cancellationToken).ConfigureAwait(false);
     }
 
