@@ -10,6 +10,9 @@ internal sealed class ProxyRegistry : IAsyncDisposable
     private readonly Dictionary<string, ProxyInstance> _proxies = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
 
+    // Carries the data of connections without toxics; null where it is not supported.
+    private readonly SocketRelay? _relay = SocketRelay.TryCreate();
+
     public ProxyRegistry(ILogger logger)
     {
         _logger = logger;
@@ -42,7 +45,7 @@ internal sealed class ProxyRegistry : IAsyncDisposable
             throw new ApiException(409, "proxy already exists");
         }
 
-        var proxy = new ProxyInstance(request.Name!, request.Listen ?? string.Empty, request.Upstream!);
+        var proxy = new ProxyInstance(request.Name!, request.Listen ?? string.Empty, request.Upstream!, _relay);
         if (request.Enabled ?? true)
         {
             await proxy.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -218,6 +221,7 @@ internal sealed class ProxyRegistry : IAsyncDisposable
             }
 
             _proxies.Clear();
+            _relay?.Dispose();
         }
         finally
         {
