@@ -15,9 +15,9 @@ internal static partial class LinuxSockets
     public const int EpollCtlDel = 2;
     public const int EpollCtlMod = 3;
 
-    public const int EAgain = 11;
     public const int EIntr = 4;
 
+    private const int EAgain = 11;
     private const string Libc = "libc";
     private const int EpollCloexec = 0x80000;
     private const int EfdCloexec = 0x80000;
@@ -37,6 +37,9 @@ internal static partial class LinuxSockets
         OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
 
     public static int Errno => Marshal.GetLastPInvokeError();
+
+    /// <summary>Whether the last call failed only because it would have blocked (or a signal interrupted it).</summary>
+    public static bool WouldBlock() => Errno is EAgain or EIntr;
 
     public static int CreateEpoll() => Check(EpollCreate1(EpollCloexec), "epoll_create1");
 

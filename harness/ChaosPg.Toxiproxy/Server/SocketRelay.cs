@@ -388,8 +388,7 @@ internal sealed class SocketRelay : IDisposable
         var read = LinuxSockets.Receive(entry.Socket(from).SafeHandle, _buffer);
         if (read < 0)
         {
-            var errno = LinuxSockets.Errno;
-            if (errno is LinuxSockets.EAgain or LinuxSockets.EIntr)
+            if (LinuxSockets.WouldBlock())
             {
                 return true;
             }
@@ -415,8 +414,7 @@ internal sealed class SocketRelay : IDisposable
         var sent = LinuxSockets.Send(entry.Socket(to).SafeHandle, _buffer.AsSpan(0, read));
         if (sent < 0)
         {
-            var errno = LinuxSockets.Errno;
-            if (errno is not (LinuxSockets.EAgain or LinuxSockets.EIntr))
+            if (!LinuxSockets.WouldBlock())
             {
                 Close(entry);
                 return false;
@@ -445,8 +443,7 @@ internal sealed class SocketRelay : IDisposable
         var sent = LinuxSockets.Send(entry.Socket(to).SafeHandle, pending.AsSpan(start, entry.PendingEnd[to] - start));
         if (sent < 0)
         {
-            var errno = LinuxSockets.Errno;
-            if (errno is LinuxSockets.EAgain or LinuxSockets.EIntr)
+            if (LinuxSockets.WouldBlock())
             {
                 return true;
             }
