@@ -26,6 +26,44 @@ public sealed class ToxicBehaviourTests : EmbeddedServerTest
     }
 
     [Test]
+    public async Task Proxy_without_toxics_holds_back_a_side_that_cannot_take_more_and_loses_nothing()
+    {
+        await using var echo = LoopbackServer.Echo();
+        var proxy = await ProxyAsync("echo", echo);
+        using var probe = await SocketProbe.ConnectAsync(proxy.Listen);
+
+        var echoedUnchanged = await EchoWhileHeldBackAsync(probe, () => Task.CompletedTask);
+
+        Assert.That(echoedUnchanged, Is.True);
+    }
+
+    [Test]
+    public async Task Toxic_added_while_data_is_held_back_keeps_every_byte_in_order_and_applies_after()
+    {
+        await using var echo = LoopbackServer.Echo();
+        var proxy = await ProxyAsync("echo", echo);
+        using var probe = await SocketProbe.ConnectAsync(proxy.Listen);
+
+        var echoedUnchanged = await EchoWhileHeldBackAsync(probe, () => Client.AddToxicAsync("echo", new LatencyToxic { Latency = 20 }));
+
+        Assert.That(echoedUnchanged, Is.True);
+        Assert.That(await probe.RoundTripAsync(), Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(19)));
+    }
+
+    [Test]
+    public async Task Upstream_close_passes_on_its_last_data_then_a_clean_close()
+    {
+        await using var source = LoopbackServer.Source(100_000);
+        var proxy = await ProxyAsync("source", source);
+        using var probe = await SocketProbe.ConnectAsync(proxy.Listen);
+
+        var result = await probe.ReadUntilClosedAsync(Patience);
+
+        Assert.That(result.Data, Has.Length.EqualTo(100_000));
+        Assert.That(result.Reset, Is.False);
+    }
+
+    [Test]
     public async Task Downstream_latency_adds_its_delay_to_a_round_trip()
     {
         await using var echo = LoopbackServer.Echo();
@@ -293,5 +331,21 @@ public sealed class ToxicBehaviourTests : EmbeddedServerTest
         var result = await probe.ReadUntilClosedAsync(Patience);
 
         Assert.That(result.Data, Is.Empty);
+    }
+
+    /// <summary>
+    /// Sends more through an echo proxy than every socket buffer on the way there and back holds, so both directions
+    /// back up while nobody reads; runs <paramref name="meanwhile"/>, then reads it all back. True when it came back unchanged.
+    /// </summary>
+    private static async Task<bool> EchoWhileHeldBackAsync(SocketProbe probe, Func<Task> meanwhile)
+    {
+        var payload = new byte[64_000_000];
+        Random.Shared.NextBytes(payload);
+        var send = probe.SendAsync(payload);
+        await Task.Delay(500);
+        await meanwhile();
+        var echoed = await probe.ReceiveExactlyAsync(payload.Length, Patience);
+        await send;
+        return echoed.AsSpan().SequenceEqual(payload);
     }
 }

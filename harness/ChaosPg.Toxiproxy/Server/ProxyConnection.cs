@@ -6,18 +6,28 @@ namespace ChaosPg.Toxiproxy.Server;
 internal sealed class ProxyConnection
 {
     private readonly ProxyInstance _proxy;
-    private readonly Socket _client;
-    private readonly Socket _upstream;
+    private readonly SocketRelay? _relay;
     private int _closed;
+    private int _handOver;
 
-    public ProxyConnection(ProxyInstance proxy, Socket client, Socket upstream, IEnumerable<ToxicDefinition> upstreamToxics, IEnumerable<ToxicDefinition> downstreamToxics)
+    /// <summary>
+    /// A connection; with a <paramref name="relay"/> and no toxic yet, the relay carries its data until a toxic comes.
+    /// </summary>
+    public ProxyConnection(ProxyInstance proxy, Socket client, Socket upstream, IReadOnlyCollection<ToxicDefinition> upstreamToxics, IReadOnlyCollection<ToxicDefinition> downstreamToxics, SocketRelay? relay)
     {
         _proxy = proxy;
-        _client = client;
-        _upstream = upstream;
+        Client = client;
+        Upstream = upstream;
         UpstreamLink = new ProxyLink(this, client, upstream, upstreamToxics);
         DownstreamLink = new ProxyLink(this, upstream, client, downstreamToxics);
+        _relay = upstreamToxics.Count == 0 && downstreamToxics.Count == 0 && relay is { IsAvailable: true } ? relay : null;
     }
+
+    public Socket Client { get; }
+
+    public string ProxyName => _proxy.Name;
+
+    public Socket Upstream { get; }
 
     /// <summary>Client to upstream.</summary>
     public ProxyLink UpstreamLink { get; }
@@ -26,6 +36,9 @@ internal sealed class ProxyConnection
     public ProxyLink DownstreamLink { get; }
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>A toxic has been added since the relay took the connection: its links must carry the data from now on.</summary>
+    public bool HandOverRequested => Volatile.Read(ref _handOver) != 0;
 
     public ProxyLink LinkFor(ToxicDirection direction) => direction == ToxicDirection.Upstream ? UpstreamLink : DownstreamLink;
 
@@ -36,11 +49,33 @@ internal sealed class ProxyConnection
         DownstreamLink.StartStages();
     }
 
-    /// <summary>Starts pumping both directions.</summary>
+    /// <summary>Starts carrying data both ways: through the relay while there is no toxic, else through the links.</summary>
     public void Run()
     {
-        _ = UpstreamLink.RunAsync();
-        _ = DownstreamLink.RunAsync();
+        if (_relay is null)
+        {
+            RunLinks(null, null);
+        }
+        else
+        {
+            _relay.Add(this);
+        }
+    }
+
+    /// <summary>Starts both links, each first passing on what the relay read for it but had not sent.</summary>
+    public void RunLinks(ProxyChunk? upstreamCarried, ProxyChunk? downstreamCarried)
+    {
+        _ = UpstreamLink.RunAsync(upstreamCarried);
+        _ = DownstreamLink.RunAsync(downstreamCarried);
+    }
+
+    /// <summary>Called once a toxic is in a link's stages: moves the connection from the relay to its links.</summary>
+    public void RequestHandOver()
+    {
+        if (_relay is not null && Interlocked.Exchange(ref _handOver, 1) == 0)
+        {
+            _relay.HandOver(this);
+        }
     }
 
     /// <summary>Closes both sockets once: a FIN, or with <paramref name="reset"/> an RST (SO_LINGER 0).</summary>
@@ -51,7 +86,7 @@ internal sealed class ProxyConnection
             return;
         }
 
-        foreach (var socket in (Socket[])[_client, _upstream])
+        foreach (var socket in (Socket[])[Client, Upstream])
         {
             try
             {
@@ -78,6 +113,7 @@ internal sealed class ProxyConnection
 
         UpstreamLink.StopStages();
         DownstreamLink.StopStages();
+        _relay?.Remove(this);
         _proxy.Forget(this);
     }
 }

@@ -8,6 +8,7 @@ namespace ChaosPg.Toxiproxy.Server;
 internal sealed class ProxyInstance
 {
     private readonly Lock _sync = new();
+    private readonly SocketRelay? _relay;
     private readonly HashSet<ProxyConnection> _connections = [];
     private ImmutableList<ToxicDefinition> _upstreamToxics = [];
     private ImmutableList<ToxicDefinition> _downstreamToxics = [];
@@ -15,8 +16,9 @@ internal sealed class ProxyInstance
     private Task _acceptLoop = Task.CompletedTask;
     private int _generation;
 
-    public ProxyInstance(string name, string listen, string upstream)
+    public ProxyInstance(string name, string listen, string upstream, SocketRelay? relay)
     {
+        _relay = relay;
         Name = name;
         Listen = listen;
         Upstream = upstream;
@@ -225,7 +227,7 @@ internal sealed class ProxyInstance
     private async Task ServeAsync(Socket client, int generation)
     {
         client.NoDelay = true;
-        var upstream = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Socket upstream;
         try
         {
             if (!NetworkAddress.TrySplit(Upstream, out var host, out var port))
@@ -233,12 +235,27 @@ internal sealed class ProxyInstance
                 throw new SocketException((int)SocketError.HostNotFound);
             }
 
-            await upstream.ConnectAsync(host, port).ConfigureAwait(false);
+            if (_relay is not { IsAvailable: true })
+            {
+                upstream = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await upstream.ConnectAsync(host, port).ConfigureAwait(false);
+                }
+                catch
+                {
+                    upstream.Dispose();
+                    throw;
+                }
+            }
+            else
+            {
+                upstream = await _relay.ConnectAsync(host, port).ConfigureAwait(false);
+            }
         }
         catch (SocketException)
         {
             // Toxiproxy closes the client when the upstream cannot be reached.
-            upstream.Dispose();
             client.Dispose();
             return;
         }
@@ -253,7 +270,7 @@ internal sealed class ProxyInstance
                 return;
             }
 
-            connection = new ProxyConnection(this, client, upstream, _upstreamToxics, _downstreamToxics);
+            connection = new ProxyConnection(this, client, upstream, _upstreamToxics, _downstreamToxics, _relay);
             _connections.Add(connection);
             connection.StartStages();
         }

@@ -62,6 +62,7 @@ internal sealed class ProxyLink
         var stage = new ToxicStage(this, toxic);
         stage.Start();
         Volatile.Write(ref _stages, [.. _stages, stage]);
+        Connection.RequestHandOver();
     }
 
     public void UpdateStage(ToxicDefinition toxic) =>
@@ -79,8 +80,11 @@ internal sealed class ProxyLink
         stage.Remove();
     }
 
-    /// <summary>Pumps data until either side closes, then closes the whole connection.</summary>
-    public async Task RunAsync()
+    /// <summary>
+    /// Pumps data until either side closes, then closes the whole connection. A <paramref name="carried"/> chunk (from
+    /// the relay, its buffer pooled; a null buffer for a close) is passed on first, as if just read.
+    /// </summary>
+    public async Task RunAsync(ProxyChunk? carried = null)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         var closeOnExit = true;
@@ -88,7 +92,22 @@ internal sealed class ProxyLink
         {
             while (true)
             {
-                var read = await _source.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+                int read;
+                if (carried is { } chunk)
+                {
+                    carried = null;
+                    read = chunk.Length;
+                    if (chunk.Buffer is not null)
+                    {
+                        chunk.Buffer.AsSpan(0, read).CopyTo(buffer);
+                        ArrayPool<byte>.Shared.Return(chunk.Buffer);
+                    }
+                }
+                else
+                {
+                    read = await _source.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+                }
+
                 if (Volatile.Read(ref _stages).Length == 0 && Volatile.Read(ref _queued) == 0)
                 {
                     if (read == 0)

@@ -10,9 +10,13 @@ internal sealed class ProxyRegistry : IAsyncDisposable
     private readonly Dictionary<string, ProxyInstance> _proxies = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
 
+    // Carries the data of connections without toxics; null where it is not supported.
+    private readonly SocketRelay? _relay;
+
     public ProxyRegistry(ILogger logger)
     {
         _logger = logger;
+        _relay = SocketRelay.TryCreate(logger);
     }
 
     /// <summary>Runs <paramref name="action"/> alone against the registry.</summary>
@@ -42,7 +46,7 @@ internal sealed class ProxyRegistry : IAsyncDisposable
             throw new ApiException(409, "proxy already exists");
         }
 
-        var proxy = new ProxyInstance(request.Name!, request.Listen ?? string.Empty, request.Upstream!);
+        var proxy = new ProxyInstance(request.Name!, request.Listen ?? string.Empty, request.Upstream!, _relay);
         if (request.Enabled ?? true)
         {
             await proxy.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -218,6 +222,7 @@ internal sealed class ProxyRegistry : IAsyncDisposable
             }
 
             _proxies.Clear();
+            _relay?.Dispose();
         }
         finally
         {

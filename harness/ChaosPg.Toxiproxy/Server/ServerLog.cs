@@ -28,4 +28,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "reset: every proxy enabled, every toxic removed")]
     public static partial void Reset(ILogger logger);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "proxy {Proxy}: a connection failed in the relay and was closed: {Error}")]
+    public static partial void RelayConnectionFailed(ILogger logger, string proxy, string error);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "the relay stopped ({Error}): its connections and every new one go through their links")]
+    public static partial void RelayFailed(ILogger logger, string error);
 }
