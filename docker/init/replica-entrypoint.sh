@@ -34,7 +34,10 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     done
     rm -rf "$PGDATA.partial"
     printf 'replica-entrypoint.sh: cloning %s:%s with slot %s\n' "$PRIMARY_HOST" "$PRIMARY_PORT" "$REPLICATION_SLOT"
-    PGPASSWORD="$REPLICATION_PASSWORD" pg_basebackup --host="$PRIMARY_HOST" --port="$PRIMARY_PORT" \
+    # -R copies these options into primary_conninfo. The walreceiver ignores connect_timeout for its own connects,
+    # so tcp_user_timeout bounds them too: a lost SYN fails after 5 s instead of the kernel's two minutes of retries.
+    PGPASSWORD="$REPLICATION_PASSWORD" pg_basebackup --dbname="connect_timeout=2 tcp_user_timeout=5000" \
+        --host="$PRIMARY_HOST" --port="$PRIMARY_PORT" \
         --username="$REPLICATION_USER" --no-password --pgdata="$PGDATA.partial" \
         --write-recovery-conf --slot="$REPLICATION_SLOT" --wal-method=stream --checkpoint=fast
     if [ -d "$PGDATA" ]; then rmdir "$PGDATA"; fi

@@ -45,6 +45,21 @@ public interface IClusterNode
     /// <summary>Thaws a paused server; does nothing to one that is not paused.</summary>
     Task ResumeAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Whether the node has a network of its own that <see cref="IsolateAsync"/> can cut (a container's). Local
+    /// processes share the host's loopback: isolating one means blackholing every link to or from it.
+    /// </summary>
+    bool CanIsolate { get; }
+
+    /// <summary>
+    /// Cuts the node off the cluster's network: its links go silent (open connections hang, its name stops resolving),
+    /// while the harness's own connections to it stay. Only where <see cref="CanIsolate"/>.
+    /// </summary>
+    Task IsolateAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Puts an isolated node back on the cluster's network; does nothing to one that is not isolated.</summary>
+    Task ReconnectAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Promotes this replica and makes the other replicas of the old primary stream from it on the new timeline.</summary>
     Task PromoteAsync(CancellationToken cancellationToken = default);
 

@@ -83,7 +83,14 @@ public sealed class DockerCluster : IReplicatedCluster
 
     internal DockerClusterOptions Options => options;
 
+    /// <summary>The cluster's network: every link runs on it, and isolating a node disconnects it from it.</summary>
     internal INetwork? Network { get; private set; }
+
+    /// <summary>
+    /// Where the nodes' ports are published: a second network, so the harness's own connections survive an isolation.
+    /// It is each node's gateway (Docker picks the first network by name, and "-admin" sorts before "-net").
+    /// </summary>
+    internal INetwork? AdminNetwork { get; private set; }
 
     internal IReadOnlyDictionary<string, string> Labels => labels;
 
@@ -171,9 +178,12 @@ public sealed class DockerCluster : IReplicatedCluster
         }
 
         await Task.WhenAll(Nodes.Select(n => n.RemoveVolumeAsync(timeout.Token))).ConfigureAwait(false);
-        if (Network is not null)
+        foreach (var network in (INetwork?[])[Network, AdminNetwork])
         {
-            await Network.DisposeAsync().ConfigureAwait(false);
+            if (network is not null)
+            {
+                await network.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         // Whatever a failure above left behind carries this run's labels and a dead owner only once this process
@@ -223,13 +233,15 @@ public sealed class DockerCluster : IReplicatedCluster
 
     private async Task BringUpAsync(CancellationToken cancellationToken)
     {
-        Network = new NetworkBuilder()
+        INetwork NewNetwork(string suffix) => new NetworkBuilder()
             .WithLogger(options.Logger)
-            .WithName($"chaospg-{RunId}")
+            .WithName($"chaospg-{RunId}-{suffix}")
             .WithLabel(labels)
             .WithCleanUp(false)
             .Build();
-        await Network.CreateAsync(cancellationToken).ConfigureAwait(false);
+        Network = NewNetwork("net");
+        AdminNetwork = NewNetwork("admin");
+        await Task.WhenAll(Network.CreateAsync(cancellationToken), AdminNetwork.CreateAsync(cancellationToken)).ConfigureAwait(false);
 
         // The primary needs no proxy (its init is local to its container), and a replica's entrypoint waits for the
         // primary through its proxy before it clones: so the primary starts at once, the replicas as soon as their

@@ -14,8 +14,9 @@ namespace ChaosPg.Cluster.Docker;
 /// <summary>
 /// One node of a <see cref="DockerCluster"/>: a container of the PostgreSQL image with its data on a labelled volume.
 /// Kill is SIGKILL through the Docker API, pause is the cgroup freezer (docker pause), stop is SIGINT (a fast
-/// shutdown; the default SIGTERM would be a smart one that waits for clients). A restarted container gets a new
-/// host port, so the harness's endpoint is read again after every start.
+/// shutdown; the default SIGTERM would be a smart one that waits for clients). Isolation disconnects the container from
+/// the cluster's network; its port is published on the admin network, so the harness still reaches it. A restarted
+/// container gets a new host port, so the harness's endpoint is read again after every start.
 /// </summary>
 public sealed class DockerNode : IClusterNode
 {
@@ -117,6 +118,32 @@ public sealed class DockerNode : IClusterNode
         if (await StateAsync(cancellationToken).ConfigureAwait(false) is { Paused: true })
         {
             await cluster.Client.Containers.UnpauseContainerAsync(RequireContainer(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool CanIsolate => true;
+
+    /// <inheritdoc/>
+    public async Task IsolateAsync(CancellationToken cancellationToken = default)
+    {
+        if (await IsOnClusterNetworkAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var parameters = new NetworkDisconnectParameters { Container = RequireContainer(), Force = true };
+            await cluster.Client.Networks.DisconnectNetworkAsync(cluster.Network!.Name, parameters, cancellationToken).ConfigureAwait(false);
+            await RefreshEndpointAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task ReconnectAsync(CancellationToken cancellationToken = default)
+    {
+        if (!await IsOnClusterNetworkAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // The alias is the node's name on the network: links and primary_conninfo resolve it.
+            var parameters = new NetworkConnectParameters { Container = RequireContainer(), EndpointConfig = new EndpointSettings { Aliases = [Name] } };
+            await cluster.Client.Networks.ConnectNetworkAsync(cluster.Network!.Name, parameters, cancellationToken).ConfigureAwait(false);
+            await RefreshEndpointAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -238,6 +265,9 @@ public sealed class DockerNode : IClusterNode
 
         container = builder.Build();
         await container.StartAsync(cancellationToken).ConfigureAwait(false);
+        // Docker API 1.41 takes one network at create; the admin network, which publishes the port, comes second.
+        var admin = new NetworkConnectParameters { Container = container.Id };
+        await cluster.Client.Networks.ConnectNetworkAsync(cluster.AdminNetwork!.Name, admin, cancellationToken).ConfigureAwait(false);
         await WaitReadyAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -310,7 +340,7 @@ public sealed class DockerNode : IClusterNode
     private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     private string PrimaryConnInfo(LinkEndpoint wal) =>
-        string.Create(CultureInfo.InvariantCulture, $"host={wal.Host} port={wal.Port} user={ClusterRoles.Replication} password={cluster.Secrets.Replication} application_name={Name} sslmode=disable connect_timeout=2");
+        string.Create(CultureInfo.InvariantCulture, $"host={wal.Host} port={wal.Port} user={ClusterRoles.Replication} password={cluster.Secrets.Replication} application_name={Name} {NodeConfig.WalLinkOptions}");
 
     /// <summary>
     /// pg_rewind of the stopped node's volume from <paramref name="primary"/>, in a one-off container of the same
@@ -421,6 +451,21 @@ public sealed class DockerNode : IClusterNode
             }
 
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> IsOnClusterNetworkAsync(CancellationToken cancellationToken)
+    {
+        var inspect = await cluster.Client.Containers.InspectContainerAsync(RequireContainer(), cancellationToken).ConfigureAwait(false);
+        return inspect.NetworkSettings?.Networks?.ContainsKey(cluster.Network!.Name) ?? false;
+    }
+
+    /// <summary>Reads the published port again: should Docker move it to another network, the harness follows.</summary>
+    private async Task RefreshEndpointAsync(CancellationToken cancellationToken)
+    {
+        if (await IsContainerRunningAsync(cancellationToken).ConfigureAwait(false))
+        {
+            Endpoint = await PublishedEndpointAsync(cluster.Client, RequireContainer(), DockerCluster.PgPort, cancellationToken).ConfigureAwait(false);
         }
     }
 

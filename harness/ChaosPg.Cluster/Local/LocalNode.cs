@@ -111,6 +111,16 @@ public sealed class LocalNode : IClusterNode
         return Task.CompletedTask;
     }
 
+    /// <summary>False: local nodes share the host's loopback, so an isolation blackholes the node's links instead.</summary>
+    public bool CanIsolate => false;
+
+    /// <summary>Not supported (see <see cref="CanIsolate"/>).</summary>
+    public Task IsolateAsync(CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{Name} is a local process on the host's loopback: it has no network of its own to cut; blackhole its links instead");
+
+    /// <summary>Does nothing: a local node is never isolated by itself.</summary>
+    public Task ReconnectAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>Promotes this replica and makes the other replicas of the old primary stream from it on the new timeline.</summary>
     public async Task PromoteAsync(CancellationToken cancellationToken = default)
     {

@@ -76,7 +76,14 @@ internal static class NodeConfig
         """;
 
     public static string PrimaryConnInfo(string node, LinkEndpoint upstream, string passFile) =>
-        $"host={upstream.Host} port={upstream.Port} user={ClusterRoles.Replication} application_name={node} passfile={passFile} sslmode=disable connect_timeout=2";
+        $"host={upstream.Host} port={upstream.Port} user={ClusterRoles.Replication} application_name={node} passfile={passFile} {WalLinkOptions}";
+
+    /// <summary>
+    /// The connection options of every WAL stream, in both backends. The walreceiver makes its connects without
+    /// connect_timeout, so tcp_user_timeout also bounds them (Linux applies it to SYN retries): a connect whose SYN is
+    /// lost (a link cut at the wrong moment) fails after 5 s instead of the kernel's two minutes of retries.
+    /// </summary>
+    public const string WalLinkOptions = "sslmode=disable connect_timeout=2 tcp_user_timeout=5000";
 
     /// <summary>The physical slot that keeps WAL for <paramref name="node"/> on its upstream.</summary>
     public static string SlotName(string node) => node;

@@ -123,7 +123,7 @@ public sealed class AvailabilityChecker : IChecker
         var primary = history.InitialPrimary;
         foreach (var e in history.Events)
         {
-            if (e.Kind is EventKind.Kill or EventKind.Pause or EventKind.Restart or EventKind.Partition or EventKind.Blackhole
+            if (e.Kind is EventKind.Kill or EventKind.Pause or EventKind.Restart or EventKind.Partition or EventKind.Blackhole or EventKind.Isolate
                 && (string.Equals(e.Target, primary, StringComparison.Ordinal)
                     || (e.Touches(primary) && e.Target.StartsWith("client", StringComparison.Ordinal))))
             {

@@ -121,7 +121,7 @@ public sealed class SplitBrainChecker : IChecker
         foreach (var e in history.Events)
         {
             if (e.StartMicros >= afterMicros
-                && e.Kind is EventKind.Kill or EventKind.Pause or EventKind.Rejoin or EventKind.Fence or EventKind.Partition
+                && e.Kind is EventKind.Kill or EventKind.Pause or EventKind.Rejoin or EventKind.Fence or EventKind.Partition or EventKind.Isolate
                 && e.Touches(node))
             {
                 return e;

@@ -21,4 +21,5 @@ public enum EventKind
     WaitConverged,
     Converged,
     TerminateBackends,
+    Isolate,
 }

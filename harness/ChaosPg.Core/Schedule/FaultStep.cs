@@ -14,4 +14,13 @@ public abstract record FaultStep(TimeSpan At, FaultTarget Target, TimeSpan? For)
 
     /// <summary>True when heal removes this fault: network faults and pauses; a killed node stays down.</summary>
     public bool IsHealable => IsLasting && (IsNetwork || this is PauseFault);
+
+    /// <summary>
+    /// Whether network faults of these kinds cannot both hold on one link: two of one kind, or a refused link and a
+    /// silent one (partition, blackhole, and an isolated node's links).
+    /// </summary>
+    public static bool Contradict(string keyword, string otherKeyword) =>
+        keyword == otherKeyword || (IsCut(keyword) && IsCut(otherKeyword));
+
+    private static bool IsCut(string keyword) => keyword is "partition" or "blackhole" or "isolate";
 }

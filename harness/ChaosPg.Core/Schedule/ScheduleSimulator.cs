@@ -148,7 +148,7 @@ public sealed class ScheduleSimulator
         ImmutableArray<Link> links = ResolveLinks(fault.Target);
         foreach (ActiveFault other in active)
         {
-            if (other.Fault.IsNetwork && Contradicts(fault, other.Fault) && other.Planned.Links.Intersect(links).Any())
+            if (other.Fault.IsNetwork && FaultStep.Contradict(fault.Keyword, other.Fault.Keyword) && other.Planned.Links.Intersect(links).Any())
             {
                 Fail("target", $"the {fault.Keyword} on {fault.Target} at {DurationText.Show(fault.At)} overlaps {other.Describe()}; "
                     + "expected it to start after that one ends (for, or a heal)");
@@ -164,11 +164,6 @@ public sealed class ScheduleSimulator
         entries.Add(new PlannedEntry(now, PlannedOperation.Apply, planned));
         active.Add(new ActiveFault(planned, fault.At + fault.For));
     }
-
-    // Two faults of one kind on a link cannot both hold, and a link cannot be both refused and open-but-silent.
-    private static bool Contradicts(FaultStep a, FaultStep b) =>
-        a.Keyword == b.Keyword
-        || (a is PartitionFault or BlackholeFault && b is PartitionFault or BlackholeFault);
 
     private ImmutableArray<Link> ResolveLinks(FaultTarget target)
     {

@@ -137,9 +137,9 @@ internal sealed class ScheduleModel
         _ => [],
     };
 
-    /// <summary>True when a network fault of <paramref name="keyword"/>'s kind may go on <paramref name="links"/> now (no same-kind or partition/blackhole overlap).</summary>
+    /// <summary>True when a network fault of <paramref name="keyword"/>'s kind may go on <paramref name="links"/> now (no overlap <see cref="FaultStep.Contradict"/> forbids).</summary>
     public bool CanPlace(string keyword, ImmutableArray<Link> links) =>
-        !links.IsEmpty && !network.Any(f => Contradicts(keyword, f.Fault.Keyword) && f.Links.Intersect(links).Any());
+        !links.IsEmpty && !network.Any(f => FaultStep.Contradict(keyword, f.Fault.Keyword) && f.Links.Intersect(links).Any());
 
     /// <summary>Plays one step at <see cref="Now"/>; false (nothing changed) when the explorer's rules or the simulator's refuse it.</summary>
     public bool TryApply(ScheduleStep step)
@@ -219,7 +219,4 @@ internal sealed class ScheduleModel
     private bool IsDeposed(string node) => node != Primary && upstream[node] is null;
 
     private static TimeSpan End(FaultStep fault) => fault.For is { } length ? fault.At + length : Forever;
-
-    private static bool Contradicts(string a, string b) =>
-        a == b || (a is "partition" or "blackhole" && b is "partition" or "blackhole");
 }

@@ -119,6 +119,7 @@ public static class ShrinkCandidates
     {
         PartitionFault f => f with { For = length },
         BlackholeFault f => f with { For = length },
+        IsolateFault f => f with { For = length },
         LatencyFault f => f with { For = length },
         BandwidthFault f => f with { For = length },
         ResetFault f => f with { For = length },

@@ -8,7 +8,8 @@ namespace ChaosPg.Runner.Faults;
 
 /// <summary>
 /// The nemesis of a cluster: network faults become toxics or disabled proxies on the step's links
-/// (<see cref="LinkFaults"/>), node faults become kills, pauses and restarts of its <see cref="IClusterNode"/>s, actions become
+/// (<see cref="LinkFaults"/>), node faults become kills, pauses and restarts of its <see cref="IClusterNode"/>s, an
+/// isolation a network disconnect where the node has a network of its own (else a blackhole of its links), actions become
 /// promote, rejoin, heal and waits for convergence. Removal tolerates a fault that is only partly in place and may
 /// run twice.
 /// </summary>
@@ -40,6 +41,12 @@ public sealed class ClusterFaultInjector : IFaultInjector
                 await ForEachLinkAsync(plannedStep, (faults, link) => faults.PartitionAsync(link, cancellationToken)).ConfigureAwait(false);
                 break;
             case BlackholeFault:
+                await ForEachLinkAsync(plannedStep, (faults, link) => faults.BlackholeAsync(link, cancellationToken)).ConfigureAwait(false);
+                break;
+            case IsolateFault isolate when cluster[isolate.Node].CanIsolate:
+                await cluster[isolate.Node].IsolateAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case IsolateFault:
                 await ForEachLinkAsync(plannedStep, (faults, link) => faults.BlackholeAsync(link, cancellationToken)).ConfigureAwait(false);
                 break;
             case LatencyFault latency:
@@ -75,7 +82,10 @@ public sealed class ClusterFaultInjector : IFaultInjector
         ArgumentNullException.ThrowIfNull(plannedStep);
         switch (plannedStep.Step)
         {
-            case PartitionFault or BlackholeFault or LatencyFault or BandwidthFault or ResetFault:
+            case IsolateFault isolate when cluster[isolate.Node].CanIsolate:
+                await cluster[isolate.Node].ReconnectAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case PartitionFault or BlackholeFault or IsolateFault or LatencyFault or BandwidthFault or ResetFault:
                 var kind = Kind((FaultStep)plannedStep.Step);
                 await ForEachLinkAsync(plannedStep, (faults, link) => faults.RemoveAsync(new LinkFault(link, kind), cancellationToken)).ConfigureAwait(false);
                 break;
@@ -119,6 +129,11 @@ public sealed class ClusterFaultInjector : IFaultInjector
                 if (linkFaults is not null)
                 {
                     await linkFaults.HealAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                foreach (var node in cluster.Nodes.Where(n => n.CanIsolate))
+                {
+                    await node.ReconnectAsync(cancellationToken).ConfigureAwait(false);
                 }
 
                 // SIGCONT does nothing to a process that is not stopped; killed nodes stay down.
@@ -181,7 +196,7 @@ public sealed class ClusterFaultInjector : IFaultInjector
     private static LinkFaultKind Kind(FaultStep fault) => fault switch
     {
         PartitionFault => LinkFaultKind.Partition,
-        BlackholeFault => LinkFaultKind.Blackhole,
+        BlackholeFault or IsolateFault => LinkFaultKind.Blackhole,
         LatencyFault => LinkFaultKind.Latency,
         BandwidthFault => LinkFaultKind.Bandwidth,
         _ => LinkFaultKind.ResetPeer,

@@ -20,7 +20,7 @@ public sealed class ScenarioParser
     ];
 
     private static readonly ImmutableArray<string> Faults =
-        ["partition", "blackhole", "latency", "bandwidth", "reset", "kill", "pause", "restart", "terminate-backends"];
+        ["partition", "blackhole", "isolate", "latency", "bandwidth", "reset", "kill", "pause", "restart", "terminate-backends"];
 
     private static readonly ImmutableArray<string> Actions = ["promote", "rejoin", "heal", "wait-converged"];
 
@@ -38,6 +38,7 @@ public sealed class ScenarioParser
         {
             ["partition"] = [ScenarioKeys.Target, ScenarioKeys.For],
             ["blackhole"] = [ScenarioKeys.Target, ScenarioKeys.For],
+            ["isolate"] = [ScenarioKeys.Target, ScenarioKeys.For],
             ["latency"] = [ScenarioKeys.Target, ScenarioKeys.Latency, ScenarioKeys.Jitter, ScenarioKeys.Direction, ScenarioKeys.For],
             ["bandwidth"] = [ScenarioKeys.Target, ScenarioKeys.Rate, ScenarioKeys.For],
             ["reset"] = [ScenarioKeys.Target, ScenarioKeys.For],
@@ -286,6 +287,7 @@ public sealed class ScenarioParser
         {
             "partition" => NetworkTarget(keys, node, path, keyword) is { } t ? new PartitionFault(at, t, length) : null,
             "blackhole" => NetworkTarget(keys, node, path, keyword) is { } t ? new BlackholeFault(at, t, length) : null,
+            "isolate" => NodeTarget(keys, node, path, keyword) is { } n ? new IsolateFault(at, n, length) : null,
             "latency" => Latency(keys, node, path, at, length),
             "bandwidth" => LinkTarget(keys, node, path, keyword) is { } link
                 && Int(Required(keys, node, path, ScenarioKeys.Rate, "the bandwidth in KB/s"), Child(path, ScenarioKeys.Rate)) is { } rate

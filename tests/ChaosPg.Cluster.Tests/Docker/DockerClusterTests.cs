@@ -61,6 +61,35 @@ public class DockerClusterTests
     }
 
     [Test]
+    public async Task Isolation_disconnects_a_node_from_the_cluster_network_while_the_harness_still_reaches_it()
+    {
+        await using var cluster = await DockerTestEnvironment.StartAsync(PgImages.Last());
+        var replica = cluster["replica1"];
+        Assert.That(replica.CanIsolate, Is.True);
+        await WriteThroughClientLinkAsync(cluster, "before-isolation");
+        Assert.That(await PollAsync(async () => await CountAsync(replica, "before-isolation") == 1), Is.True);
+
+        await replica.IsolateAsync();
+        await replica.IsolateAsync();
+
+        Assert.That(await PollAsync(async () => (await cluster.Primary.GetStatusAsync()).Replication.All(r => r.ApplicationName != "replica1")), Is.True,
+            "the primary's walsender for replica1 times out");
+        Assert.That((await replica.GetStatusAsync()).Role, Is.EqualTo(NodeRole.Replica), "the harness's own connection goes through the admin network");
+        var cutOff = new NpgsqlConnectionStringBuilder(replica.GetClientConnectionString(DatabaseRole.Superuser)) { Timeout = 5 }.ConnectionString;
+        Assert.That(async () => await ExecuteAsync(cutOff, "SELECT 1"), Throws.InstanceOf<NpgsqlException>(), "the client link reaches an isolated node no more");
+        await WriteThroughClientLinkAsync(cluster, "during-isolation");
+        Assert.That(await CountAsync(replica, "during-isolation"), Is.Zero);
+
+        await replica.ReconnectAsync();
+        await replica.ReconnectAsync();
+
+        var converged = await cluster.WaitConvergedAsync(TimeSpan.FromSeconds(60));
+        Assert.That(converged.Converged, Is.True, converged.ToString());
+        Assert.That(await CountAsync(replica, "during-isolation"), Is.EqualTo(1));
+        await ExecuteAsync(replica.GetClientConnectionString(DatabaseRole.Superuser), "SELECT 1");
+    }
+
+    [Test]
     public async Task Pause_freezes_a_node_without_closing_connections_and_disposal_removes_every_container()
     {
         var pgImage = PgImages.First();
@@ -108,6 +137,14 @@ public class DockerClusterTests
 
         await using var command = new NpgsqlCommand("INSERT INTO marks VALUES ($1)", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = tag });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }
 

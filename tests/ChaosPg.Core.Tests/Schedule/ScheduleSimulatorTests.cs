@@ -44,6 +44,28 @@ public class ScheduleSimulatorTests
     }
 
     [Test]
+    public void An_isolation_covers_every_link_of_the_node_and_heal_lifts_it()
+    {
+        SchedulePlan plan = Simulate(
+            2,
+            new IsolateFault(S(1), "primary"),
+            new LatencyFault(S(2), new Link("replica1", "primary"), TimeSpan.FromMilliseconds(50), TimeSpan.Zero, LatencyDirection.Both, S(1)),
+            new HealAction(S(4)));
+
+        Assert.That(plan.Issues, Is.Empty, "latency on a silent link does not contradict it");
+        Assert.That(plan.Entries[0].Step.Links, Is.EquivalentTo(new[]
+        {
+            Link.ClientTo("primary"), new Link("replica1", "primary"), new Link("replica2", "primary"),
+        }));
+        Assert.That(plan.Entries.Where(e => e.Operation == PlannedOperation.Remove).Select(e => (e.Due, e.Step.Step.Keyword)), Is.EqualTo(new[]
+        {
+            (S(3), "latency"), (S(4), "isolate"),
+        }));
+        Assert.That(FaultStep.Contradict("isolate", "blackhole") && FaultStep.Contradict("partition", "isolate"), Is.True);
+        Assert.That(FaultStep.Contradict("isolate", "latency"), Is.False);
+    }
+
+    [Test]
     public void Timed_ends_come_before_a_step_at_the_same_time_and_heal_removes_what_is_left_before_it_runs()
     {
         SchedulePlan plan = Simulate(

@@ -6,15 +6,15 @@ using ChaosPg.Runner.Runs;
 namespace ChaosPg.Runner.Tests.Catalog;
 
 /// <summary>
-/// The catalog's synchronous primary kill, replica partition and split-brain scenarios on the Docker backend, on
-/// every PostgreSQL image under test (by default ChaosPg's air-gapped PostgreSQL 15 and 17): the same files and the
-/// same expected verdicts as on local processes.
+/// The catalog's synchronous primary kill, replica partition, split-brain and isolated-replica scenarios on the Docker
+/// backend, on every PostgreSQL image under test (by default ChaosPg's air-gapped PostgreSQL 15 and 17): the same files
+/// and the same expected verdicts as on local processes (where isolation is a network disconnect of the container).
 /// </summary>
 [Category("Docker")]
 [NonParallelizable]
 public class DockerCatalogRunTests
 {
-    private static readonly string[] Catalog = ["sync-primary-kill-zero-loss", "replica-partition-heal", "split-brain-paused-primary"];
+    private static readonly string[] Catalog = ["sync-primary-kill-zero-loss", "replica-partition-heal", "split-brain-paused-primary", "isolated-replica-catches-up"];
 
     public static IEnumerable<TestCaseData> Cases()
     {

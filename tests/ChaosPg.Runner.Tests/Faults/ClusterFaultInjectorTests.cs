@@ -122,6 +122,32 @@ public sealed class ClusterFaultInjectorTests
     }
 
     [Test]
+    public async Task A_local_isolation_blackholes_every_link_of_the_node_and_its_removal_lifts_it()
+    {
+        Assert.That(Cluster["replica2"].CanIsolate, Is.False, "local processes share the loopback");
+        var isolate = Planned(new IsolateFault(TimeSpan.Zero, "replica2", TimeSpan.FromSeconds(1)));
+
+        await Injector.ApplyAsync(isolate);
+
+        foreach (var proxy in (string[])["client-replica2", "replica2-primary"])
+        {
+            var toxics = (await Proxy.Client.GetProxyAsync(proxy)).Toxics;
+            Assert.That(toxics.Select(t => t.Type), Is.EquivalentTo(new[] { "timeout", "timeout" }), $"{proxy}: silent both ways");
+        }
+
+        Assert.That((await Proxy.Client.GetProxyAsync("client-replica1")).Toxics, Is.Empty);
+        var silent = new NpgsqlConnectionStringBuilder(Cluster["replica2"].GetClientConnectionString(DatabaseRole.App)) { Timeout = 1 }.ConnectionString;
+        Assert.ThrowsAsync<NpgsqlException>(() => FaultTestSupport.ExecuteAsync(silent, "SELECT 1"));
+        await FaultTestSupport.ExecuteAsync(Cluster["replica2"].GetConnectionString(DatabaseRole.App), "SELECT 1");
+
+        await Injector.RemoveAsync(isolate);
+        await Injector.RemoveAsync(isolate);
+        var lifted = (await Proxy.Client.GetProxiesAsync()).Values.Where(p => !p.Toxics.IsEmpty).Select(p => p.Name);
+        Assert.That(lifted, Is.Empty);
+        await FaultTestSupport.ExecuteAsync(Cluster["replica2"].GetClientConnectionString(DatabaseRole.App), "SELECT 1");
+    }
+
+    [Test]
     public async Task Terminate_backends_ends_the_sessions_waiting_for_synchronous_replication()
     {
         var partitions = ScheduleSimulator.Simulate(

@@ -46,7 +46,7 @@ public static class BadScenarioCases
         yield return Case("zero duration", ScenarioText.Build(duration: $"0s{M}"), "duration 0s must be whole milliseconds between 1ms and 60m");
 
         // Steps: names and keys.
-        yield return Case("unknown fault", Step($"    fault: partiton{M}\n    target: replica1->primary\n"), "unknown fault 'partiton'; expected one of: partition, blackhole, latency");
+        yield return Case("unknown fault", Step($"    fault: partiton{M}\n    target: replica1->primary\n"), "unknown fault 'partiton'; expected one of: partition, blackhole, isolate, latency");
         yield return Case("unknown action", Step($"    action: failover{M}\n    target: replica1\n"), "unknown action 'failover'; expected one of: promote, rejoin, heal, wait-converged");
         yield return Case("action written as a fault", Step($"    fault: promote{M}\n    target: replica1\n"), "promote is an action, not a fault; write action: promote");
         yield return Case("fault written as an action", Step($"    action: kill{M}\n    target: replica1\n"), "kill is a fault, not an action; write fault: kill");
@@ -60,6 +60,7 @@ public static class BadScenarioCases
         yield return Case("missing deadline", ScenarioText.Build(schedule: $"  - at: 1s{M}\n    action: wait-converged\n"), "missing key 'deadline' in step 1 of the schedule");
         yield return Case("latency on a node", Step($"    fault: latency\n    target: replica1{M}\n    latency: 100ms\n"), "latency needs a link such as replica1->primary or client->primary; got node replica1");
         yield return Case("kill of a link", Step($"    fault: kill\n    target: replica1->primary{M}\n"), "kill needs a node such as replica1; got link replica1->primary");
+        yield return Case("isolate of a link", Step($"    fault: isolate\n    target: replica1->primary{M}\n"), "isolate needs a node such as replica1; got link replica1->primary");
         yield return Case("malformed link", Step($"    fault: partition\n    target: replica1->{M}\n"), "target 'replica1->' is not a link; expected FROM->TO");
         yield return Case("jitter above latency", Step($"    fault: latency\n    target: client->primary\n    latency: 100ms\n    jitter: 300ms{M}\n"), "jitter 300ms must be whole milliseconds between 0ms and the latency 100ms");
         yield return Case("unknown direction", Step($"    fault: latency\n    target: client->primary\n    latency: 100ms\n    direction: sideways{M}\n"), "unknown direction 'sideways'; expected one of: both, upstream, downstream");
@@ -89,6 +90,7 @@ public static class BadScenarioCases
 
         // Steps: contradictions.
         yield return Case("two partitions of one link", Steps("partition", "replica1->primary", $"    fault: partition\n    target: replica1->primary{M}\n", faultFirst: true), "overlaps the partition on replica1->primary at 1s (until the next heal)");
+        yield return Case("partition inside an isolation", ScenarioText.Build(schedule: "  - at: 1s\n    fault: isolate\n    target: replica1\n    for: 5s\n  - at: 2s\n    fault: partition\n" + $"    target: replica1->primary{M}\n"), "the partition on replica1->primary at 2s overlaps the isolate on replica1 at 1s (until 6s)");
         yield return Case("blackhole inside a node partition", ScenarioText.Build(schedule: "  - at: 1s\n    fault: partition\n    target: replica1\n    for: 5s\n  - at: 2s\n    fault: blackhole\n" + $"    target: replica1->primary{M}\n"), "the blackhole on replica1->primary at 2s overlaps the partition on replica1 at 1s (until 6s)");
         yield return Case("two latencies on one link", ScenarioText.Build(schedule: "  - at: 1s\n    fault: latency\n    target: client->primary\n    latency: 50ms\n  - at: 2s\n    fault: latency\n" + $"    target: client->primary{M}\n    latency: 80ms\n"), "overlaps the latency on client->primary at 1s");
         yield return Case("wait-converged during a partition", Steps("partition", "replica1->primary", $"    action: wait-converged{M}\n    deadline: 5s\n", faultFirst: true), "wait-converged at 2s while the partition on replica1->primary at 1s (until the next heal) is still active");
