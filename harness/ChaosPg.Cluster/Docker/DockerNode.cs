@@ -244,8 +244,10 @@ public sealed class DockerNode : IClusterNode
         if (upstream is null)
         {
             builder = builder
-                // Data checksums make pg_rewind possible, as in the local backend's template.
-                .WithEnvironment("POSTGRES_INITDB_ARGS", "--data-checksums")
+                // Data checksums make pg_rewind possible, as in the local backend's template. A run's volume is thrown
+                // away with it, so initdb need not wait for the disk (about 0.45 s of a bring-up): a killed container
+                // leaves what it wrote in the page cache; only a host crash, which no scenario survives, would lose it.
+                .WithEnvironment("POSTGRES_INITDB_ARGS", "--data-checksums --no-sync")
                 .WithEnvironment("REPLICATION_SLOTS", string.Join(',', cluster.Nodes.Where(n => n != this).Select(n => NodeConfig.SlotName(n.Name))))
                 .WithResourceMapping(DockerInitScripts.PrimaryReplication, "/docker-entrypoint-initdb.d/10-replication.sh", fileMode: Unix.FileMode755)
                 .WithResourceMapping(Encoding.UTF8.GetBytes(InitSql(secrets.App)), "/docker-entrypoint-initdb.d/20-chaospg.sql", fileMode: Unix.FileMode644);
