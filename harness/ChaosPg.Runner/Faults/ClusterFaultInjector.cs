@@ -29,6 +29,12 @@ public sealed class ClusterFaultInjector : IFaultInjector
         this.linkFaults = linkFaults;
     }
 
+    /// <summary>
+    /// How this cluster isolates <paramref name="node"/>, for the history: <c>network-disconnect</c> where the node has a
+    /// network of its own (a container), else <c>blackhole-links</c> (every link of the node, local processes).
+    /// </summary>
+    public string IsolationMethod(string node) => cluster[node].CanIsolate ? "network-disconnect" : "blackhole-links";
+
     /// <summary>The result of the last wait-converged action, for the run to record; null before the first one.</summary>
     public ConvergenceResult? LastConvergence { get; private set; }
 

@@ -146,7 +146,7 @@ public sealed class HistoryRecordingInjector : IFaultInjector
     };
 
     /// <summary>The parameters a step carries, as history strings (durations as in scenario files).</summary>
-    private static ImmutableDictionary<string, string> ParametersOf(PlannedStep plannedStep)
+    private ImmutableDictionary<string, string> ParametersOf(PlannedStep plannedStep)
     {
         ArgumentNullException.ThrowIfNull(plannedStep);
         var parameters = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
@@ -162,6 +162,9 @@ public sealed class HistoryRecordingInjector : IFaultInjector
                 break;
             case WaitConvergedAction wait:
                 parameters["deadline"] = DurationText.Format(wait.Deadline);
+                break;
+            case IsolateFault isolate:
+                parameters["method"] = inner.IsolationMethod(isolate.Node);
                 break;
             default:
                 break;

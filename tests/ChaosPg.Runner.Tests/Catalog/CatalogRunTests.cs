@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ChaosPg.Core.Histories;
 using ChaosPg.Runner.Orchestration;
 using ChaosPg.Runner.Runs;
 
@@ -26,6 +27,14 @@ public class CatalogRunTests
 
         TestContext.Out.WriteLine($"run folder: {result.Folder.Path}");
         Assert.That(result.Results.Outcome, Is.EqualTo(RunOutcome.Passed), () => Evidence(result));
+        Assert.That(await IsolationMethodsAsync(result), Is.All.EqualTo("blackhole-links"), "local processes share the loopback");
+    }
+
+    /// <summary>The method each isolate event of the run's history records.</summary>
+    internal static async Task<IEnumerable<string>> IsolationMethodsAsync(ScenarioRunResult result)
+    {
+        var history = await HistoryReader.ReadAsync(result.Folder.HistoryPath);
+        return history.Events.Where(e => e.Kind == EventKind.Isolate).Select(e => e.Parameters.GetValueOrDefault("method", "none"));
     }
 
     internal static string Evidence(ScenarioRunResult result)

@@ -41,6 +41,7 @@ public class DockerCatalogRunTests
 
         TestContext.Out.WriteLine($"run folder: {result.Folder.Path}");
         Assert.That(result.Results.Outcome, Is.EqualTo(RunOutcome.Passed), () => CatalogRunTests.Evidence(result));
+        Assert.That(await CatalogRunTests.IsolationMethodsAsync(result), Is.All.EqualTo("network-disconnect"), "a container is isolated by a network disconnect");
         var manifest = await result.Folder.ReadManifestAsync();
         Assert.That(manifest.Backend, Is.EqualTo("docker"));
         Assert.That((manifest.PgImage, manifest.ToxiproxyImage), Is.EqualTo((pgImage, DockerTestEnvironment.ToxiproxyImage)), "a replay runs on the same images");
