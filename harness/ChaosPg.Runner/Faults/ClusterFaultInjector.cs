@@ -46,13 +46,10 @@ public sealed class ClusterFaultInjector : IFaultInjector
             case PartitionFault:
                 await ForEachLinkAsync(plannedStep, (faults, link) => faults.PartitionAsync(link, cancellationToken)).ConfigureAwait(false);
                 break;
-            case BlackholeFault:
-                await ForEachLinkAsync(plannedStep, (faults, link) => faults.BlackholeAsync(link, cancellationToken)).ConfigureAwait(false);
-                break;
             case IsolateFault isolate when cluster[isolate.Node].CanIsolate:
                 await cluster[isolate.Node].IsolateAsync(cancellationToken).ConfigureAwait(false);
                 break;
-            case IsolateFault:
+            case BlackholeFault or IsolateFault:
                 await ForEachLinkAsync(plannedStep, (faults, link) => faults.BlackholeAsync(link, cancellationToken)).ConfigureAwait(false);
                 break;
             case LatencyFault latency:
