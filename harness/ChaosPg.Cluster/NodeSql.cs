@@ -80,10 +80,21 @@ internal static class NodeSql
         }
     }
 
-    /// <summary>The CHECKPOINT pg_rewind needs on its source right after a promotion, to see the new timeline.</summary>
-    public static async Task CheckpointAsync(IClusterNode node, CancellationToken cancellationToken)
+    /// <summary>
+    /// What comes before pg_rewind of a former primary <paramref name="node"/> from <paramref name="primary"/>, in both
+    /// backends: refuses the primary itself, stops the node, and checkpoints the source.
+    /// </summary>
+    public static async Task PrepareRewindAsync(IClusterNode node, IClusterNode primary, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(node, cancellationToken).ConfigureAwait(false);
+        if (primary == node)
+        {
+            throw new InvalidOperationException($"{node.Name} is the primary; promote another node before rejoining it");
+        }
+
+        await node.StopAsync(cancellationToken).ConfigureAwait(false);
+        // pg_rewind reads the source's timeline from its control file, which a promotion updates only at the next
+        // checkpoint; without one it sees the old timeline and wrongly decides no rewind is needed.
+        var connection = await OpenAsync(primary, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             await ExecuteAsync(connection, "CHECKPOINT", cancellationToken).ConfigureAwait(false);

@@ -141,15 +141,7 @@ public sealed class LocalNode : IClusterNode
     public async Task RejoinAsync(CancellationToken cancellationToken = default)
     {
         var primary = cluster.Primary;
-        if (primary == this)
-        {
-            throw new InvalidOperationException($"{Name} is the primary; promote another node before rejoining it");
-        }
-
-        await StopAsync(cancellationToken).ConfigureAwait(false);
-        // pg_rewind reads the source's timeline from its control file, which a promotion updates only at the next
-        // checkpoint; without one it sees the old timeline and wrongly decides no rewind is needed.
-        await NodeSql.CheckpointAsync(primary, cancellationToken).ConfigureAwait(false);
+        await NodeSql.PrepareRewindAsync(this, primary, cancellationToken).ConfigureAwait(false);
 
         var source = $"host={primary.Endpoint.Host} port={primary.Port} user={ClusterRoles.Superuser} dbname={ClusterRoles.AppDatabase} passfile={cluster.PassFile} sslmode=disable connect_timeout=5";
         var result = await cluster.User.RunAsync(
