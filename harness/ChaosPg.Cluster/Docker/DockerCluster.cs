@@ -34,16 +34,18 @@ public sealed class DockerCluster : IReplicatedCluster
 
     private readonly DockerClusterOptions options;
     private readonly ImmutableDictionary<string, string> labels;
+    private readonly SemaphoreSlim adminNetworkLock = new(1, 1);
     private int disposed;
 
-    private DockerCluster(ClusterSpec spec, DockerClusterOptions options, DockerClient client, string runId)
+    private DockerCluster(ClusterSpec spec, DockerClusterOptions options, DockerClient client, DockerTemplate? template, RunSecrets secrets)
     {
         Spec = spec;
         this.options = options;
         Client = client;
-        RunId = runId;
-        labels = DockerLabels.For(runId).ToImmutableDictionary(StringComparer.Ordinal);
-        Secrets = RunSecrets.Generate();
+        Template = template;
+        RunId = $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{Guid.NewGuid():N}"[..24];
+        labels = DockerLabels.For(RunId).ToImmutableDictionary(StringComparer.Ordinal);
+        Secrets = secrets;
         Nodes = [.. spec.NodeNames.Select((name, index) => new DockerNode(this, name, index))];
         Primary = Nodes[0];
     }
@@ -87,14 +89,18 @@ public sealed class DockerCluster : IReplicatedCluster
     internal INetwork? Network { get; private set; }
 
     /// <summary>
-    /// Where the nodes' ports are published: a second network, so the harness's own connections survive an isolation.
-    /// It is each node's gateway (Docker picks the first network by name, and "-admin" sorts before "-net").
+    /// Where an isolated node's port is published: a second network, made at the first isolation (connecting every
+    /// node to it would cost each bring-up a fifth of a second), so the harness's own connections survive isolation.
+    /// It becomes the node's gateway (Docker picks the first network by name, and "-admin" sorts before "-net").
     /// </summary>
     internal INetwork? AdminNetwork { get; private set; }
 
     internal IReadOnlyDictionary<string, string> Labels => labels;
 
     internal RunSecrets Secrets { get; }
+
+    /// <summary>What the nodes' data directories are copied from; null: made by the init scripts (to build a template).</summary>
+    internal DockerTemplate? Template { get; }
 
     private IContainer? ProxyContainer { get; set; }
 
@@ -105,8 +111,9 @@ public sealed class DockerCluster : IReplicatedCluster
         Nodes.FirstOrDefault(n => n.Name == name) ?? throw new KeyNotFoundException($"no node named {name}; nodes are {string.Join(", ", Nodes.Select(n => n.Name))}");
 
     /// <summary>
-    /// Checks the daemon and the images, sweeps the leftovers of dead runs, and brings up the network, the Toxiproxy
-    /// container, the primary and its replicas; returns once every replica streams through its proxy.
+    /// Checks the daemon and the images, sweeps the leftovers of dead runs, makes the image's template if the daemon
+    /// has none yet (<see cref="DockerTemplate"/>), and brings up the network, the Toxiproxy container, the primary
+    /// and its replicas; returns once every replica streams through its proxy.
     /// </summary>
     /// <exception cref="ClusterConfigurationException">No daemon answers, or an image is not present.</exception>
     public static async Task<DockerCluster> StartAsync(ClusterSpec spec, DockerClusterOptions? options = null, CancellationToken cancellationToken = default)
@@ -116,7 +123,7 @@ public sealed class DockerCluster : IReplicatedCluster
         var daemon = await DockerDaemon.ProbeAsync(cancellationToken).ConfigureAwait(false);
         DockerDaemon.ConfigureTestcontainers(daemon);
         var client = DockerDaemon.CreateClient(daemon);
-        DockerCluster? cluster = null;
+        DockerTemplate template;
         try
         {
             await DockerSweeper.SweepAsync(client, cancellationToken).ConfigureAwait(false);
@@ -130,22 +137,32 @@ public sealed class DockerCluster : IReplicatedCluster
                 }
             }
 
-            var runId = $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{Guid.NewGuid():N}"[..24];
-            cluster = new DockerCluster(spec, options, client, runId);
+            template = await DockerTemplate.EnsureAsync(client, daemon, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+
+        return await StartAsync(spec, options, client, template, RunSecrets.Generate(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Brings up a cluster with <paramref name="client"/>, which it then owns: from <paramref name="template"/>, or,
+    /// when that is null, by the init scripts alone with <paramref name="secrets"/> (how a template is made).
+    /// </summary>
+    internal static async Task<DockerCluster> StartAsync(ClusterSpec spec, DockerClusterOptions options, DockerClient client, DockerTemplate? template, RunSecrets secrets, CancellationToken cancellationToken)
+    {
+        var cluster = new DockerCluster(spec, options, client, template, secrets);
+        try
+        {
             await cluster.BringUpAsync(cancellationToken).ConfigureAwait(false);
             return cluster;
         }
         catch
         {
-            if (cluster is not null)
-            {
-                await cluster.DisposeAsync().ConfigureAwait(false);
-            }
-            else
-            {
-                client.Dispose();
-            }
-
+            await cluster.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -185,6 +202,8 @@ public sealed class DockerCluster : IReplicatedCluster
                 await network.DisposeAsync().ConfigureAwait(false);
             }
         }
+
+        adminNetworkLock.Dispose();
 
         // Whatever a failure above left behind carries this run's labels and a dead owner only once this process
         // ends; remove it now rather than leave it to the next run's sweep.
@@ -231,21 +250,43 @@ public sealed class DockerCluster : IReplicatedCluster
 
     internal static int ClientProxyPort(int nodeIndex) => ClientPortBase + nodeIndex;
 
+    /// <summary>Returns the admin network, making it first if no node was isolated before.</summary>
+    internal async Task<INetwork> AdminNetworkAsync(CancellationToken cancellationToken)
+    {
+        await adminNetworkLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (AdminNetwork is null)
+            {
+                var network = NewNetwork("admin");
+                await network.CreateAsync(cancellationToken).ConfigureAwait(false);
+                AdminNetwork = network;
+            }
+
+            return AdminNetwork;
+        }
+        finally
+        {
+            adminNetworkLock.Release();
+        }
+    }
+
+    private INetwork NewNetwork(string suffix) => new NetworkBuilder()
+        .WithLogger(options.Logger)
+        .WithName($"chaospg-{RunId}-{suffix}")
+        .WithLabel(labels)
+        .WithCleanUp(false)
+        .Build();
+
     private async Task BringUpAsync(CancellationToken cancellationToken)
     {
-        INetwork NewNetwork(string suffix) => new NetworkBuilder()
-            .WithLogger(options.Logger)
-            .WithName($"chaospg-{RunId}-{suffix}")
-            .WithLabel(labels)
-            .WithCleanUp(false)
-            .Build();
         Network = NewNetwork("net");
-        AdminNetwork = NewNetwork("admin");
-        await Task.WhenAll(Network.CreateAsync(cancellationToken), AdminNetwork.CreateAsync(cancellationToken)).ConfigureAwait(false);
+        await Network.CreateAsync(cancellationToken).ConfigureAwait(false);
 
-        // The primary needs no proxy (its init is local to its container), and a replica's entrypoint waits for the
-        // primary through its proxy before it clones: so the primary starts at once, the replicas as soon as their
-        // WAL links exist. The first failure cancels the rest instead of letting them wait out their timeouts.
+        // The primary needs no proxy, so it starts at once. Made by the init scripts, a replica's entrypoint waits for
+        // the primary through its proxy before it clones, so it starts as soon as its WAL link exists. Copied from the
+        // template, a replica starts at once too, and is handed its WAL link once the primary has this run's passwords.
+        // The first failure cancels the rest instead of letting them wait out their timeouts.
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         async Task Guard(Func<CancellationToken, Task> step)
         {
@@ -262,15 +303,30 @@ public sealed class DockerCluster : IReplicatedCluster
 
         var replicas = Nodes.Skip(1).ToList();
         var primary = Guard(token => Primary.CreateAsync(upstream: null, token));
-        var proxyThenReplicas = Guard(async token =>
+        var proxy = Guard(async token =>
         {
             await StartProxyAsync(token).ConfigureAwait(false);
-            await Task.WhenAll(replicas.Select(r => r.CreateAsync(Primary, token))).ConfigureAwait(false);
+            foreach (var node in Nodes)
+            {
+                node.ClientEndpoint = await Router!.RouteAsync(LinkNames.Client(node.Name), new LinkEndpoint(node.Name, PgPort), token).ConfigureAwait(false);
+            }
         });
-        await Task.WhenAll(primary, proxyThenReplicas).ConfigureAwait(false);
-        foreach (var node in Nodes)
+        if (Template is null)
         {
-            node.ClientEndpoint = await Router!.RouteAsync(LinkNames.Client(node.Name), new LinkEndpoint(node.Name, PgPort), cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(primary, Guard(async token =>
+            {
+                await proxy.ConfigureAwait(false);
+                await Task.WhenAll(replicas.Select(r => r.CreateAsync(Primary, token))).ConfigureAwait(false);
+            })).ConfigureAwait(false);
+        }
+        else
+        {
+            await Task.WhenAll(primary, proxy, Guard(async token =>
+            {
+                await Task.WhenAll(replicas.Select(r => r.CreateAsync(Primary, token))).ConfigureAwait(false);
+                await proxy.ConfigureAwait(false);
+                await Task.WhenAll(replicas.Select(r => r.StreamFromAsync(Primary, primary, token))).ConfigureAwait(false);
+            })).ConfigureAwait(false);
         }
 
         await RequireSynchronousStandbysAsync(cancellationToken).ConfigureAwait(false);

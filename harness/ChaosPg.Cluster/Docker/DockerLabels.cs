@@ -21,13 +21,28 @@ public static class DockerLabels
     /// <summary>The node (or <c>toxiproxy</c>) a container is.</summary>
     public const string Node = "org.chaospg.node";
 
+    /// <summary>On a template's index volume: the template's key (see DockerTemplate).</summary>
+    public const string Template = "org.chaospg.template";
+
+    /// <summary>On a template's index volume, the data volume it commits; on a data volume, the template's key.</summary>
+    public const string TemplateData = "org.chaospg.template-data";
+
+    /// <summary>On a template's index volume: the id of the image it was made from.</summary>
+    public const string TemplateImage = "org.chaospg.template-image";
+
+    /// <summary>On a template's index volume: the superuser's password in the template, which every run replaces.</summary>
+    public const string TemplatePassword = "org.chaospg.template-password";
+
     /// <summary>The labels of a run owned by this process.</summary>
-    public static IReadOnlyDictionary<string, string> For(string runId)
+    public static IReadOnlyDictionary<string, string> For(string runId) =>
+        new Dictionary<string, string>(Owner(), StringComparer.Ordinal) { [Run] = runId };
+
+    /// <summary>The labels naming this process as the owner.</summary>
+    public static IReadOnlyDictionary<string, string> Owner()
     {
         var self = Environment.ProcessId;
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [Run] = runId,
             [OwnerPid] = self.ToString(CultureInfo.InvariantCulture),
             [OwnerStart] = (ProcessTable.StartTime(self) ?? 0).ToString(CultureInfo.InvariantCulture),
         };

@@ -1,3 +1,4 @@
+using System.Formats.Tar;
 using System.Globalization;
 using System.Text;
 using ChaosPg.Cluster.Local;
@@ -15,13 +16,21 @@ namespace ChaosPg.Cluster.Docker;
 /// One node of a <see cref="DockerCluster"/>: a container of the PostgreSQL image with its data on a labelled volume.
 /// Kill is SIGKILL through the Docker API, pause is the cgroup freezer (docker pause), stop is SIGINT (a fast
 /// shutdown; the default SIGTERM would be a smart one that waits for clients). Isolation disconnects the container from
-/// the cluster's network; its port is published on the admin network, so the harness still reaches it. A restarted
-/// container gets a new host port, so the harness's endpoint is read again after every start.
+/// the cluster's network once it is on the run's admin network, which then publishes its port: the harness still
+/// reaches it. A restarted container gets a new host port, so the harness's endpoint is read again after every start.
 /// </summary>
 public sealed class DockerNode : IClusterNode
 {
-    private const string DataMount = "/var/lib/postgresql/data";
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    /// <summary>Where a node's volume is mounted: the image's default PGDATA.</summary>
+    internal const string DataMount = "/var/lib/postgresql/data";
+
+    /// <summary>
+    /// POSTGRES_INITDB_ARGS of a template's primary: data checksums make pg_rewind possible, as in the local backend's
+    /// template.
+    /// </summary>
+    internal const string InitDbArguments = "--data-checksums";
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
     private readonly DockerCluster cluster;
     private readonly int index;
     private IContainer? container;
@@ -56,9 +65,15 @@ public sealed class DockerNode : IClusterNode
     /// <summary>The container's id, once created.</summary>
     public string? ContainerId => container?.Id;
 
-    // The replica entrypoint clones into a subdirectory of the volume (so an interrupted clone can be redone); a
-    // node made by initdb keeps the image's default PGDATA.
-    private string DataDirectory => index == 0 ? DataMount : DataMount + "/pgdata";
+    /// <summary>
+    /// The data directory inside the container. The replica entrypoint clones into a subdirectory of the volume (so
+    /// an interrupted clone can be redone); a node made by initdb keeps the image's default PGDATA. Copies of the
+    /// template keep the same places.
+    /// </summary>
+    internal string DataDirectory => index == 0 ? DataMount : DataMount + "/pgdata";
+
+    /// <summary>The node's data volume, once created.</summary>
+    internal string VolumeName => volume?.Name ?? throw new InvalidOperationException($"{Name} has no volume");
 
     /// <inheritdoc/>
     public string GetConnectionString(DatabaseRole role) => cluster.ConnectionString(Endpoint, role);
@@ -127,8 +142,15 @@ public sealed class DockerNode : IClusterNode
     /// <inheritdoc/>
     public async Task IsolateAsync(CancellationToken cancellationToken = default)
     {
-        if (await IsOnClusterNetworkAsync(cancellationToken).ConfigureAwait(false))
+        if (await IsOnNetworkAsync(cluster.Network!.Name, cancellationToken).ConfigureAwait(false))
         {
+            // First onto the admin network, which takes over the published port, so the harness still reaches the node.
+            var admin = await cluster.AdminNetworkAsync(cancellationToken).ConfigureAwait(false);
+            if (!await IsOnNetworkAsync(admin.Name, cancellationToken).ConfigureAwait(false))
+            {
+                await cluster.Client.Networks.ConnectNetworkAsync(admin.Name, new NetworkConnectParameters { Container = RequireContainer() }, cancellationToken).ConfigureAwait(false);
+            }
+
             var parameters = new NetworkDisconnectParameters { Container = RequireContainer(), Force = true };
             await cluster.Client.Networks.DisconnectNetworkAsync(cluster.Network!.Name, parameters, cancellationToken).ConfigureAwait(false);
             await RefreshEndpointAsync(cancellationToken).ConfigureAwait(false);
@@ -138,7 +160,7 @@ public sealed class DockerNode : IClusterNode
     /// <inheritdoc/>
     public async Task ReconnectAsync(CancellationToken cancellationToken = default)
     {
-        if (!await IsOnClusterNetworkAsync(cancellationToken).ConfigureAwait(false))
+        if (!await IsOnNetworkAsync(cluster.Network!.Name, cancellationToken).ConfigureAwait(false))
         {
             // The alias is the node's name on the network: links and primary_conninfo resolve it.
             var parameters = new NetworkConnectParameters { Container = RequireContainer(), EndpointConfig = new EndpointSettings { Aliases = [Name] } };
@@ -204,7 +226,12 @@ public sealed class DockerNode : IClusterNode
         throw new InvalidOperationException($"container {containerId[..12]} publishes no host port for {key}");
     }
 
-    /// <summary>Creates and starts the node's container: the primary by initdb, a replica by pg_basebackup through its WAL link.</summary>
+    /// <summary>
+    /// Creates and starts the node's container. With no template: the primary by initdb and the init scripts, a
+    /// replica by pg_basebackup through its WAL link; both are ready on return. From the cluster's template: a copy of
+    /// its primary or replica data directory. A primary then gets this run's passwords and its replicas' slots and is
+    /// ready on return; a replica copies and waits for <see cref="StreamFromAsync"/>.
+    /// </summary>
     internal async Task CreateAsync(DockerNode? upstream, CancellationToken cancellationToken)
     {
         volume = new VolumeBuilder()
@@ -229,20 +256,27 @@ public sealed class DockerNode : IClusterNode
             .WithEnvironment("POSTGRES_USER", ClusterRoles.Superuser)
             .WithEnvironment("POSTGRES_PASSWORD", secrets.Superuser)
             .WithEnvironment("POSTGRES_DB", ClusterRoles.AppDatabase)
-            .WithEnvironment("REPLICATION_USER", ClusterRoles.Replication)
-            .WithEnvironment("REPLICATION_PASSWORD", secrets.Replication)
+            .WithEnvironment("PGDATA", DataDirectory)
             .WithCommand(cluster.ServerCommand(Name))
             .WithCreateParameterModifier(BindToLoopback);
-        if (upstream is null)
+        var template = cluster.Template;
+        if (template is not null)
         {
             builder = builder
-                // Data checksums make pg_rewind possible, as in the local backend's template. A run's volume is thrown
-                // away with it, so initdb need not wait for the disk (about 0.45 s of a bring-up): a killed container
-                // leaves what it wrote in the page cache; only a host crash, which no scenario survives, would lose it.
-                .WithEnvironment("POSTGRES_INITDB_ARGS", "--data-checksums --no-sync")
+                .WithVolumeMount(template.DataVolume, DockerTemplate.MountPath, AccessMode.ReadOnly)
+                // Inline (sh -c SCRIPT NAME ARGS...), which saves copying a file into the container before it starts.
+                .WithEntrypoint("/bin/sh", "-c", DockerInitScripts.TemplateEntrypoint, "template-entrypoint.sh")
+                .WithEnvironment("TEMPLATE", $"{DockerTemplate.MountPath}/{(upstream is null ? DockerTemplate.PrimaryDirectory : DockerTemplate.ReplicaDirectory)}");
+        }
+        else if (upstream is null)
+        {
+            builder = builder
+                .WithEnvironment("POSTGRES_INITDB_ARGS", InitDbArguments)
+                .WithEnvironment("REPLICATION_USER", ClusterRoles.Replication)
+                .WithEnvironment("REPLICATION_PASSWORD", secrets.Replication)
                 .WithEnvironment("REPLICATION_SLOTS", string.Join(',', cluster.Nodes.Where(n => n != this).Select(n => NodeConfig.SlotName(n.Name))))
                 .WithResourceMapping(DockerInitScripts.PrimaryReplication, "/docker-entrypoint-initdb.d/10-replication.sh", fileMode: Unix.FileMode755)
-                .WithResourceMapping(Encoding.UTF8.GetBytes(InitSql(secrets.App)), "/docker-entrypoint-initdb.d/20-chaospg.sql", fileMode: Unix.FileMode644);
+                .WithResourceMapping(Encoding.UTF8.GetBytes(InitSql(ScramVerifier.Compute(secrets.App))), "/docker-entrypoint-initdb.d/20-chaospg.sql", fileMode: Unix.FileMode644);
         }
         else
         {
@@ -250,7 +284,8 @@ public sealed class DockerNode : IClusterNode
             Upstream = upstream;
             builder = builder
                 .WithEntrypoint("/chaospg/replica-entrypoint.sh")
-                .WithEnvironment("PGDATA", DataDirectory)
+                .WithEnvironment("REPLICATION_USER", ClusterRoles.Replication)
+                .WithEnvironment("REPLICATION_PASSWORD", secrets.Replication)
                 .WithEnvironment("PRIMARY_HOST", wal.Host)
                 .WithEnvironment("PRIMARY_PORT", wal.Port.ToString(CultureInfo.InvariantCulture))
                 .WithEnvironment("REPLICATION_SLOT", NodeConfig.SlotName(Name))
@@ -259,9 +294,47 @@ public sealed class DockerNode : IClusterNode
 
         container = builder.Build();
         await container.StartAsync(cancellationToken).ConfigureAwait(false);
-        // Docker API 1.41 takes one network at create; the admin network, which publishes the port, comes second.
-        var admin = new NetworkConnectParameters { Container = container.Id };
-        await cluster.Client.Networks.ConnectNetworkAsync(cluster.AdminNetwork!.Name, admin, cancellationToken).ConfigureAwait(false);
+        if (template is not null && upstream is not null)
+        {
+            return;
+        }
+
+        if (template is not null)
+        {
+            // The copy has the template's passwords: the harness logs in with the template's once, to set this run's.
+            await WaitReadyAsync(template.SuperuserPassword, cancellationToken).ConfigureAwait(false);
+            await TakeOverTemplateAsync(template.SuperuserPassword, cancellationToken).ConfigureAwait(false);
+        }
+
+        await WaitReadyAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Routes the WAL link of a replica copied from the template to <paramref name="upstream"/> and hands it its
+    /// streaming settings through that link; once <paramref name="upstreamReady"/> is done (the upstream has this run's
+    /// passwords), tells it to start (SIGUSR1 to template-entrypoint.sh), and waits until it accepts this run's password:
+    /// that is, until it has replayed them from its primary.
+    /// </summary>
+    internal async Task StreamFromAsync(DockerNode upstream, Task upstreamReady, CancellationToken cancellationToken)
+    {
+        var wal = await cluster.RouteWalAsync(this, upstream, cancellationToken).ConfigureAwait(false);
+        Upstream = upstream;
+        using var archive = new MemoryStream();
+        using (var writer = new TarWriter(archive, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, "chaospg") { Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute }, cancellationToken).ConfigureAwait(false);
+            var settings = new PaxTarEntry(TarEntryType.RegularFile, "chaospg/standby.conf")
+            {
+                Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                DataStream = new MemoryStream(Encoding.UTF8.GetBytes(StandbySettings(wal) + "\n")),
+            };
+            await writer.WriteEntryAsync(settings, cancellationToken).ConfigureAwait(false);
+        }
+
+        archive.Position = 0;
+        await cluster.Client.Containers.ExtractArchiveToContainerAsync(RequireContainer(), new CopyToContainerParameters { Path = "/" }, archive, cancellationToken).ConfigureAwait(false);
+        await upstreamReady.ConfigureAwait(false);
+        await cluster.Client.Containers.KillContainerAsync(RequireContainer(), new ContainerKillParameters { Signal = "SIGUSR1" }, cancellationToken).ConfigureAwait(false);
         await WaitReadyAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -322,16 +395,20 @@ public sealed class DockerNode : IClusterNode
     // wal_keep_size also goes into postgresql.auto.conf (it is on the command line too): pg_rewind runs crash
     // recovery in single-user mode with none of the command line, and without it the end-of-recovery checkpoint
     // recycles the WAL since the last common checkpoint that the rewind then needs.
-    private static string InitSql(string password) =>
+    internal static string InitSql(string passwordVerifier) =>
         $"""
         ALTER SYSTEM SET wal_keep_size = '128MB';
-        CREATE ROLE {ClusterRoles.App} WITH LOGIN PASSWORD '{ScramVerifier.Compute(password)}';
+        CREATE ROLE {ClusterRoles.App} WITH LOGIN PASSWORD '{passwordVerifier}';
         ALTER DATABASE {ClusterRoles.AppDatabase} OWNER TO {ClusterRoles.App};
         ALTER SCHEMA public OWNER TO {ClusterRoles.App};
 
         """;
 
     private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>The postgresql.auto.conf lines of a standby of this run streaming through <paramref name="wal"/>.</summary>
+    private string StandbySettings(LinkEndpoint wal) =>
+        $"primary_conninfo = {Literal(PrimaryConnInfo(wal))}\nprimary_slot_name = {Literal(NodeConfig.SlotName(Name))}";
 
     private string PrimaryConnInfo(LinkEndpoint wal) =>
         string.Create(CultureInfo.InvariantCulture, $"host={wal.Host} port={wal.Port} user={ClusterRoles.Replication} password={cluster.Secrets.Replication} application_name={Name} {NodeConfig.WalLinkOptions}");
@@ -351,7 +428,6 @@ public sealed class DockerNode : IClusterNode
             touch "$PGDATA/standby.signal"
             printf '%s\n' "$STANDBY_SETTINGS" >> "$PGDATA/postgresql.auto.conf"
             """;
-        var standby = $"primary_conninfo = {Literal(PrimaryConnInfo(wal))}\nprimary_slot_name = {Literal(NodeConfig.SlotName(Name))}";
         var rewind = new ContainerBuilder(cluster.Options.PgImage)
             .WithLogger(cluster.Options.Logger)
             .WithName($"chaospg-{cluster.RunId}-{Name}-rewind")
@@ -365,7 +441,7 @@ public sealed class DockerNode : IClusterNode
             .WithEnvironment("SOURCE_USER", ClusterRoles.Superuser)
             .WithEnvironment("SOURCE_DB", ClusterRoles.AppDatabase)
             .WithEnvironment("PGPASSWORD", cluster.Secrets.Superuser)
-            .WithEnvironment("STANDBY_SETTINGS", standby)
+            .WithEnvironment("STANDBY_SETTINGS", StandbySettings(wal))
             .WithCreateParameterModifier(parameters => parameters.User = "postgres")
             .Build();
         await using (rewind.ConfigureAwait(false))
@@ -410,7 +486,10 @@ public sealed class DockerNode : IClusterNode
         IsRunning = false;
     }
 
-    private async Task WaitReadyAsync(CancellationToken cancellationToken)
+    private Task WaitReadyAsync(CancellationToken cancellationToken) => WaitReadyAsync(cluster.Secrets.Superuser, cancellationToken);
+
+    /// <summary>Waits until the server accepts the superuser with <paramref name="password"/> over TCP.</summary>
+    private async Task WaitReadyAsync(string password, CancellationToken cancellationToken)
     {
         var id = RequireContainer();
         var deadline = DateTime.UtcNow + cluster.Options.ReadyTimeout;
@@ -429,7 +508,7 @@ public sealed class DockerNode : IClusterNode
             {
                 Endpoint = await PublishedEndpointAsync(cluster.Client, id, DockerCluster.PgPort, cancellationToken).ConfigureAwait(false);
                 // The entrypoint's initialization server listens on the socket only: a TCP answer is the real server.
-                var connection = await NodeSql.OpenAsync(this, cancellationToken).ConfigureAwait(false);
+                var connection = await OpenAsync(password, cancellationToken).ConfigureAwait(false);
                 await connection.DisposeAsync().ConfigureAwait(false);
                 IsRunning = true;
                 return;
@@ -448,10 +527,44 @@ public sealed class DockerNode : IClusterNode
         }
     }
 
-    private async Task<bool> IsOnClusterNetworkAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives a primary copied from the template this run's passwords (as SCRAM verifiers) and a slot for each of the
+    /// run's replicas in place of the template's, logged in with the template's password. The new slots reserve WAL
+    /// from the template's shutdown checkpoint, which is where the replicas' copies end.
+    /// </summary>
+    private async Task TakeOverTemplateAsync(string templatePassword, CancellationToken cancellationToken)
+    {
+        var slots = cluster.Nodes.Where(n => n != this)
+            .Select(n => $"SELECT pg_create_physical_replication_slot({Literal(NodeConfig.SlotName(n.Name))}, true);\n");
+        var connection = await OpenAsync(templatePassword, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await NodeSql.ExecuteAsync(
+                connection,
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots;\n" + cluster.Secrets.SetPasswordsSql() + string.Concat(slots),
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(string password, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(GetConnectionString(DatabaseRole.Superuser)) { Password = password }.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<bool> IsOnNetworkAsync(string network, CancellationToken cancellationToken)
     {
         var inspect = await cluster.Client.Containers.InspectContainerAsync(RequireContainer(), cancellationToken).ConfigureAwait(false);
-        return inspect.NetworkSettings?.Networks?.ContainsKey(cluster.Network!.Name) ?? false;
+        return inspect.NetworkSettings?.Networks?.ContainsKey(network) ?? false;
     }
 
     /// <summary>Reads the published port again: should Docker move it to another network, the harness follows.</summary>

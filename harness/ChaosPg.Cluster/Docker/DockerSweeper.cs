@@ -38,6 +38,35 @@ public static class DockerSweeper
             await client.Volumes.RemoveAsync(volume.Name, force: true, cancellationToken).ConfigureAwait(false);
         }
 
+        await SweepTemplatesAsync(client, cancellationToken).ConfigureAwait(false);
         return [.. dead.Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Removes the templates (see DockerTemplate) of images the daemon no longer has, and the data volumes that no
+    /// template's index names and whose builder is dead (a build that was killed).
+    /// </summary>
+    private static async Task SweepTemplatesAsync(DockerClient client, CancellationToken cancellationToken)
+    {
+        var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [DockerLabels.TemplateData] = true } };
+        var volumes = (await client.Volumes.ListAsync(new VolumesListParameters { Filters = filter }, cancellationToken).ConfigureAwait(false)).Volumes ?? [];
+        var images = (await client.Images.ListImagesAsync(new ImagesListParameters { All = true }, cancellationToken).ConfigureAwait(false)).Select(i => i.ID).ToHashSet(StringComparer.Ordinal);
+        var committed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var index in volumes.Where(v => v.Labels.ContainsKey(DockerLabels.Template)))
+        {
+            if (index.Labels.TryGetValue(DockerLabels.TemplateImage, out var image) && images.Contains(image))
+            {
+                committed.Add(index.Labels[DockerLabels.TemplateData]);
+            }
+            else
+            {
+                await client.Volumes.RemoveAsync(index.Name, force: true, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var data in volumes.Where(v => !v.Labels.ContainsKey(DockerLabels.Template) && !committed.Contains(v.Name) && !DockerLabels.OwnerIsAlive(v.Labels)))
+        {
+            await client.Volumes.RemoveAsync(data.Name, force: true, cancellationToken).ConfigureAwait(false);
+        }
     }
 }
