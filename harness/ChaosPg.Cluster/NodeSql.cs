@@ -11,9 +11,13 @@ internal static class NodeSql
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
-    public static async Task<NpgsqlConnection> OpenAsync(IClusterNode node, CancellationToken cancellationToken)
+    public static Task<NpgsqlConnection> OpenAsync(IClusterNode node, CancellationToken cancellationToken) =>
+        OpenAsync(node.GetConnectionString(DatabaseRole.Superuser), cancellationToken);
+
+    /// <summary>An open connection; a failed open leaves nothing to dispose.</summary>
+    public static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(node.GetConnectionString(DatabaseRole.Superuser));
+        var connection = new NpgsqlConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -444,16 +444,7 @@ public sealed class DockerNode : IClusterNode
             .WithEnvironment("STANDBY_SETTINGS", StandbySettings(wal))
             .WithCreateParameterModifier(parameters => parameters.User = "postgres")
             .Build();
-        await using (rewind.ConfigureAwait(false))
-        {
-            await rewind.StartAsync(cancellationToken).ConfigureAwait(false);
-            var exit = await cluster.Client.Containers.WaitContainerAsync(rewind.Id, cancellationToken).ConfigureAwait(false);
-            if (exit.StatusCode != 0)
-            {
-                var (stdout, stderr) = await rewind.GetLogsAsync(timestampsEnabled: false, ct: cancellationToken).ConfigureAwait(false);
-                throw new InvalidOperationException($"pg_rewind of {Name} from {primary.Name} failed (exit {exit.StatusCode}): {(stderr + stdout).Trim()}");
-            }
-        }
+        await cluster.RunToCompletionAsync(rewind, $"pg_rewind of {Name} from {primary.Name}", cancellationToken).ConfigureAwait(false);
     }
 
     private async Task SignalAndWaitExitAsync(string signal, TimeSpan timeout, CancellationToken cancellationToken)
@@ -546,20 +537,8 @@ public sealed class DockerNode : IClusterNode
         }
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(string password, CancellationToken cancellationToken)
-    {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(GetConnectionString(DatabaseRole.Superuser)) { Password = password }.ConnectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    private Task<NpgsqlConnection> OpenAsync(string password, CancellationToken cancellationToken) =>
+        NodeSql.OpenAsync(new NpgsqlConnectionStringBuilder(GetConnectionString(DatabaseRole.Superuser)) { Password = password }.ConnectionString, cancellationToken);
 
     private async Task<bool> IsOnNetworkAsync(string network, CancellationToken cancellationToken)
     {

@@ -179,16 +179,7 @@ internal sealed record DockerTemplate(string Key, string DataVolume, string Supe
             // As root, cp -a keeps the postgres user's ownership.
             .WithCreateParameterModifier(parameters => parameters.User = "root")
             .Build();
-        await using (copy.ConfigureAwait(false))
-        {
-            await copy.StartAsync(cancellationToken).ConfigureAwait(false);
-            var exit = await builder.Client.Containers.WaitContainerAsync(copy.Id, cancellationToken).ConfigureAwait(false);
-            if (exit.StatusCode != 0)
-            {
-                var (stdout, stderr) = await copy.GetLogsAsync(timestampsEnabled: false, ct: cancellationToken).ConfigureAwait(false);
-                throw new InvalidOperationException($"copying the Docker template into {data} failed (exit {exit.StatusCode}): {(stderr + stdout).Trim()}");
-            }
-        }
+        await builder.RunToCompletionAsync(copy, $"copying the Docker template into {data}", cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<VolumeResponse?> InspectVolumeAsync(DockerClient client, string name, CancellationToken cancellationToken)
