@@ -11,7 +11,7 @@
 #
 # Tags: chaospg/postgres:<major>-<recipehash> plus the alias chaospg/postgres:<major>;
 #       chaospg/toxiproxy:<recipehash> plus the alias chaospg/toxiproxy:latest.
-# An image whose hashed tag already exists is not rebuilt. Root filesystem tarballs are cached under
+# An image whose hashed tag already exists is not rebuilt; earlier builds of the same image are removed. Root filesystem tarballs are cached under
 # $CHAOSPG_CACHE_DIR (default /var/cache/chaospg). CHAOSPG_DEBIAN_MIRROR overrides the mirror read from apt's sources.
 # Needs root, debootstrap and a running Docker daemon.
 set -euo pipefail
@@ -121,6 +121,19 @@ rootfs_tarball() {
 
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 
+# Removes the earlier builds of REPO whose tags start with PREFIX, but KEEP: each proxy build has a new hash (its
+# publish output changes), and superseded images would pile up at some 250 MB each. An image a container still uses
+# stays (`docker rmi` refuses it without -f).
+prune_superseded() {
+    local repo="$1" prefix="$2" keep="$3" tag
+    docker images --format '{{.Tag}}' "$repo" | while read -r tag; do
+        case "$tag" in
+            "$keep" | latest | 15 | 17) ;;
+            "$prefix"*) if docker rmi "$repo:$tag" >/dev/null 2>&1; then log "removed the superseded $repo:$tag"; fi ;;
+        esac
+    done
+}
+
 # Imports BASE_TAR plus the files of OVERLAY_DIR as image TAG, with the given `docker import --change` lines.
 import_image() {
     local base_tar="$1" overlay_dir="$2" tag="$3" start tmp
@@ -185,6 +198,7 @@ build_postgres() {
     fi
     docker tag "$tag" "chaospg/postgres:$major"
     log "chaospg/postgres:$major -> $tag"
+    prune_superseded chaospg/postgres "$major-" "$major-$hash"
 }
 
 build_proxy() {
@@ -215,6 +229,7 @@ build_proxy() {
     fi
     docker tag "$tag" chaospg/toxiproxy:latest
     log "chaospg/toxiproxy:latest -> $tag"
+    prune_superseded chaospg/toxiproxy "" "$hash"
 }
 
 mkdir -p "$cache_dir"

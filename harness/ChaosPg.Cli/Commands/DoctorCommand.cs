@@ -2,6 +2,8 @@ using System.CommandLine;
 using ChaosPg.Cluster;
 using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Local;
+using Docker.DotNet;
+using Docker.DotNet.Models;
 
 namespace ChaosPg.Cli.Commands;
 
@@ -69,6 +71,21 @@ public static class DoctorCommand
             .Select(image => $"{image} {(DockerDaemon.HasImage(tags, image) ? "present" : "absent")}"));
         return $"ok      docker daemon {daemon.ServerVersion} at {daemon.Endpoint.LocalPath} ({api})\n" +
             $"        images: {(relevant.Count == 0 ? "none for ChaosPg (build them with docker/images/build.sh)" : string.Join(", ", relevant))}\n" +
-            $"        defaults: {defaults}";
+            $"        defaults: {defaults}\n" +
+            $"        templates: {await TemplatesAsync(client, cancellationToken).ConfigureAwait(false)}";
+    }
+
+    // The images whose data template (docker/README.md) the daemon holds: a run on another image makes one first.
+    private static async Task<string> TemplatesAsync(DockerClient client, CancellationToken cancellationToken)
+    {
+        var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [DockerLabels.Template] = true } };
+        var indexes = (await client.Volumes.ListAsync(new VolumesListParameters { Filters = filter }, cancellationToken).ConfigureAwait(false)).Volumes ?? [];
+        var images = await client.Images.ListImagesAsync(new ImagesListParameters(), cancellationToken).ConfigureAwait(false);
+        var names = indexes
+            .Select(v => images.FirstOrDefault(i => v.Labels.TryGetValue(DockerLabels.TemplateImage, out var id) && i.ID == id))
+            .Select(i => i?.RepoTags?.FirstOrDefault(t => t != "<none>:<none>") ?? i?.ID[..19] ?? "an image no longer present")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return names.Count == 0 ? "none yet (the first run on an image makes its template)" : string.Join(", ", names);
     }
 }
