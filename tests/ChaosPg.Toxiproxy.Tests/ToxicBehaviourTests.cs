@@ -51,6 +51,24 @@ public sealed class ToxicBehaviourTests : EmbeddedServerTest
     }
 
     [Test]
+    public async Task Latency_is_never_shorter_than_asked_although_timers_run_on_a_coarse_clock()
+    {
+        await using var echo = LoopbackServer.Echo();
+        var proxy = await ProxyAsync("echo", echo);
+        using var probe = await SocketProbe.ConnectAsync(proxy.Listen);
+        await Client.AddToxicAsync("echo", new LatencyToxic { Latency = 3 });
+
+        var shortest = TimeSpan.MaxValue;
+        for (var i = 0; i < 100; i++)
+        {
+            var roundTrip = await probe.RoundTripAsync();
+            shortest = roundTrip < shortest ? roundTrip : shortest;
+        }
+
+        Assert.That(shortest, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(3)));
+    }
+
+    [Test]
     public async Task Upstream_close_passes_on_its_last_data_then_a_clean_close()
     {
         await using var source = LoopbackServer.Source(100_000);

@@ -116,12 +116,22 @@ internal sealed class ToxicStage
         }
     }
 
+    /// <summary>
+    /// Sleeps until <paramref name="dueTimestamp"/> (Stopwatch ticks), never less: .NET's timers run on a coarse clock
+    /// (a kernel tick, up to 4 ms on Linux), so one Task.Delay may end before the due time; a 20 ms latency toxic once
+    /// let a round trip through in 18.6 ms. It sleeps again for what is left, in whole milliseconds.
+    /// </summary>
     private static async ValueTask SleepUntilAsync(long dueTimestamp, CancellationToken token)
     {
-        var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), dueTimestamp);
-        if (remaining > TimeSpan.Zero)
+        while (!token.IsCancellationRequested)
         {
-            await Task.Delay(remaining, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), dueTimestamp);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)), token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
