@@ -117,7 +117,8 @@ internal sealed record DockerTemplate(string Key, string DataVolume, string Supe
             }
             catch (DockerApiException)
             {
-                // Another harness committed this template first (the daemon refuses a second index with other labels).
+                // Another harness may have committed this template first: the daemon then refuses the name or returns
+                // the existing volume. Either way the index read back names the data volume that won.
             }
 
             var committed = await FindAsync(client, key, cancellationToken).ConfigureAwait(false)
