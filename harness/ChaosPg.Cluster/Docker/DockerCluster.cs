@@ -90,7 +90,7 @@ public sealed class DockerCluster : IReplicatedCluster
 
     /// <summary>
     /// Where an isolated node's port is published: a second network, made at the first isolation (connecting every
-    /// node to it would cost each bring-up a fifth of a second), so the harness's own connections survive isolation.
+    /// node to it at start made bring-up about 0.1 s slower), so the harness's own connections survive isolation.
     /// It becomes the node's gateway (Docker picks the first network by name, and "-admin" sorts before "-net").
     /// </summary>
     internal INetwork? AdminNetwork { get; private set; }
