@@ -78,7 +78,7 @@ public static class DoctorCommand
     // The images whose data template (docker/README.md) the daemon holds: a run on another image makes one first.
     private static async Task<string> TemplatesAsync(DockerClient client, CancellationToken cancellationToken)
     {
-        var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [DockerLabels.Template] = true } };
+        var filter = DockerLabels.Filter(DockerLabels.Template);
         var indexes = (await client.Volumes.ListAsync(new VolumesListParameters { Filters = filter }, cancellationToken).ConfigureAwait(false)).Volumes ?? [];
         var images = await client.Images.ListImagesAsync(new ImagesListParameters(), cancellationToken).ConfigureAwait(false);
         var names = indexes

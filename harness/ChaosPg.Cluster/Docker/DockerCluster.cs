@@ -420,7 +420,7 @@ public sealed class DockerCluster : IReplicatedCluster
     {
         try
         {
-            var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{DockerLabels.Run}={RunId}"] = true } };
+            var filter = DockerLabels.Filter($"{DockerLabels.Run}={RunId}");
             var containers = await Client.Containers.ListContainersAsync(new global::Docker.DotNet.Models.ContainersListParameters { All = true, Filters = filter }, cancellationToken).ConfigureAwait(false);
             foreach (var container in containers)
             {

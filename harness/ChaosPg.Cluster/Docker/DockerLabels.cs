@@ -33,6 +33,13 @@ public static class DockerLabels
     /// <summary>On a template's index volume: the superuser's password in the template, which every run replaces.</summary>
     public const string TemplatePassword = "org.chaospg.template-password";
 
+    /// <summary>
+    /// A Docker list filter for objects carrying <paramref name="label"/> (a name, or <c>name=value</c>), as the
+    /// containers, networks and volumes list calls take it.
+    /// </summary>
+    public static IDictionary<string, IDictionary<string, bool>> Filter(string label) =>
+        new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [label] = true } };
+
     /// <summary>The labels of a run owned by this process.</summary>
     public static IReadOnlyDictionary<string, string> For(string runId) =>
         new Dictionary<string, string>(Owner(), StringComparer.Ordinal) { [Run] = runId };

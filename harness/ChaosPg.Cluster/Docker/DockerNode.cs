@@ -256,6 +256,8 @@ public sealed class DockerNode : IClusterNode
             .WithEnvironment("POSTGRES_USER", ClusterRoles.Superuser)
             .WithEnvironment("POSTGRES_PASSWORD", secrets.Superuser)
             .WithEnvironment("POSTGRES_DB", ClusterRoles.AppDatabase)
+            .WithEnvironment("REPLICATION_USER", ClusterRoles.Replication)
+            .WithEnvironment("REPLICATION_PASSWORD", secrets.Replication)
             .WithEnvironment("PGDATA", DataDirectory)
             .WithCommand(cluster.ServerCommand(Name))
             .WithCreateParameterModifier(BindToLoopback);
@@ -272,8 +274,6 @@ public sealed class DockerNode : IClusterNode
         {
             builder = builder
                 .WithEnvironment("POSTGRES_INITDB_ARGS", InitDbArguments)
-                .WithEnvironment("REPLICATION_USER", ClusterRoles.Replication)
-                .WithEnvironment("REPLICATION_PASSWORD", secrets.Replication)
                 .WithEnvironment("REPLICATION_SLOTS", string.Join(',', cluster.Nodes.Where(n => n != this).Select(n => NodeConfig.SlotName(n.Name))))
                 .WithResourceMapping(DockerInitScripts.PrimaryReplication, "/docker-entrypoint-initdb.d/10-replication.sh", fileMode: Unix.FileMode755)
                 .WithResourceMapping(Encoding.UTF8.GetBytes(InitSql(ScramVerifier.Compute(secrets.App))), "/docker-entrypoint-initdb.d/20-chaospg.sql", fileMode: Unix.FileMode644);
@@ -284,8 +284,6 @@ public sealed class DockerNode : IClusterNode
             Upstream = upstream;
             builder = builder
                 .WithEntrypoint("/chaospg/replica-entrypoint.sh")
-                .WithEnvironment("REPLICATION_USER", ClusterRoles.Replication)
-                .WithEnvironment("REPLICATION_PASSWORD", secrets.Replication)
                 .WithEnvironment("PRIMARY_HOST", wal.Host)
                 .WithEnvironment("PRIMARY_PORT", wal.Port.ToString(CultureInfo.InvariantCulture))
                 .WithEnvironment("REPLICATION_SLOT", NodeConfig.SlotName(Name))
@@ -294,19 +292,16 @@ public sealed class DockerNode : IClusterNode
 
         container = builder.Build();
         await container.StartAsync(cancellationToken).ConfigureAwait(false);
-        if (template is not null && upstream is not null)
+        if (template is null)
         {
-            return;
+            await WaitReadyAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        if (template is not null)
+        else if (upstream is null)
         {
             // The copy has the template's passwords: the harness logs in with the template's once, to set this run's.
             await WaitReadyAsync(template.SuperuserPassword, cancellationToken).ConfigureAwait(false);
             await TakeOverTemplateAsync(template.SuperuserPassword, cancellationToken).ConfigureAwait(false);
         }
-
-        await WaitReadyAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

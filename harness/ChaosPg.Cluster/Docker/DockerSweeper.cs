@@ -14,7 +14,7 @@ public static class DockerSweeper
     public static async Task<IReadOnlyList<string>> SweepAsync(DockerClient client, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [DockerLabels.Run] = true } };
+        var filter = DockerLabels.Filter(DockerLabels.Run);
         var dead = new HashSet<string>(StringComparer.Ordinal);
 
         var containers = await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }, cancellationToken).ConfigureAwait(false);
@@ -48,7 +48,7 @@ public static class DockerSweeper
     /// </summary>
     private static async Task SweepTemplatesAsync(DockerClient client, CancellationToken cancellationToken)
     {
-        var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [DockerLabels.TemplateData] = true } };
+        var filter = DockerLabels.Filter(DockerLabels.TemplateData);
         var volumes = (await client.Volumes.ListAsync(new VolumesListParameters { Filters = filter }, cancellationToken).ConfigureAwait(false)).Volumes ?? [];
         var images = (await client.Images.ListImagesAsync(new ImagesListParameters { All = true }, cancellationToken).ConfigureAwait(false)).Select(i => i.ID).ToHashSet(StringComparer.Ordinal);
         var committed = new HashSet<string>(StringComparer.Ordinal);

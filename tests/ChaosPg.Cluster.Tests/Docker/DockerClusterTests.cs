@@ -110,7 +110,7 @@ public class DockerClusterTests
         }
 
         using var client = DockerDaemon.CreateClient(daemon);
-        var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{DockerLabels.Run}={runId}"] = true } };
+        var filter = DockerLabels.Filter($"{DockerLabels.Run}={runId}");
         Assert.That(await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }), Is.Empty);
         Assert.That(await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }), Is.Empty);
         Assert.That((await client.Volumes.ListAsync(new VolumesListParameters { Filters = filter })).Volumes ?? [], Is.Empty);

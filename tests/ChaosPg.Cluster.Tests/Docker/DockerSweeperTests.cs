@@ -39,7 +39,7 @@ public class DockerSweeperTests
 
         Assert.That(runId, Is.Not.Null, await harness.StandardError.ReadToEndAsync());
         using var client = DockerDaemon.CreateClient(daemon);
-        var filter = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{DockerLabels.Run}={runId}"] = true } };
+        var filter = DockerLabels.Filter($"{DockerLabels.Run}={runId}");
         var left = await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter });
         Assert.That(left.Count(c => c.State == "running"), Is.EqualTo(3), "precondition: the killed harness left primary, replica and proxy running");
 
