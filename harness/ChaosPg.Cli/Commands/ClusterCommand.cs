@@ -45,7 +45,7 @@ public static class ClusterCommand
                         Console.WriteLine($"logs: {local.LogDirectory}");
                         break;
                     case DockerCluster docker:
-                        Console.WriteLine($"docker run: {docker.RunId} (containers, network and volumes labelled {DockerLabels.Run}={docker.RunId})");
+                        Console.WriteLine($"docker run: {docker.RunId} (containers and networks labelled {DockerLabels.Run}={docker.RunId})");
                         break;
                 }
 

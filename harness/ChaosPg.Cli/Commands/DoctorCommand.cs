@@ -78,11 +78,10 @@ public static class DoctorCommand
     // The images whose data template (docker/README.md) the daemon holds: a run on another image makes one first.
     private static async Task<string> TemplatesAsync(DockerClient client, CancellationToken cancellationToken)
     {
-        var filter = DockerLabels.Filter(DockerLabels.Template);
-        var indexes = (await client.Volumes.ListAsync(new VolumesListParameters { Filters = filter }, cancellationToken).ConfigureAwait(false)).Volumes ?? [];
         var images = await client.Images.ListImagesAsync(new ImagesListParameters(), cancellationToken).ConfigureAwait(false);
-        var names = indexes
-            .Select(v => images.FirstOrDefault(i => v.Labels.TryGetValue(DockerLabels.TemplateImage, out var id) && i.ID == id))
+        var names = images
+            .Where(i => i.Labels?.ContainsKey(DockerLabels.Template) == true)
+            .Select(t => images.FirstOrDefault(i => t.Labels.TryGetValue(DockerLabels.TemplateImage, out var id) && i.ID == id))
             .Select(i => i?.RepoTags?.FirstOrDefault(t => t != "<none>:<none>") ?? i?.ID[..19] ?? "an image no longer present")
             .Order(StringComparer.Ordinal)
             .ToList();

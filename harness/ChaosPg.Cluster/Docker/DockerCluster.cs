@@ -232,21 +232,6 @@ public sealed class DockerCluster : IReplicatedCluster
         }
     }
 
-    /// <summary>Starts a one-off container, waits for it to exit and removes it; a non-zero exit throws with its output.</summary>
-    internal async Task RunToCompletionAsync(IContainer container, string what, CancellationToken cancellationToken)
-    {
-        await using (container.ConfigureAwait(false))
-        {
-            await container.StartAsync(cancellationToken).ConfigureAwait(false);
-            var exit = await Client.Containers.WaitContainerAsync(container.Id, cancellationToken).ConfigureAwait(false);
-            if (exit.StatusCode != 0)
-            {
-                var (stdout, stderr) = await container.GetLogsAsync(timestampsEnabled: false, ct: cancellationToken).ConfigureAwait(false);
-                throw new InvalidOperationException($"{what} failed (exit {exit.StatusCode}): {(stderr + stdout).Trim()}");
-            }
-        }
-    }
-
     internal string ConnectionString(LinkEndpoint endpoint, DatabaseRole role) => Secrets.ConnectionString(endpoint, role);
 
     /// <summary>

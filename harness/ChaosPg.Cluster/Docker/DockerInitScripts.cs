@@ -15,7 +15,7 @@ internal static class DockerInitScripts
     /// <summary>docker/init/replica-entrypoint.sh: pg_basebackup -R -S through the proxy, then the image's entrypoint.</summary>
     public static byte[] ReplicaEntrypoint => Read("docker.init.replica-entrypoint.sh");
 
-    /// <summary>Docker/template-entrypoint.sh: a run's node copies its template's data directory, then the image's entrypoint.</summary>
+    /// <summary>Docker/template-entrypoint.sh: a run's node takes the harness's standby settings or pg_rewind request, then the image's entrypoint.</summary>
     public static string TemplateEntrypoint => Encoding.UTF8.GetString(Read("docker.template-entrypoint.sh"));
 
     private static byte[] Read(string name)

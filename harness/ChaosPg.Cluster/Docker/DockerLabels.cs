@@ -21,21 +21,18 @@ public static class DockerLabels
     /// <summary>The node (or <c>toxiproxy</c>) a container is.</summary>
     public const string Node = "org.chaospg.node";
 
-    /// <summary>On a template's index volume: the template's key (see DockerTemplate).</summary>
+    /// <summary>On a template image: the template's key (see DockerTemplate).</summary>
     public const string Template = "org.chaospg.template";
 
-    /// <summary>On a template's index volume, the data volume it commits; on a data volume, the template's key.</summary>
-    public const string TemplateData = "org.chaospg.template-data";
-
-    /// <summary>On a template's index volume: the id of the image it was made from.</summary>
+    /// <summary>On a template image: the id of the PostgreSQL image it was made from.</summary>
     public const string TemplateImage = "org.chaospg.template-image";
 
-    /// <summary>On a template's index volume: the superuser's password in the template, which every run replaces.</summary>
+    /// <summary>On a template image: the superuser's password in the template, which every run replaces.</summary>
     public const string TemplatePassword = "org.chaospg.template-password";
 
     /// <summary>
     /// A Docker list filter for objects carrying <paramref name="label"/> (a name, or <c>name=value</c>), as the
-    /// containers, networks and volumes list calls take it.
+    /// containers, networks, volumes and images list calls take it.
     /// </summary>
     public static IDictionary<string, IDictionary<string, bool>> Filter(string label) =>
         new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [label] = true } };
@@ -45,7 +42,7 @@ public static class DockerLabels
         new Dictionary<string, string>(Owner(), StringComparer.Ordinal) { [Run] = runId };
 
     /// <summary>The labels naming this process as the owner.</summary>
-    public static IReadOnlyDictionary<string, string> Owner()
+    private static Dictionary<string, string> Owner()
     {
         var self = Environment.ProcessId;
         return new Dictionary<string, string>(StringComparer.Ordinal)

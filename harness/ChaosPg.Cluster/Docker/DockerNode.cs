@@ -13,7 +13,8 @@ using Npgsql;
 namespace ChaosPg.Cluster.Docker;
 
 /// <summary>
-/// One node of a <see cref="DockerCluster"/>: a container of the PostgreSQL image with its data on a labelled volume.
+/// One node of a <see cref="DockerCluster"/>: a container of the image's template (<see cref="DockerTemplate"/>) whose
+/// data directory is in its own filesystem, on the host's disk, where fsync is real; it goes with the container.
 /// Kill is SIGKILL through the Docker API, pause is the cgroup freezer (docker pause), stop is SIGINT (a fast
 /// shutdown; the default SIGTERM would be a smart one that waits for clients). Isolation disconnects the container from
 /// the cluster's network once it is on the run's admin network, which then publishes its port: the harness still
@@ -21,7 +22,7 @@ namespace ChaosPg.Cluster.Docker;
 /// </summary>
 public sealed class DockerNode : IClusterNode
 {
-    /// <summary>Where a node's volume is mounted: the image's default PGDATA.</summary>
+    /// <summary>The image's default PGDATA (its VOLUME): where a template builder's node mounts its volume.</summary>
     internal const string DataMount = "/var/lib/postgresql/data";
 
     /// <summary>
@@ -66,13 +67,15 @@ public sealed class DockerNode : IClusterNode
     public string? ContainerId => container?.Id;
 
     /// <summary>
-    /// The data directory inside the container. The replica entrypoint clones into a subdirectory of the volume (so
-    /// an interrupted clone can be redone); a node made by initdb keeps the image's default PGDATA. Copies of the
-    /// template keep the same places.
+    /// The data directory inside the container: the template's primary or replica directory. In a template builder,
+    /// made by the init scripts, on the volume: a node made by initdb keeps the image's default PGDATA, and the
+    /// replica entrypoint clones into a subdirectory of the volume (so an interrupted clone can be redone).
     /// </summary>
-    internal string DataDirectory => index == 0 ? DataMount : DataMount + "/pgdata";
+    internal string DataDirectory => cluster.Template is null
+        ? index == 0 ? DataMount : DataMount + "/pgdata"
+        : index == 0 ? DockerTemplate.PrimaryDirectory : DockerTemplate.ReplicaDirectory;
 
-    /// <summary>The node's data volume, once created.</summary>
+    /// <summary>A template builder's node's data volume, once created.</summary>
     internal string VolumeName => volume?.Name ?? throw new InvalidOperationException($"{Name} has no volume");
 
     /// <inheritdoc/>
@@ -189,7 +192,7 @@ public sealed class DockerNode : IClusterNode
         await NodeSql.PrepareRewindAsync(this, primary, cancellationToken).ConfigureAwait(false);
         await NodeSql.CreateSlotAsync(primary, NodeConfig.SlotName(Name), cancellationToken).ConfigureAwait(false);
         var upstream = await cluster.RouteWalAsync(this, primary, cancellationToken).ConfigureAwait(false);
-        await RewindAsync(primary, upstream, cancellationToken).ConfigureAwait(false);
+        await RequestRewindAsync(primary, upstream, cancellationToken).ConfigureAwait(false);
         Upstream = primary;
         await StartAsync(cancellationToken).ConfigureAwait(false);
         await NodeSql.WaitForStreamingAsync(cluster.Spec, primary, [Name], cluster.Options.ReadyTimeout, cancellationToken).ConfigureAwait(false);
@@ -227,23 +230,16 @@ public sealed class DockerNode : IClusterNode
     }
 
     /// <summary>
-    /// Creates and starts the node's container. With no template: the primary by initdb and the init scripts, a
-    /// replica by pg_basebackup through its WAL link; both are ready on return. From the cluster's template: a copy of
-    /// its primary or replica data directory. A primary then gets this run's passwords and its replicas' slots and is
-    /// ready on return; a replica copies and waits for <see cref="StreamFromAsync"/>.
+    /// Creates and starts the node's container. From the cluster's template: a primary gets this run's passwords and
+    /// its replicas' slots and is ready on return; a replica waits for <see cref="StreamFromAsync"/>. With no template
+    /// (a template builder), on a volume: the primary by initdb and the init scripts, a replica by pg_basebackup
+    /// through its WAL link; both are ready on return.
     /// </summary>
     internal async Task CreateAsync(DockerNode? upstream, CancellationToken cancellationToken)
     {
-        volume = new VolumeBuilder()
-            .WithLogger(cluster.Options.Logger)
-            .WithName($"chaospg-{cluster.RunId}-{Name}")
-            .WithLabel(cluster.Labels)
-            .WithCleanUp(false)
-            .Build();
-        await volume.CreateAsync(cancellationToken).ConfigureAwait(false);
-
         var secrets = cluster.Secrets;
-        var builder = new ContainerBuilder(cluster.Options.PgImage)
+        var template = cluster.Template;
+        var builder = new ContainerBuilder(template?.Image ?? cluster.Options.PgImage)
             .WithLogger(cluster.Options.Logger)
             .WithName($"chaospg-{cluster.RunId}-{Name}")
             .WithLabel(cluster.Labels)
@@ -251,7 +247,6 @@ public sealed class DockerNode : IClusterNode
             .WithCleanUp(false)
             .WithNetwork(cluster.Network)
             .WithNetworkAliases(Name)
-            .WithVolumeMount(volume, DataMount)
             .WithPortBinding(DockerCluster.PgPort, assignRandomHostPort: true)
             .WithEnvironment("POSTGRES_USER", ClusterRoles.Superuser)
             .WithEnvironment("POSTGRES_PASSWORD", secrets.Superuser)
@@ -261,33 +256,43 @@ public sealed class DockerNode : IClusterNode
             .WithEnvironment("PGDATA", DataDirectory)
             .WithCommand(cluster.ServerCommand(Name))
             .WithCreateParameterModifier(BindToLoopback);
-        var template = cluster.Template;
         if (template is not null)
         {
             builder = builder
-                .WithVolumeMount(template.DataVolume, DockerTemplate.MountPath, AccessMode.ReadOnly)
+                // Nothing at the image's VOLUME path, so that Docker adds no anonymous volume for it.
+                .WithTmpfsMount(DataMount)
                 // Inline (sh -c SCRIPT NAME ARGS...), which saves copying a file into the container before it starts.
-                .WithEntrypoint("/bin/sh", "-c", DockerInitScripts.TemplateEntrypoint, "template-entrypoint.sh")
-                .WithEnvironment("TEMPLATE", $"{DockerTemplate.MountPath}/{(upstream is null ? DockerTemplate.PrimaryDirectory : DockerTemplate.ReplicaDirectory)}");
-        }
-        else if (upstream is null)
-        {
-            builder = builder
-                .WithEnvironment("POSTGRES_INITDB_ARGS", InitDbArguments)
-                .WithEnvironment("REPLICATION_SLOTS", string.Join(',', cluster.Nodes.Where(n => n != this).Select(n => NodeConfig.SlotName(n.Name))))
-                .WithResourceMapping(DockerInitScripts.PrimaryReplication, "/docker-entrypoint-initdb.d/10-replication.sh", fileMode: Unix.FileMode755)
-                .WithResourceMapping(Encoding.UTF8.GetBytes(InitSql(ScramVerifier.Compute(secrets.App))), "/docker-entrypoint-initdb.d/20-chaospg.sql", fileMode: Unix.FileMode644);
+                .WithEntrypoint("/bin/sh", "-c", DockerInitScripts.TemplateEntrypoint, "template-entrypoint.sh");
         }
         else
         {
-            var wal = await cluster.RouteWalAsync(this, upstream, cancellationToken).ConfigureAwait(false);
-            Upstream = upstream;
-            builder = builder
-                .WithEntrypoint("/chaospg/replica-entrypoint.sh")
-                .WithEnvironment("PRIMARY_HOST", wal.Host)
-                .WithEnvironment("PRIMARY_PORT", wal.Port.ToString(CultureInfo.InvariantCulture))
-                .WithEnvironment("REPLICATION_SLOT", NodeConfig.SlotName(Name))
-                .WithResourceMapping(DockerInitScripts.ReplicaEntrypoint, "/chaospg/replica-entrypoint.sh", fileMode: Unix.FileMode755);
+            volume = new VolumeBuilder()
+                .WithLogger(cluster.Options.Logger)
+                .WithName($"chaospg-{cluster.RunId}-{Name}")
+                .WithLabel(cluster.Labels)
+                .WithCleanUp(false)
+                .Build();
+            await volume.CreateAsync(cancellationToken).ConfigureAwait(false);
+            builder = builder.WithVolumeMount(volume, DataMount);
+            if (upstream is null)
+            {
+                builder = builder
+                    .WithEnvironment("POSTGRES_INITDB_ARGS", InitDbArguments)
+                    .WithEnvironment("REPLICATION_SLOTS", string.Join(',', cluster.Nodes.Where(n => n != this).Select(n => NodeConfig.SlotName(n.Name))))
+                    .WithResourceMapping(DockerInitScripts.PrimaryReplication, "/docker-entrypoint-initdb.d/10-replication.sh", fileMode: Unix.FileMode755)
+                    .WithResourceMapping(Encoding.UTF8.GetBytes(InitSql(ScramVerifier.Compute(secrets.App))), "/docker-entrypoint-initdb.d/20-chaospg.sql", fileMode: Unix.FileMode644);
+            }
+            else
+            {
+                var wal = await cluster.RouteWalAsync(this, upstream, cancellationToken).ConfigureAwait(false);
+                Upstream = upstream;
+                builder = builder
+                    .WithEntrypoint("/chaospg/replica-entrypoint.sh")
+                    .WithEnvironment("PRIMARY_HOST", wal.Host)
+                    .WithEnvironment("PRIMARY_PORT", wal.Port.ToString(CultureInfo.InvariantCulture))
+                    .WithEnvironment("REPLICATION_SLOT", NodeConfig.SlotName(Name))
+                    .WithResourceMapping(DockerInitScripts.ReplicaEntrypoint, "/chaospg/replica-entrypoint.sh", fileMode: Unix.FileMode755);
+            }
         }
 
         container = builder.Build();
@@ -298,14 +303,14 @@ public sealed class DockerNode : IClusterNode
         }
         else if (upstream is null)
         {
-            // The copy has the template's passwords: the harness logs in with the template's once, to set this run's.
+            // The template's passwords: the harness logs in with the template's once, to set this run's.
             await WaitReadyAsync(template.SuperuserPassword, cancellationToken).ConfigureAwait(false);
             await TakeOverTemplateAsync(template.SuperuserPassword, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Routes the WAL link of a replica copied from the template to <paramref name="upstream"/> and hands it its
+    /// Routes the WAL link of a replica started from the template to <paramref name="upstream"/> and hands it its
     /// streaming settings through that link; once <paramref name="upstreamReady"/> is done (the upstream has this run's
     /// passwords), tells it to start (SIGUSR1 to template-entrypoint.sh), and waits until it accepts this run's password:
     /// that is, until it has replayed them from its primary.
@@ -314,20 +319,7 @@ public sealed class DockerNode : IClusterNode
     {
         var wal = await cluster.RouteWalAsync(this, upstream, cancellationToken).ConfigureAwait(false);
         Upstream = upstream;
-        using var archive = new MemoryStream();
-        using (var writer = new TarWriter(archive, TarEntryFormat.Pax, leaveOpen: true))
-        {
-            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, "chaospg") { Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute }, cancellationToken).ConfigureAwait(false);
-            var settings = new PaxTarEntry(TarEntryType.RegularFile, "chaospg/standby.conf")
-            {
-                Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-                DataStream = new MemoryStream(Encoding.UTF8.GetBytes(StandbySettings(wal) + "\n")),
-            };
-            await writer.WriteEntryAsync(settings, cancellationToken).ConfigureAwait(false);
-        }
-
-        archive.Position = 0;
-        await cluster.Client.Containers.ExtractArchiveToContainerAsync(RequireContainer(), new CopyToContainerParameters { Path = "/" }, archive, cancellationToken).ConfigureAwait(false);
+        await HandOverAsync([("standby.conf", StandbySettings(wal))], cancellationToken).ConfigureAwait(false);
         await upstreamReady.ConfigureAwait(false);
         await cluster.Client.Containers.KillContainerAsync(RequireContainer(), new ContainerKillParameters { Signal = "SIGUSR1" }, cancellationToken).ConfigureAwait(false);
         await WaitReadyAsync(cancellationToken).ConfigureAwait(false);
@@ -409,37 +401,40 @@ public sealed class DockerNode : IClusterNode
         string.Create(CultureInfo.InvariantCulture, $"host={wal.Host} port={wal.Port} user={ClusterRoles.Replication} password={cluster.Secrets.Replication} application_name={Name} {NodeConfig.WalLinkOptions}");
 
     /// <summary>
-    /// pg_rewind of the stopped node's volume from <paramref name="primary"/>, in a one-off container of the same
-    /// image on the same network, then standby.signal and the standby settings through <paramref name="wal"/>.
+    /// Asks the stopped node's container for pg_rewind from <paramref name="primary"/> at its next start, then
+    /// standby.signal and the standby settings through <paramref name="wal"/> (template-entrypoint.sh): the data
+    /// directory is in the container's own filesystem, so the rewind runs there, before the server starts.
     /// </summary>
-    private async Task RewindAsync(DockerNode primary, LinkEndpoint wal, CancellationToken cancellationToken)
+    private Task RequestRewindAsync(DockerNode primary, LinkEndpoint wal, CancellationToken cancellationToken)
     {
-        const string Script = """
-            set -eu
-            # The killed server's lock file names pid 1, which in this container is this shell: the node's own
-            # container is stopped, so the file is stale.
-            rm -f "$PGDATA/postmaster.pid"
-            pg_rewind --target-pgdata="$PGDATA" --source-server="host=$SOURCE_HOST port=5432 user=$SOURCE_USER dbname=$SOURCE_DB sslmode=disable connect_timeout=5"
-            touch "$PGDATA/standby.signal"
-            printf '%s\n' "$STANDBY_SETTINGS" >> "$PGDATA/postgresql.auto.conf"
-            """;
-        var rewind = new ContainerBuilder(cluster.Options.PgImage)
-            .WithLogger(cluster.Options.Logger)
-            .WithName($"chaospg-{cluster.RunId}-{Name}-rewind")
-            .WithLabel(cluster.Labels)
-            .WithCleanUp(false)
-            .WithNetwork(cluster.Network)
-            .WithVolumeMount(volume, DataMount)
-            .WithEntrypoint("/bin/sh", "-c", Script)
-            .WithEnvironment("PGDATA", DataDirectory)
-            .WithEnvironment("SOURCE_HOST", primary.Name)
-            .WithEnvironment("SOURCE_USER", ClusterRoles.Superuser)
-            .WithEnvironment("SOURCE_DB", ClusterRoles.AppDatabase)
-            .WithEnvironment("PGPASSWORD", cluster.Secrets.Superuser)
-            .WithEnvironment("STANDBY_SETTINGS", StandbySettings(wal))
-            .WithCreateParameterModifier(parameters => parameters.User = "postgres")
-            .Build();
-        await cluster.RunToCompletionAsync(rewind, $"pg_rewind of {Name} from {primary.Name}", cancellationToken).ConfigureAwait(false);
+        var source = string.Create(
+            CultureInfo.InvariantCulture,
+            $"host={primary.Name} port={DockerCluster.PgPort} user={ClusterRoles.Superuser} password={cluster.Secrets.Superuser} dbname={ClusterRoles.AppDatabase} sslmode=disable connect_timeout=5");
+        return HandOverAsync([("rewind-source", source), ("standby.conf", StandbySettings(wal))], cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="files"/> into the container's /chaospg (root's, mode 0600), where template-entrypoint.sh
+    /// takes them: the Docker archive API writes into a stopped container as well as a running one.
+    /// </summary>
+    private async Task HandOverAsync(IEnumerable<(string Name, string Text)> files, CancellationToken cancellationToken)
+    {
+        using var archive = new MemoryStream();
+        using (var writer = new TarWriter(archive, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var (name, text) in files)
+            {
+                var entry = new PaxTarEntry(TarEntryType.RegularFile, name)
+                {
+                    Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text + "\n")),
+                };
+                await writer.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        archive.Position = 0;
+        await cluster.Client.Containers.ExtractArchiveToContainerAsync(RequireContainer(), new CopyToContainerParameters { Path = "/chaospg" }, archive, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task SignalAndWaitExitAsync(string signal, TimeSpan timeout, CancellationToken cancellationToken)
@@ -514,9 +509,9 @@ public sealed class DockerNode : IClusterNode
     }
 
     /// <summary>
-    /// Gives a primary copied from the template this run's passwords (as SCRAM verifiers) and a slot for each of the
-    /// run's replicas in place of the template's, logged in with the template's password. The new slots reserve WAL
-    /// from the template's shutdown checkpoint, which is where the replicas' copies end.
+    /// Gives a primary started from the template this run's passwords (as SCRAM verifiers) and a slot for each of the
+    /// run's replicas (the template has none), logged in with the template's password. The new slots reserve WAL from
+    /// the template's shutdown checkpoint, which is where the replicas' data directories end.
     /// </summary>
     private async Task TakeOverTemplateAsync(string templatePassword, CancellationToken cancellationToken)
     {
@@ -527,7 +522,7 @@ public sealed class DockerNode : IClusterNode
         {
             await NodeSql.ExecuteAsync(
                 connection,
-                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots;\n" + cluster.Secrets.SetPasswordsSql() + string.Concat(slots),
+                cluster.Secrets.SetPasswordsSql() + string.Concat(slots),
                 cancellationToken).ConfigureAwait(false);
         }
     }

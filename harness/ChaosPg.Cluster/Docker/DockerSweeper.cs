@@ -1,3 +1,4 @@
+using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
@@ -43,30 +44,32 @@ public static class DockerSweeper
     }
 
     /// <summary>
-    /// Removes the templates (see DockerTemplate) of images the daemon no longer has, and the data volumes that no
-    /// template's index names and whose builder is dead (a build that was killed).
+    /// Removes the template images (see DockerTemplate) that no run will use again, unless a container still does:
+    /// those of images the daemon no longer has under a tag, those made by another version of the init scripts (their
+    /// key is not the one this harness computes), and untagged ones (the loser of two builds at once).
     /// </summary>
     private static async Task SweepTemplatesAsync(DockerClient client, CancellationToken cancellationToken)
     {
-        var filter = DockerLabels.Filter(DockerLabels.TemplateData);
-        var volumes = (await client.Volumes.ListAsync(new VolumesListParameters { Filters = filter }, cancellationToken).ConfigureAwait(false)).Volumes ?? [];
-        var images = (await client.Images.ListImagesAsync(new ImagesListParameters { All = true }, cancellationToken).ConfigureAwait(false)).Select(i => i.ID).ToHashSet(StringComparer.Ordinal);
-        var committed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var index in volumes.Where(v => v.Labels.ContainsKey(DockerLabels.Template)))
+        var images = await client.Images.ListImagesAsync(new ImagesListParameters { All = true }, cancellationToken).ConfigureAwait(false);
+        var tagged = images.Where(i => i.RepoTags?.Any(t => t != "<none>:<none>") == true).Select(i => i.ID).ToHashSet(StringComparer.Ordinal);
+        foreach (var template in images.Where(i => i.Labels?.ContainsKey(DockerLabels.Template) == true))
         {
-            if (index.Labels.TryGetValue(DockerLabels.TemplateImage, out var image) && images.Contains(image))
+            var current = tagged.Contains(template.ID)
+                && template.Labels.TryGetValue(DockerLabels.TemplateImage, out var source) && tagged.Contains(source)
+                && template.Labels[DockerLabels.Template] == DockerTemplate.KeyOf(source);
+            if (current)
             {
-                committed.Add(index.Labels[DockerLabels.TemplateData]);
+                continue;
             }
-            else
-            {
-                await client.Volumes.RemoveAsync(index.Name, force: true, cancellationToken).ConfigureAwait(false);
-            }
-        }
 
-        foreach (var data in volumes.Where(v => !v.Labels.ContainsKey(DockerLabels.Template) && !committed.Contains(v.Name) && !DockerLabels.OwnerIsAlive(v.Labels)))
-        {
-            await client.Volumes.RemoveAsync(data.Name, force: true, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await client.Images.DeleteImageAsync(template.ID, new ImageDeleteParameters(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
+            {
+                // A container of a live run still uses it; a later sweep removes it.
+            }
         }
     }
 }

@@ -12,33 +12,33 @@ namespace ChaosPg.Cluster.Docker;
 /// The data directories every Docker run's nodes start from, made once per PostgreSQL image by the init scripts of
 /// docker/init, as the local backend's <see cref="TemplateCache"/> is made once per PostgreSQL build. To make it, a
 /// cluster is brought up the compose file's way (initdb and 10-replication.sh by the image's entrypoint, the harness's
-/// roles, a replica cloned by replica-entrypoint.sh's pg_basebackup -R -S through the proxy), stopped cleanly, and its
-/// two data directories are copied into a volume. A run's node copies one of them (template-entrypoint.sh) instead of
-/// running initdb or pg_basebackup: the same cluster, brought up in half the time. Its passwords and slots are the
-/// run's own before any replica starts.
+/// roles, a replica cloned by replica-entrypoint.sh's pg_basebackup -R -S through the proxy) and stopped cleanly; its
+/// two data directories are copied into a container of the image, which is committed as the template image. A run's
+/// nodes are containers of that image whose PGDATA is already there (template-entrypoint.sh): nothing is copied at
+/// start, overlayfs copies a file up the first time the server writes to it. The same cluster, brought up in a
+/// fraction of the time. Its passwords and slots are the run's own before any replica starts.
 /// </summary>
 /// <remarks>
-/// Two volumes: the data, and an index volume named after the template's key whose labels name the data volume.
-/// A volume can be neither renamed nor relabelled, so creating the index, once the data is complete, is what commits
-/// a template; a build that dies before that leaves only a data volume that no index names, which
-/// <see cref="DockerSweeper"/> removes once its builder is dead.
+/// The template image is tagged <c>chaospg-template:&lt;key&gt;</c>; tagging is what commits it, so a build that dies
+/// before that leaves at most an untagged image, which <see cref="DockerSweeper"/> removes with the templates of
+/// images the daemon no longer has.
 /// </remarks>
 /// <param name="Key">The hash of the image and of what made the template.</param>
-/// <param name="DataVolume">The volume holding <see cref="PrimaryDirectory"/> and <see cref="ReplicaDirectory"/>.</param>
+/// <param name="Image">The template image's id.</param>
 /// <param name="SuperuserPassword">The superuser's password in the template, which a run replaces first.</param>
-internal sealed record DockerTemplate(string Key, string DataVolume, string SuperuserPassword)
+internal sealed record DockerTemplate(string Key, string Image, string SuperuserPassword)
 {
-    /// <summary>Where a node's container sees the template (read-only).</summary>
-    public const string MountPath = "/chaospg/template";
+    /// <summary>The repository of template images; the tag is the key.</summary>
+    public const string Repository = "chaospg-template";
 
-    /// <summary>The primary's data directory, in the data volume.</summary>
-    public const string PrimaryDirectory = "primary";
+    /// <summary>The primary's data directory, in the template image.</summary>
+    public const string PrimaryDirectory = "/chaospg/pgdata/primary";
 
-    /// <summary>The replica's data directory (standby.signal and primary_conninfo included), in the data volume.</summary>
-    public const string ReplicaDirectory = "replica";
+    /// <summary>The replica's data directory (standby.signal and primary_conninfo included), in the template image.</summary>
+    public const string ReplicaDirectory = "/chaospg/pgdata/replica";
 
     // Raise when what a template holds changes in a way the hashed inputs do not show.
-    private const int Format = 1;
+    private const int Format = 2;
 
     /// <summary>Returns <paramref name="options"/>' image's template, building it first if the daemon has none.</summary>
     public static async Task<DockerTemplate> EnsureAsync(DockerClient client, DockerDaemonInfo daemon, DockerClusterOptions options, CancellationToken cancellationToken)
@@ -46,7 +46,7 @@ internal sealed record DockerTemplate(string Key, string DataVolume, string Supe
         var image = await client.Images.InspectImageAsync(options.PgImage, cancellationToken).ConfigureAwait(false);
         var key = KeyOf(image.ID);
         return await FindAsync(client, key, cancellationToken).ConfigureAwait(false)
-            ?? await BuildAsync(client, daemon, options, key, image.ID, cancellationToken).ConfigureAwait(false);
+            ?? await BuildAsync(client, daemon, options, key, image, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The key of a template made from the image <paramref name="imageId"/> by this assembly's init scripts.</summary>
@@ -57,89 +57,54 @@ internal sealed record DockerTemplate(string Key, string DataVolume, string Supe
             .. DockerInitScripts.ReplicaEntrypoint,
         ]))[..16];
 
-    private static string IndexVolume(string key) => $"chaospg-template-{key}";
+    /// <summary>The template image's name.</summary>
+    public static string ImageName(string key) => $"{Repository}:{key}";
 
     private static async Task<DockerTemplate?> FindAsync(DockerClient client, string key, CancellationToken cancellationToken)
     {
-        var index = await InspectVolumeAsync(client, IndexVolume(key), cancellationToken).ConfigureAwait(false);
-        if (index?.Labels is not { } labels
-            || !labels.TryGetValue(DockerLabels.TemplateData, out var data)
-            || !labels.TryGetValue(DockerLabels.TemplatePassword, out var password))
+        try
+        {
+            var image = await client.Images.InspectImageAsync(ImageName(key), cancellationToken).ConfigureAwait(false);
+            return image.Config?.Labels is { } labels && labels.TryGetValue(DockerLabels.TemplatePassword, out var password)
+                ? new DockerTemplate(key, image.ID, password)
+                : null;
+        }
+        catch (DockerImageNotFoundException)
         {
             return null;
         }
-
-        if (await InspectVolumeAsync(client, data, cancellationToken).ConfigureAwait(false) is null)
-        {
-            // Its data was removed by hand: the index commits nothing any more.
-            await client.Volumes.RemoveAsync(index.Name, force: true, cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-
-        return new DockerTemplate(key, data, password);
     }
 
-    private static async Task<DockerTemplate> BuildAsync(DockerClient client, DockerDaemonInfo daemon, DockerClusterOptions options, string key, string imageId, CancellationToken cancellationToken)
+    private static async Task<DockerTemplate> BuildAsync(DockerClient client, DockerDaemonInfo daemon, DockerClusterOptions options, string key, ImageInspectResponse image, CancellationToken cancellationToken)
     {
         var secrets = RunSecrets.Generate();
-        var data = $"{IndexVolume(key)}-{Guid.NewGuid().ToString("N")[..8]}";
         // Only this build's command line keeps no WAL beyond what a restart needs, so the copies hold one segment each.
         var spec = ClusterSpec.CreateBuilder().WithReplicas(1).WithSetting("wal_keep_size", "0").WithSetting("wal_recycle", "off").Build();
         var buildOptions = options with { LogDirectory = options.LogDirectory is null ? null : Path.Combine(options.LogDirectory, "template") };
         var builder = await DockerCluster.StartAsync(spec, buildOptions, DockerDaemon.CreateClient(daemon), template: null, secrets, cancellationToken).ConfigureAwait(false);
-        var dataLabels = new Dictionary<string, string>(DockerLabels.Owner(), StringComparer.Ordinal) { [DockerLabels.TemplateData] = key };
-        try
+        await using (builder.ConfigureAwait(false))
         {
-            await using (builder.ConfigureAwait(false))
-            {
-                // The primary first: a fast shutdown sends its shutdown checkpoint to the replica before it ends, so both
-                // copies end at that checkpoint, and a run's replicas need no WAL from before it. The replica's slot stays
-                // in the primary's copy; a run replaces it with its own (DockerNode.TakeOverTemplateAsync).
-                var (primary, replica) = (builder.Primary, builder.Nodes[1]);
-                await DropUnusedDatabaseAsync(primary, cancellationToken).ConfigureAwait(false);
-                await primary.StopAsync(cancellationToken).ConfigureAwait(false);
-                await replica.StopAsync(cancellationToken).ConfigureAwait(false);
+            // The primary first: a fast shutdown sends its shutdown checkpoint to the replica before it ends, so both
+            // copies end at that checkpoint, and a run's replicas need no WAL from before it.
+            var (primary, replica) = (builder.Primary, builder.Nodes[1]);
+            await DropUnusedDatabaseAsync(primary, cancellationToken).ConfigureAwait(false);
+            await primary.StopAsync(cancellationToken).ConfigureAwait(false);
+            await replica.StopAsync(cancellationToken).ConfigureAwait(false);
 
-                await client.Volumes.CreateAsync(new VolumesCreateParameters { Name = data, Labels = dataLabels }, cancellationToken).ConfigureAwait(false);
-                await CopyAsync(builder, primary, replica, data, cancellationToken).ConfigureAwait(false);
-            }
-
-            var indexLabels = new Dictionary<string, string>(StringComparer.Ordinal)
+            // The image keeps the PostgreSQL image's settings (entrypoint, command, environment, VOLUME), plus labels.
+            var labels = new Dictionary<string, string>(image.Config?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal)
             {
                 [DockerLabels.Template] = key,
-                [DockerLabels.TemplateData] = data,
-                [DockerLabels.TemplateImage] = imageId,
+                [DockerLabels.TemplateImage] = image.ID,
                 [DockerLabels.TemplatePassword] = secrets.Superuser,
             };
-            try
-            {
-                await client.Volumes.CreateAsync(new VolumesCreateParameters { Name = IndexVolume(key), Labels = indexLabels }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DockerApiException)
-            {
-                // Another harness may have committed this template first: the daemon then refuses the name or returns
-                // the existing volume. Either way the index read back names the data volume that won.
-            }
-
-            var committed = await FindAsync(client, key, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"the Docker template volume {IndexVolume(key)} could not be created");
-            if (committed.DataVolume != data)
-            {
-                await client.Volumes.RemoveAsync(data, force: true, cancellationToken).ConfigureAwait(false);
-            }
-
-            return committed;
+            await CopyAndCommitAsync(builder, primary, replica, key, image, labels, cancellationToken).ConfigureAwait(false);
         }
-        catch
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            if (await InspectVolumeAsync(client, data, timeout.Token).ConfigureAwait(false) is not null)
-            {
-                await client.Volumes.RemoveAsync(data, force: true, timeout.Token).ConfigureAwait(false);
-            }
 
-            throw;
-        }
+        // Two harnesses building at once both commit; the tag names the later image, and the earlier one is left
+        // untagged for the sweep.
+        return await FindAsync(client, key, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"the Docker template image {ImageName(key)} could not be committed");
     }
 
     /// <summary>
@@ -156,16 +121,20 @@ internal sealed record DockerTemplate(string Key, string DataVolume, string Supe
         }
     }
 
-    /// <summary>Copies the stopped nodes' data directories into the data volume, in a one-off container of the image.</summary>
-    private static async Task CopyAsync(DockerCluster builder, DockerNode primary, DockerNode replica, string data, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies the stopped nodes' data directories into a one-off container of the image, outside its VOLUME path, and
+    /// commits that container as the template image. The primary's copy leaves out the builder's slot, as a base backup
+    /// leaves out pg_replslot: dropping a slot renames its directory, and overlayfs refuses to rename a directory of a
+    /// lower layer (EXDEV). A run creates its own slots (DockerNode.TakeOverTemplateAsync).
+    /// </summary>
+    private static async Task CopyAndCommitAsync(DockerCluster builder, DockerNode primary, DockerNode replica, string key, ImageInspectResponse image, IDictionary<string, string> labels, CancellationToken cancellationToken)
     {
-        // Sparse where the data is zeros (the WAL segment past its last record), so copies of it write less; plain
-        // cp -a where cp has no --sparse (busybox).
-        var script = $$"""
+        var script = $"""
             set -eu
-            copy() { cp -a --sparse=always "$1/." "$2/" 2>/dev/null || cp -a "$1/." "$2/"; }
-            copy /from/primary{{primary.DataDirectory[DockerNode.DataMount.Length..]}} {{DockerNode.DataMount}}/{{PrimaryDirectory}}
-            copy /from/replica{{replica.DataDirectory[DockerNode.DataMount.Length..]}} {{DockerNode.DataMount}}/{{ReplicaDirectory}}
+            mkdir -p {PrimaryDirectory} {ReplicaDirectory}
+            cp -a /from/primary{primary.DataDirectory[DockerNode.DataMount.Length..]}/. {PrimaryDirectory}/
+            cp -a /from/replica{replica.DataDirectory[DockerNode.DataMount.Length..]}/. {ReplicaDirectory}/
+            rm -rf {PrimaryDirectory}/pg_replslot/*
             """;
         var copy = new ContainerBuilder(builder.Options.PgImage)
             .WithLogger(builder.Options.Logger)
@@ -174,24 +143,31 @@ internal sealed record DockerTemplate(string Key, string DataVolume, string Supe
             .WithCleanUp(false)
             .WithVolumeMount(primary.VolumeName, "/from/primary")
             .WithVolumeMount(replica.VolumeName, "/from/replica")
-            // The data volume at the image's VOLUME path, so that Docker adds no anonymous volume for it.
-            .WithVolumeMount(data, DockerNode.DataMount)
-            .WithEntrypoint("/bin/sh", "-c", script)
-            // As root, cp -a keeps the postgres user's ownership.
-            .WithCreateParameterModifier(parameters => parameters.User = "root")
+            // Nothing at the image's VOLUME path, so that Docker adds no anonymous volume for it.
+            .WithTmpfsMount(DockerNode.DataMount)
+            // The image's entrypoint runs any command but postgres as it is, as root: cp -a keeps the owners.
+            .WithCommand("/bin/sh", "-c", script)
             .Build();
-        await builder.RunToCompletionAsync(copy, $"copying the Docker template into {data}", cancellationToken).ConfigureAwait(false);
-    }
+        await using (copy.ConfigureAwait(false))
+        {
+            await copy.StartAsync(cancellationToken).ConfigureAwait(false);
+            var exit = await builder.Client.Containers.WaitContainerAsync(copy.Id, cancellationToken).ConfigureAwait(false);
+            if (exit.StatusCode != 0)
+            {
+                var (stdout, stderr) = await copy.GetLogsAsync(timestampsEnabled: false, ct: cancellationToken).ConfigureAwait(false);
+                throw new InvalidOperationException($"copying the Docker template failed (exit {exit.StatusCode}): {(stderr + stdout).Trim()}");
+            }
 
-    private static async Task<VolumeResponse?> InspectVolumeAsync(DockerClient client, string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await client.Volumes.InspectAsync(name, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
+            // The container ran the image's entrypoint with the copy as its command; the image gets the image's.
+            var commit = new CommitContainerChangesParameters
+            {
+                ContainerID = copy.Id,
+                RepositoryName = Repository,
+                Tag = key,
+                Cmd = image.Config?.Cmd ?? ["postgres"],
+                Labels = labels,
+            };
+            await builder.Client.Images.CommitContainerChangesAsync(commit, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -1,42 +1,54 @@
 #!/bin/sh
-# Entrypoint of a ChaosPg Docker node made from its image's template (see DockerTemplate.cs). On the first start (no
-# database in PGDATA) it copies the template's data directory, which the init scripts of docker/init made once, into
-# PGDATA. A replica's copy already has standby.signal (pg_basebackup -R made it). Its streaming settings are this
-# run's, and they only work once the primary has this run's passwords. So the replica waits for the harness: it hands
-# over /chaospg/standby.conf, then sends SIGUSR1 once the primary is ready. The file's settings replace the template's
-# primary_conninfo and primary_slot_name. Then the image's own entrypoint takes over, finds a database, and starts
-# `postgres` with the container's arguments.
+# Entrypoint of a ChaosPg Docker node started from its image's template (see DockerTemplate.cs): the container's own
+# filesystem already holds PGDATA, a copy-on-write layer over the data directory that the init scripts of docker/init
+# made once. The harness hands requests over as files in /chaospg (the Docker archive API):
+# - standby.conf: this run's primary_conninfo and primary_slot_name, which replace the ones in postgresql.auto.conf.
+#   On its first start a replica waits for them: they only work once the primary has this run's passwords, so the
+#   harness sends SIGUSR1 then.
+# - rewind-source: the connection string of the new primary; the stopped node is rewound from it with pg_rewind
+#   (as postgres) and becomes its standby.
+# Then the image's own entrypoint finds a database and starts `postgres` with the container's arguments.
 set -eu
 
-: "${TEMPLATE:?TEMPLATE must name the template data directory to copy}"
 : "${PGDATA:?PGDATA must be set}"
 : "${STANDBY_WAIT_SECONDS:=120}"
+requests=/chaospg
+
+as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
 
 go=0
 trap 'go=1' USR1
-
-if [ ! -s "$PGDATA/PG_VERSION" ]; then
-    mkdir -p "$PGDATA"
-    # A tar pipe run as root keeps owners and modes; it writes the files faster than cp -a, which copies extended
-    # attributes file by file. The template's WAL segment is sparse past its last record: GNU tar's --sparse keeps the
-    # holes, so 16 MB of zeros are not written again (busybox tar has no --sparse and writes them).
-    sparse=
-    if tar --version 2>/dev/null | grep -q GNU; then sparse=--sparse; fi
-    tar -C "$TEMPLATE" $sparse -cf - . | tar -C "$PGDATA" -xpf -
-    if [ -e "$PGDATA/standby.signal" ]; then
-        waited=0
-        until [ "$go" = 1 ]; do
-            if [ "$waited" -ge $((STANDBY_WAIT_SECONDS * 50)) ]; then
-                echo "template-entrypoint.sh: no standby settings from the harness within $STANDBY_WAIT_SECONDS s" >&2
-                exit 1
-            fi
-            sleep 0.02
-            waited=$((waited + 1))
-        done
-        sed -i -e '/^primary_conninfo[ =]/d' -e '/^primary_slot_name[ =]/d' "$PGDATA/postgresql.auto.conf"
-        cat /chaospg/standby.conf >> "$PGDATA/postgresql.auto.conf"
-    fi
-    trap - USR1
+if [ ! -e "$requests/started" ] && [ -e "$PGDATA/standby.signal" ]; then
+    waited=0
+    until [ "$go" = 1 ]; do
+        if [ "$waited" -ge $((STANDBY_WAIT_SECONDS * 50)) ]; then
+            echo "template-entrypoint.sh: no standby settings from the harness within $STANDBY_WAIT_SECONDS s" >&2
+            exit 1
+        fi
+        sleep 0.02
+        waited=$((waited + 1))
+    done
 fi
+trap - USR1
+
+if [ -e "$requests/rewind-source" ]; then
+    source_server="$(cat "$requests/rewind-source")"
+    rm -f "$requests/rewind-source"
+    # A killed server's lock file names pid 1, which is this shell now: the server is gone, the file is stale.
+    rm -f "$PGDATA/postmaster.pid"
+    if ! as_postgres pg_rewind --target-pgdata="$PGDATA" --source-server="$source_server"; then
+        echo "template-entrypoint.sh: pg_rewind from the new primary failed (above); the node stays down" >&2
+        exit 1
+    fi
+    as_postgres touch "$PGDATA/standby.signal"
+fi
+
+if [ -e "$requests/standby.conf" ]; then
+    # As root, GNU sed -i keeps the file's owner (postgres).
+    sed -i -e '/^primary_conninfo[ =]/d' -e '/^primary_slot_name[ =]/d' "$PGDATA/postgresql.auto.conf"
+    cat "$requests/standby.conf" >> "$PGDATA/postgresql.auto.conf"
+    rm -f "$requests/standby.conf"
+fi
+touch "$requests/started"
 
 exec docker-entrypoint.sh "$@"
