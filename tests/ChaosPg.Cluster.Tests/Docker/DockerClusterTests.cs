@@ -117,6 +117,21 @@ public class DockerClusterTests
     }
 
     [Test]
+    public async Task A_rejoin_whose_pg_rewind_fails_leaves_the_node_down_and_says_why()
+    {
+        await using var cluster = await DockerTestEnvironment.StartAsync(PgImages.First());
+        var oldPrimary = cluster.Primary;
+        await cluster["replica1"].PromoteAsync();
+        // Off the cluster's network, the stopped node's container cannot reach the new primary to rewind from it.
+        await oldPrimary.IsolateAsync();
+
+        var error = Assert.ThrowsAsync<NodeStartException>(() => oldPrimary.RejoinAsync());
+
+        Assert.That(error!.Message, Does.Contain("pg_rewind").And.Contain("the node stays down"));
+        Assert.That(oldPrimary.IsRunning, Is.False);
+    }
+
+    [Test]
     public async Task A_missing_image_is_a_clear_configuration_error()
     {
         await DockerTestEnvironment.RequireDaemonAsync();
