@@ -99,7 +99,7 @@ public sealed class DockerCluster : IReplicatedCluster
 
     internal RunSecrets Secrets { get; }
 
-    /// <summary>What the nodes' data directories are copied from; null: made by the init scripts (to build a template).</summary>
+    /// <summary>The image the nodes are containers of, their data directories in place; null: made by the init scripts (to build a template).</summary>
     internal DockerTemplate? Template { get; }
 
     private IContainer? ProxyContainer { get; set; }
@@ -284,7 +284,7 @@ public sealed class DockerCluster : IReplicatedCluster
         await Network.CreateAsync(cancellationToken).ConfigureAwait(false);
 
         // The primary needs no proxy, so it starts at once. Made by the init scripts, a replica's entrypoint waits for
-        // the primary through its proxy before it clones, so it starts as soon as its WAL link exists. Copied from the
+        // the primary through its proxy before it clones, so it starts as soon as its WAL link exists. Started from the
         // template, a replica starts at once too, and is handed its WAL link once the primary has this run's passwords.
         // The first failure cancels the rest instead of letting them wait out their timeouts.
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -90,15 +90,7 @@ internal sealed record DockerTemplate(string Key, string Image, string Superuser
             await DropUnusedDatabaseAsync(primary, cancellationToken).ConfigureAwait(false);
             await primary.StopAsync(cancellationToken).ConfigureAwait(false);
             await replica.StopAsync(cancellationToken).ConfigureAwait(false);
-
-            // The image keeps the PostgreSQL image's settings (entrypoint, command, environment, VOLUME), plus labels.
-            var labels = new Dictionary<string, string>(image.Config?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal)
-            {
-                [DockerLabels.Template] = key,
-                [DockerLabels.TemplateImage] = image.ID,
-                [DockerLabels.TemplatePassword] = secrets.Superuser,
-            };
-            await CopyAndCommitAsync(builder, primary, replica, key, image, labels, cancellationToken).ConfigureAwait(false);
+            await CopyAndCommitAsync(builder, primary, replica, key, image, secrets.Superuser, cancellationToken).ConfigureAwait(false);
         }
 
         // Two harnesses building at once both commit; the tag names the later image, and the earlier one is left
@@ -108,9 +100,9 @@ internal sealed record DockerTemplate(string Key, string Image, string Superuser
     }
 
     /// <summary>
-    /// Drops the image's default database, as the local backend's template does: every node of every run copies each
-    /// database, the harness uses only its own, and one fewer is 7 MB and some 300 files less to write per node. The
-    /// replica replays the drop before the primary's shutdown ends.
+    /// Drops the image's default database, as the local backend's template does: the harness uses only its own, and
+    /// the template image is 7 MB and some 300 files smaller without it. The replica replays the drop before the
+    /// primary's shutdown ends.
     /// </summary>
     private static async Task DropUnusedDatabaseAsync(DockerNode primary, CancellationToken cancellationToken)
     {
@@ -127,7 +119,7 @@ internal sealed record DockerTemplate(string Key, string Image, string Superuser
     /// leaves out pg_replslot: dropping a slot renames its directory, and overlayfs refuses to rename a directory of a
     /// lower layer (EXDEV). A run creates its own slots (DockerNode.TakeOverTemplateAsync).
     /// </summary>
-    private static async Task CopyAndCommitAsync(DockerCluster builder, DockerNode primary, DockerNode replica, string key, ImageInspectResponse image, IDictionary<string, string> labels, CancellationToken cancellationToken)
+    private static async Task CopyAndCommitAsync(DockerCluster builder, DockerNode primary, DockerNode replica, string key, ImageInspectResponse image, string superuserPassword, CancellationToken cancellationToken)
     {
         var script = $"""
             set -eu
@@ -158,7 +150,14 @@ internal sealed record DockerTemplate(string Key, string Image, string Superuser
                 throw new InvalidOperationException($"copying the Docker template failed (exit {exit.StatusCode}): {(stderr + stdout).Trim()}");
             }
 
-            // The container ran the image's entrypoint with the copy as its command; the image gets the image's.
+            // The container ran the image's entrypoint with the copy as its command; the template gets the image's
+            // command back, and keeps its other settings (entrypoint, environment, VOLUME) and labels, plus its own.
+            var labels = new Dictionary<string, string>(image.Config?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+            {
+                [DockerLabels.Template] = key,
+                [DockerLabels.TemplateImage] = image.ID,
+                [DockerLabels.TemplatePassword] = superuserPassword,
+            };
             var commit = new CommitContainerChangesParameters
             {
                 ContainerID = copy.Id,
