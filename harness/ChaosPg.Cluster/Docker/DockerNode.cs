@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using System.Globalization;
 using System.Text;
 using ChaosPg.Cluster.Local;
@@ -419,22 +418,11 @@ public sealed class DockerNode : IClusterNode
     /// </summary>
     private async Task HandOverAsync(IEnumerable<(string Name, string Text)> files, CancellationToken cancellationToken)
     {
-        using var archive = new MemoryStream();
-        using (var writer = new TarWriter(archive, TarEntryFormat.Pax, leaveOpen: true))
+        var target = container ?? throw new InvalidOperationException($"{Name} has no container");
+        foreach (var (name, text) in files)
         {
-            foreach (var (name, text) in files)
-            {
-                var entry = new PaxTarEntry(TarEntryType.RegularFile, name)
-                {
-                    Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text + "\n")),
-                };
-                await writer.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
-            }
+            await target.CopyAsync(Encoding.UTF8.GetBytes(text + "\n"), $"/chaospg/{name}", fileMode: UnixFileModes.UserRead | UnixFileModes.UserWrite, ct: cancellationToken).ConfigureAwait(false);
         }
-
-        archive.Position = 0;
-        await cluster.Client.Containers.ExtractArchiveToContainerAsync(RequireContainer(), new CopyToContainerParameters { Path = "/chaospg" }, archive, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task SignalAndWaitExitAsync(string signal, TimeSpan timeout, CancellationToken cancellationToken)
