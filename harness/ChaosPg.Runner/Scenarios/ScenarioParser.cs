@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using ChaosPg.Cluster.Providers;
 using ChaosPg.Core.Schedule;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -200,7 +201,13 @@ public sealed class ScenarioParser
             }
         }
 
-        return new ScenarioCluster(replicas, replication, quorum, synchronousCommit, settings.ToImmutable());
+        string network = keys.TryGetValue(ScenarioKeys.Network, out var networkNode)
+            ? Text(networkNode, Child(path, ScenarioKeys.Network), "a network mode name such as proxy") ?? ClusterAxisNames.Proxy
+            : ClusterAxisNames.Proxy;
+        string manager = keys.TryGetValue(ScenarioKeys.Manager, out var managerNode)
+            ? Text(managerNode, Child(path, ScenarioKeys.Manager), "a manager name such as none") ?? ClusterAxisNames.None
+            : ClusterAxisNames.None;
+        return new ScenarioCluster(replicas, replication, quorum, synchronousCommit, settings.ToImmutable()) { Network = network, Manager = manager };
     }
 
     private ScenarioWorkload Workload(YamlNode? node)
