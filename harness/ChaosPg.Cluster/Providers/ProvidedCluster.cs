@@ -46,7 +46,9 @@ public sealed class ProvidedCluster : IAsyncDisposable
         }
 
         var failures = new List<Exception>();
-        foreach (var step in new IAsyncDisposable[] { started.Cluster, started.Router, network })
+        // The router is the network's own unless the backend brought one; the network session disposes its own.
+        IAsyncDisposable?[] steps = [started.Cluster, ReferenceEquals(started.Router, network.Router) ? null : started.Router, network];
+        foreach (var step in steps.OfType<IAsyncDisposable>())
         {
             try
             {
