@@ -48,6 +48,39 @@ public sealed class RunFolderTests
     }
 
     [Test]
+    public async Task The_manifest_records_the_network_mode_and_the_manager()
+    {
+        var folder = RunFolder.Create(root, "s", DateTimeOffset.UnixEpoch, 7);
+        var started = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var manifest = new RunManifest("s", "d", "s.yaml", 7, "local", "15.14", ToxiproxyKind.Embedded, null, null, "r", started, null, "async", 1, null, Network: "proxy", Manager: "none");
+
+        await folder.WriteManifestAsync(manifest);
+
+        var json = await File.ReadAllTextAsync(folder.ManifestPath);
+        Assert.That(json, Does.Contain("\"network\": \"proxy\"").And.Contain("\"manager\": \"none\""));
+        Assert.That(await folder.ReadManifestAsync(), Is.EqualTo(manifest));
+    }
+
+    [Test]
+    public async Task A_run_json_from_before_network_and_manager_reads_as_proxy_and_none()
+    {
+        var folder = RunFolder.Create(root, "s", DateTimeOffset.UnixEpoch, 7);
+        await File.WriteAllTextAsync(folder.ManifestPath, """
+            {
+              "scenario": "s", "description": "d", "scenarioFile": "s.yaml", "seed": 7, "backend": "local",
+              "postgresVersion": "15.14", "proxyKind": "embedded", "proxyVersion": null, "gitCommit": null,
+              "replayCommand": "chaospg replay x", "startedUtc": "2026-01-02T03:04:05+00:00", "endedUtc": null,
+              "replicationMode": "async", "replicas": 1, "exitStatus": 0
+            }
+            """);
+
+        var manifest = await folder.ReadManifestAsync();
+
+        Assert.That((manifest.Network, manifest.Manager), Is.EqualTo(((string?)null, (string?)null)));
+        Assert.That((manifest.NetworkMode, manifest.ManagerName), Is.EqualTo(("proxy", "none")));
+    }
+
+    [Test]
     public void Expectations_are_judged_against_verdicts()
     {
         var lossy = new CheckerResult("durability", Verdict.Invalid, "2 lost", ImmutableSortedDictionary<string, long>.Empty, ImmutableSortedDictionary<string, double>.Empty, []);
