@@ -9,7 +9,7 @@ namespace ChaosPg.Cluster.Links;
 /// <c>chaospg-&lt;fault&gt;-&lt;stream&gt;</c>, so a fault is found again from its link and kind alone: removal
 /// needs no state, tolerates a fault applied only in part, and may run twice.
 /// </summary>
-public sealed class LinkFaults
+public sealed class LinkFaults : ILinkFaults
 {
     private readonly ToxiproxyLinkRouter router;
 

@@ -16,7 +16,7 @@ public sealed class NetworkSession : IAsyncDisposable
     /// <param name="router">The router for the backend's links, or null when the backend brings its own.</param>
     /// <param name="linkFaults">Faults on that router's links, or null.</param>
     /// <param name="proxy">The Toxiproxy this session started or reached, disposed with it.</param>
-    public NetworkSession(string name, ILinkRouter? router = null, LinkFaults? linkFaults = null, ToxiproxyHandle? proxy = null)
+    public NetworkSession(string name, ILinkRouter? router = null, ILinkFaults? linkFaults = null, ToxiproxyHandle? proxy = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         Name = name;
@@ -32,7 +32,7 @@ public sealed class NetworkSession : IAsyncDisposable
     public ILinkRouter? Router { get; }
 
     /// <summary>The faults the network mode can apply on <see cref="Router"/>'s links.</summary>
-    public LinkFaults? LinkFaults { get; }
+    public ILinkFaults? LinkFaults { get; }
 
     /// <summary>The Toxiproxy this session owns, if any.</summary>
     public ToxiproxyHandle? Proxy { get; }

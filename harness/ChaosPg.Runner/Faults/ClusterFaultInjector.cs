@@ -16,13 +16,13 @@ namespace ChaosPg.Runner.Faults;
 public sealed class ClusterFaultInjector : IFaultInjector
 {
     private readonly IReplicatedCluster cluster;
-    private readonly LinkFaults? linkFaults;
+    private readonly ILinkFaults? linkFaults;
 
     /// <summary>
     /// Creates the injector; <paramref name="linkFaults"/> is null when the cluster's links are not proxied
     /// (<see cref="DirectLinkRouter"/>), and then network faults are refused.
     /// </summary>
-    public ClusterFaultInjector(IReplicatedCluster cluster, LinkFaults? linkFaults)
+    public ClusterFaultInjector(IReplicatedCluster cluster, ILinkFaults? linkFaults)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         this.cluster = cluster;
@@ -154,7 +154,7 @@ public sealed class ClusterFaultInjector : IFaultInjector
         }
     }
 
-    private async Task ForEachLinkAsync(PlannedStep plannedStep, Func<LinkFaults, string, Task> perLink)
+    private async Task ForEachLinkAsync(PlannedStep plannedStep, Func<ILinkFaults, string, Task> perLink)
     {
         var faults = linkFaults ?? throw new InvalidOperationException(
             $"the {plannedStep.Step.Keyword} fault needs the cluster's links routed through Toxiproxy, but this cluster connects directly (no proxy)");
