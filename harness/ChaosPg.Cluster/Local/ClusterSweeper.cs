@@ -35,10 +35,26 @@ public static class ClusterSweeper
                 PostmasterSignals.RemoveLeftoverSharedMemory(node.DataDirectory);
             }
 
-            Directory.Delete(runDirectory, recursive: true);
+            DeleteShared(runDirectory);
             removed.Add(runDirectory);
         }
 
         return removed;
+    }
+
+    // Every bring-up sweeps, so another harness on this machine may be deleting the same dead run: a file it removed
+    // first ends our recursive delete early. Try again until the directory is gone, so that neither leaves half of it.
+    private static void DeleteShared(string directory)
+    {
+        for (var attempt = 1; Directory.Exists(directory); attempt++)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (DirectoryNotFoundException) when (attempt < 10)
+            {
+            }
+        }
     }
 }
