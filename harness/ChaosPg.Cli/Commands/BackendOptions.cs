@@ -2,6 +2,7 @@ using System.CommandLine;
 using ChaosPg.Cluster;
 using ChaosPg.Cluster.Docker;
 using ChaosPg.Runner.Orchestration;
+using ChaosPg.Toxiproxy;
 
 namespace ChaosPg.Cli.Commands;
 
@@ -40,14 +41,24 @@ internal sealed class BackendOptions
     };
 
     /// <summary>
-    /// For the Docker backend: that a daemon answers and holds both images, checked before any run folder or
-    /// container exists. Returns a one-line error, or null.
+    /// Before any run folder, process or container exists: for the local backend, that the PostgreSQL binaries are
+    /// found and a given --toxiproxy-url answers; for the Docker backend, that a daemon answers and holds both images.
+    /// Returns a one-line error, or null.
     /// </summary>
     public static async Task<string?> PreflightAsync(ScenarioRunOptions options, CancellationToken cancellationToken)
     {
         if (options.Backend != ClusterBackend.Docker)
         {
-            return null;
+            try
+            {
+                await PgBinariesLocator.LocateAsync(options.PgBinDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClusterConfigurationException e)
+            {
+                return "chaospg: " + e.Message;
+            }
+
+            return options.ToxiproxyUrl is { } url ? await ToxiproxyProblemAsync(url, cancellationToken).ConfigureAwait(false) : null;
         }
 
         try
@@ -63,6 +74,23 @@ internal sealed class BackendOptions
         catch (ClusterConfigurationException e)
         {
             return "chaospg: " + e.Message;
+        }
+    }
+
+    // A Toxiproxy the user named must answer before the run relies on it.
+    private static async Task<string?> ToxiproxyProblemAsync(Uri url, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            using var client = new ToxiproxyClient(url);
+            await client.GetVersionAsync(timeout.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e) when (e is ToxiproxyException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return $"chaospg: no Toxiproxy answers GET /version at --toxiproxy-url {url} ({e.Message.TrimEnd('.')}); start one (`chaospg proxy --port 8474` or toxiproxy-server) or leave the option out";
         }
     }
 
