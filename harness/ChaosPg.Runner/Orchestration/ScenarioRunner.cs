@@ -177,7 +177,7 @@ public sealed class ScenarioRunner
         phase("starting Toxiproxy");
         prepared.Proxy = await ToxiproxyProvider.AcquireAsync(new ToxiproxyProviderOptions { Url = options.ToxiproxyUrl }, cancellationToken).ConfigureAwait(false);
         prepared.ProxyKind = prepared.Proxy.Kind;
-        prepared.ProxyVersion = prepared.Proxy.Version;
+        prepared.ProxyVersion = prepared.Proxy.Identity.Display;
         prepared.Router = new ToxiproxyLinkRouter(prepared.Proxy.Client);
         phase($"starting PostgreSQL {binaries.Version}: {shape}");
         prepared.Cluster = await LocalCluster.StartAsync(
