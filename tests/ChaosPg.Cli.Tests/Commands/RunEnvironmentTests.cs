@@ -42,7 +42,7 @@ public sealed class RunEnvironmentTests
             var manifest = Manifest(reports);
             Assert.That(manifest.GetProperty("proxyKind").GetString(), Is.EqualTo("external"));
             Assert.That(manifest.GetProperty("proxyVersion").GetString(), Is.EqualTo("2.12.0 (chaospg embedded server)"));
-            Assert.That(await log, Does.Contain("proxy client->primary created").And.Contain("added to proxy"), "the run's links and faults were made on the separate proxy");
+            Assert.That(await log, Does.Contain("proxy client-primary created").And.Contain("(reset_peer, "), "the run's links and faults were made on the separate proxy");
         }
         finally
         {
