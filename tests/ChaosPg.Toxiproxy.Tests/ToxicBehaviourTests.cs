@@ -246,7 +246,9 @@ public sealed class ToxicBehaviourTests : EmbeddedServerTest
     {
         await using var source = LoopbackServer.Source(100);
         var proxy = await ProxyAsync("source", source);
-        await Client.AddToxicAsync("source", new SlicerToxic { AverageSize = 10, SizeVariation = 2, Delay = 20_000 });
+        // 100 ms between pieces: the probe sees one piece per read unless it falls that far behind (20 ms was not
+        // enough on a loaded machine: two pieces arrived in one read).
+        await Client.AddToxicAsync("source", new SlicerToxic { AverageSize = 10, SizeVariation = 2, Delay = 100_000 });
         using var probe = await SocketProbe.ConnectAsync(proxy.Listen);
 
         var result = await probe.ReadUntilClosedAsync(Patience);
