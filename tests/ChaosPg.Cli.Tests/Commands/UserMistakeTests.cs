@@ -72,6 +72,28 @@ public sealed class UserMistakeTests
         await AssertMistakeAsync(["run", "--catalog", "replica-kill-restart", "--out", "/proc/chaospg-reports"], "--out /proc/chaospg-reports: cannot write in /proc");
     }
 
+    [Test]
+    [NonParallelizable]
+    public async Task Out_in_a_read_only_mount_is_one_line_and_exit_2()
+    {
+        // A read-only tmpfs is read-only for root too (a chmod 555 folder is not). Mounting needs root.
+        var readOnly = Path.Combine(directory, "read-only");
+        Directory.CreateDirectory(readOnly);
+        if (await ExitCodeAsync("mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", readOnly) != 0)
+        {
+            Assert.Ignore("cannot mount a read-only tmpfs here (needs root); Out_where_even_root_cannot_write covers the case");
+        }
+
+        try
+        {
+            await AssertMistakeAsync(["run", "--catalog", "replica-kill-restart", "--out", Path.Combine(readOnly, "reports")], $"--out {readOnly}/reports: cannot write in {readOnly} (");
+        }
+        finally
+        {
+            await ExitCodeAsync("umount", readOnly);
+        }
+    }
+
     [TestCase("explore", "--runs", "1")]
     [TestCase("signoff")]
     public async Task Out_under_a_regular_file_is_refused_by_every_command_that_writes_reports(params string[] command)
@@ -142,6 +164,19 @@ public sealed class UserMistakeTests
         await File.WriteAllTextAsync(file, "name: long\ndescription: " + new string('x', 2001) + "\ncluster:\n  replicas: 1\nworkload:\n  kind: bank\n  writers: 1\nduration: 10s\n");
 
         await AssertMistakeAsync(["run", file, "--out", Reports], $"{file}:2:14: description has 2001 characters; at most 2000");
+    }
+
+    private static async Task<int> ExitCodeAsync(string fileName, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(fileName) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        await process.WaitForExitAsync();
+        return process.ExitCode;
     }
 
     // Runs chaospg, asserts exit 2, one line on stderr containing the text, no stack trace and no reports folder.
