@@ -27,9 +27,16 @@ public static class Program
             // A usage error is one line per problem and exit code 2, not the help text and exit code 1.
             foreach (var error in parseResult.Errors)
             {
-                Console.Error.WriteLine($"chaospg: {string.Join(' ', error.Message.Split(['\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}");
+                Console.Error.WriteLine($"chaospg: {CliValues.Describe(string.Join(' ', error.Message.Split(['\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))}");
             }
 
+            return Task.FromResult(2);
+        }
+
+        if (CliValues.UnknownOption(parseResult) is { } unknown)
+        {
+            var command = string.Join(' ', parseResult.Tokens.Where(t => t.Type == System.CommandLine.Parsing.TokenType.Command).Select(t => t.Value));
+            Console.Error.WriteLine($"chaospg: unknown option '{unknown}' for `chaospg {command}`; `chaospg {command} --help` lists its options");
             return Task.FromResult(2);
         }
 

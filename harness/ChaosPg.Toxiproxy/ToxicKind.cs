@@ -10,7 +10,7 @@ internal sealed class ToxicKind
     public static readonly ToxicKind SlowClose = new("slow_close", "SlowCloseToxic", "delay");
     public static readonly ToxicKind Timeout = new("timeout", "TimeoutToxic", "timeout");
     public static readonly ToxicKind ResetPeer = new("reset_peer", "ResetToxic", "timeout");
-    public static readonly ToxicKind Slicer = new("slicer", "SlicerToxic", "average_size", "size_variation", "delay");
+    public static readonly ToxicKind Slicer = new("slicer", "SlicerToxic", "average_size", "size_variation", "delay") { AttributeGoType = "int" };
     public static readonly ToxicKind LimitData = new("limit_data", "LimitDataToxic", "bytes");
     public static readonly ToxicKind Noop = new("noop", "NoopToxic");
 
@@ -29,6 +29,9 @@ internal sealed class ToxicKind
 
     /// <summary>The Go struct name that Toxiproxy names in its attribute decoding errors.</summary>
     public string GoStruct { get; }
+
+    /// <summary>The Go type of the attributes, named in decoding errors: <c>int64</c>, but plain <c>int</c> for the slicer.</summary>
+    public string AttributeGoType { get; private init; } = "int64";
 
     /// <summary>Attribute keys in the order Toxiproxy serializes them.</summary>
     public ImmutableArray<string> Attributes { get; }

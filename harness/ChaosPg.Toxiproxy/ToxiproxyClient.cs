@@ -39,20 +39,25 @@ public sealed class ToxiproxyClient : IDisposable
     public Uri ApiUri { get; }
 
     /// <summary>The server version: JSON <c>{"version": ...}</c> since 2.6.0, plain text before.</summary>
-    public async Task<string> GetVersionAsync(CancellationToken cancellationToken = default)
+    public async Task<string> GetVersionAsync(CancellationToken cancellationToken = default) =>
+        (await GetServerAsync(cancellationToken).ConfigureAwait(false)).Version;
+
+    /// <summary>The server's version and whether it is ChaosPg's embedded server (<see cref="ToxiproxyServerIdentity.HeaderName"/>).</summary>
+    public async Task<ToxiproxyServerIdentity> GetServerAsync(CancellationToken cancellationToken = default)
     {
-        var body = await SendAsync(HttpMethod.Get, "version", null, cancellationToken).ConfigureAwait(false);
+        var (body, headers) = await SendWithHeadersAsync(HttpMethod.Get, "version", null, cancellationToken).ConfigureAwait(false);
+        var embedded = headers.TryGetValues(ToxiproxyServerIdentity.HeaderName, out var values) ? string.Join(',', values) : null;
         var text = Encoding.UTF8.GetString(body).Trim();
         if (text.StartsWith('{'))
         {
             using var document = JsonDocument.Parse(text);
             if (document.RootElement.TryGetProperty("version", out var version) && version.ValueKind == JsonValueKind.String)
             {
-                return version.GetString() ?? string.Empty;
+                return new ToxiproxyServerIdentity(version.GetString() ?? string.Empty, embedded);
             }
         }
 
-        return text;
+        return new ToxiproxyServerIdentity(text, embedded);
     }
 
     /// <summary>Every proxy, keyed by name.</summary>
@@ -166,7 +171,10 @@ public sealed class ToxiproxyClient : IDisposable
         return ClientJson.ReadToxic(document.RootElement);
     }
 
-    private async Task<byte[]> SendAsync(HttpMethod method, string path, byte[]? content, CancellationToken cancellationToken)
+    private async Task<byte[]> SendAsync(HttpMethod method, string path, byte[]? content, CancellationToken cancellationToken) =>
+        (await SendWithHeadersAsync(method, path, content, cancellationToken).ConfigureAwait(false)).Body;
+
+    private async Task<(byte[] Body, System.Net.Http.Headers.HttpResponseHeaders Headers)> SendWithHeadersAsync(HttpMethod method, string path, byte[]? content, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(ApiUri, path));
         request.Headers.UserAgent.ParseAdd("chaospg-toxiproxy-client");
@@ -183,7 +191,7 @@ public sealed class ToxiproxyClient : IDisposable
             throw ToException(response.StatusCode, response.ReasonPhrase, body);
         }
 
-        return body;
+        return (body, response.Headers);
     }
 
     private static ToxiproxyException ToException(HttpStatusCode status, string? reason, byte[] body)

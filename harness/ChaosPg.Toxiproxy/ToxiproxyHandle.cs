@@ -10,11 +10,11 @@ public sealed class ToxiproxyHandle : IAsyncDisposable
     private readonly Process? _process;
     private int _disposed;
 
-    internal ToxiproxyHandle(ToxiproxyClient client, ToxiproxyKind kind, string version, ToxiproxyServer? server = null, Process? process = null)
+    internal ToxiproxyHandle(ToxiproxyClient client, ToxiproxyKind kind, ToxiproxyServerIdentity identity, ToxiproxyServer? server = null, Process? process = null)
     {
         Client = client;
         Kind = kind;
-        Version = version;
+        Identity = identity;
         _server = server;
         _process = process;
     }
@@ -31,8 +31,11 @@ public sealed class ToxiproxyHandle : IAsyncDisposable
         _ => "embedded",
     };
 
+    /// <summary>The version the server reported on /version, and whether it is ChaosPg's embedded server.</summary>
+    public ToxiproxyServerIdentity Identity { get; }
+
     /// <summary>The version the server reported on /version.</summary>
-    public string Version { get; }
+    public string Version => Identity.Version;
 
     public async ValueTask DisposeAsync()
     {

@@ -19,8 +19,8 @@ public static class ToxiproxyProvider
             var client = new ToxiproxyClient(url);
             try
             {
-                var version = await client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
-                return new ToxiproxyHandle(client, ToxiproxyKind.External, version);
+                var identity = await client.GetServerAsync(cancellationToken).ConfigureAwait(false);
+                return new ToxiproxyHandle(client, ToxiproxyKind.External, identity);
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or ToxiproxyException)
             {
@@ -35,7 +35,7 @@ public static class ToxiproxyProvider
         }
 
         var server = await ToxiproxyServer.StartAsync(new ToxiproxyServerOptions { Port = 0 }, cancellationToken).ConfigureAwait(false);
-        return new ToxiproxyHandle(new ToxiproxyClient(server.ApiUri), ToxiproxyKind.Embedded, server.Version, server: server);
+        return new ToxiproxyHandle(new ToxiproxyClient(server.ApiUri), ToxiproxyKind.Embedded, new ToxiproxyServerIdentity(server.Version, ToxiproxyServerIdentity.EmbeddedValue), server: server);
     }
 
     /// <summary>An absolute path if it exists, else the first match on PATH.</summary>
@@ -85,8 +85,8 @@ public static class ToxiproxyProvider
         {
             try
             {
-                var version = await client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
-                return new ToxiproxyHandle(client, ToxiproxyKind.ToxiproxyServer, version, process: process);
+                var identity = await client.GetServerAsync(cancellationToken).ConfigureAwait(false);
+                return new ToxiproxyHandle(client, ToxiproxyKind.ToxiproxyServer, identity, process: process);
             }
             catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
             {

@@ -246,7 +246,9 @@ public sealed class ToxicBehaviourTests : EmbeddedServerTest
     {
         await using var source = LoopbackServer.Source(100);
         var proxy = await ProxyAsync("source", source);
-        await Client.AddToxicAsync("source", new SlicerToxic { AverageSize = 10, SizeVariation = 2, Delay = 20_000 });
+        // 100 ms between pieces: the probe sees one piece per read unless it falls that far behind (20 ms was not
+        // enough on a loaded machine: two pieces arrived in one read).
+        await Client.AddToxicAsync("source", new SlicerToxic { AverageSize = 10, SizeVariation = 2, Delay = 100_000 });
         using var probe = await SocketProbe.ConnectAsync(proxy.Listen);
 
         var result = await probe.ReadUntilClosedAsync(Patience);
@@ -254,6 +256,55 @@ public sealed class ToxicBehaviourTests : EmbeddedServerTest
         Assert.That(result.Data, Has.Length.EqualTo(100));
         Assert.That(result.ReadSizes, Has.Length.GreaterThanOrEqualTo(8));
         Assert.That(result.ReadSizes, Has.All.LessThanOrEqualTo(12));
+    }
+
+    // Attribute sets the real server accepts and then crashes on (stack overflow, rand.Intn panic, slice out of range)
+    // once data flows, and the one a real client's test suite uses. The embedded server passes every byte, in order.
+    [TestCase(1000, 1000, 1000)]
+    [TestCase(0, 0, 0)]
+    [TestCase(-5, -7, 0)]
+    [TestCase(1, 100, 0)]
+    [TestCase(10, 0, 0)]
+    public async Task Slicer_with_any_attributes_passes_every_byte_in_order_and_the_server_stays_up(int averageSize, int sizeVariation, int delay)
+    {
+        await using var echo = LoopbackServer.Echo();
+        var proxy = await ProxyAsync("echo", echo);
+        await Client.AddToxicAsync("echo", new SlicerToxic { AverageSize = averageSize, SizeVariation = sizeVariation, Delay = delay });
+        using var probe = await SocketProbe.ConnectAsync(proxy.Listen);
+        var payload = new byte[5000];
+        Random.Shared.NextBytes(payload);
+
+        await probe.SendAsync(payload);
+        var echoed = await probe.ReceiveExactlyAsync(payload.Length, Patience);
+
+        Assert.That(echoed, Is.EqualTo(payload));
+        Assert.That(await Client.GetVersionAsync(), Is.EqualTo("2.12.0"), "the server still answers");
+    }
+
+    [Test]
+    public async Task Negative_latency_and_jitter_pass_data_at_once_as_in_toxiproxy()
+    {
+        await using var echo = LoopbackServer.Echo();
+        var proxy = await ProxyAsync("echo", echo);
+        await Client.AddToxicAsync("echo", new LatencyToxic { Latency = -1000, Jitter = -10 });
+        using var probe = await SocketProbe.ConnectAsync(proxy.Listen);
+
+        Assert.That(await probe.RoundTripAsync(), Is.LessThan(TimeSpan.FromMilliseconds(1000)));
+    }
+
+    [Test]
+    public async Task A_latency_too_large_for_a_timer_holds_the_data_without_failing_the_connection()
+    {
+        await using var echo = LoopbackServer.Echo();
+        var proxy = await ProxyAsync("echo", echo);
+        await Client.AddToxicAsync("echo", new LatencyToxic { Name = "huge", Latency = long.MaxValue, Jitter = 1000 });
+        using var probe = await SocketProbe.ConnectAsync(proxy.Listen);
+        await probe.SendAsync([1, 2, 3]);
+
+        // Held, not failed: once the toxic is removed the held chunk goes through.
+        Assert.CatchAsync<OperationCanceledException>(() => probe.ReceiveExactlyAsync(3, TimeSpan.FromMilliseconds(300)));
+        await Client.DeleteToxicAsync("echo", "huge");
+        Assert.That(await probe.ReceiveExactlyAsync(3, Patience), Is.EqualTo(new byte[] { 1, 2, 3 }));
     }
 
     [Test]

@@ -79,7 +79,7 @@ public sealed class ToxiproxyClientTests : EmbeddedServerTest
 
         var duplicate = Assert.ThrowsAsync<ToxiproxyException>(() => Client.CreateProxyAsync(new ProxyDefinition("p", "127.0.0.1:1", "127.0.0.1:0")));
         var missing = Assert.ThrowsAsync<ToxiproxyException>(() => Client.GetProxyAsync("nope"));
-        var badToxic = Assert.ThrowsAsync<ToxiproxyException>(() => Client.AddToxicAsync("p", new SlicerToxic { AverageSize = 0 }));
+        var badToxic = Assert.ThrowsAsync<ToxiproxyException>(() => Client.AddToxicAsync("p", new UnknownToxic("down", System.Collections.Immutable.ImmutableDictionary<string, long>.Empty)));
 
         Assert.That(duplicate!.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
         Assert.That(duplicate.ServerMessage, Is.EqualTo("proxy already exists"));

@@ -15,6 +15,7 @@ public sealed class ToxiproxyProviderTests
         Assert.That(handle.Kind, Is.EqualTo(ToxiproxyKind.Embedded));
         Assert.That(handle.KindName, Is.EqualTo("embedded"));
         Assert.That(await handle.Client.GetVersionAsync(), Is.EqualTo(handle.Version));
+        Assert.That(handle.Identity.Display, Is.EqualTo("2.12.0 (chaospg embedded server)"));
 
         await handle.DisposeAsync();
         await handle.DisposeAsync();
@@ -31,6 +32,7 @@ public sealed class ToxiproxyProviderTests
         Assert.That(handle.Kind, Is.EqualTo(ToxiproxyKind.External));
         Assert.That(handle.KindName, Is.EqualTo("external"));
         Assert.That(handle.Version, Is.EqualTo("9.9.9"));
+        Assert.That(handle.Identity.IsEmbedded, Is.True, "the embedded server behind a URL is still told apart, by its header");
         await handle.DisposeAsync();
 
         using var client = new ToxiproxyClient(server.ApiUri);
@@ -54,6 +56,8 @@ public sealed class ToxiproxyProviderTests
             Assert.That(handle.Kind, Is.EqualTo(ToxiproxyKind.ToxiproxyServer));
             Assert.That(handle.KindName, Is.EqualTo("toxiproxy-server"));
             Assert.That(handle.Version, Is.EqualTo("2.12.0"));
+            Assert.That(handle.Identity.IsEmbedded, Is.False, "a server without the header is a real Toxiproxy");
+            Assert.That(handle.Identity.Display, Is.EqualTo("2.12.0"));
             Assert.That(apiUri.Host, Is.EqualTo("127.0.0.1"));
 
             await handle.DisposeAsync();

@@ -15,14 +15,7 @@ public static class BenchBringupCommand
 
     public static Command Create()
     {
-        var runs = new Option<int>("--runs") { Description = "Bring-ups and initdb runs to take the median of.", DefaultValueFactory = _ => 5 };
-        runs.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--runs must be at least 1.");
-            }
-        });
+        var runs = new Option<int>("--runs") { Description = "Bring-ups and initdb runs to take the median of.", DefaultValueFactory = _ => 5 }.AtLeast(1);
         var pgBin = new Option<string?>("--pg-bin") { Description = "PostgreSQL bin directory." };
         var backend = new BackendOptions();
         var axes = new ClusterAxisOptions();

@@ -51,16 +51,6 @@ public static class BenchProxyCommand
             : [process, "proxy"];
     }
 
-    private static Option<int> PositiveOption(string name, string description, int defaultValue)
-    {
-        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError($"{name} must be at least 1.");
-            }
-        });
-        return option;
-    }
+    private static Option<int> PositiveOption(string name, string description, int defaultValue) =>
+        new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue }.AtLeast(1);
 }

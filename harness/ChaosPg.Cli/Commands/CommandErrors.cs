@@ -13,10 +13,16 @@ internal static class CommandErrors
         {
             return await action().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ClusterConfigurationException or NodeStartException or FileNotFoundException)
+        catch (Exception e) when (e is ClusterConfigurationException or NodeStartException or IOException or UnauthorizedAccessException)
         {
-            await Console.Error.WriteLineAsync($"chaospg: {e.Message}").ConfigureAwait(false);
+            // A file or folder the user named that cannot be read or written (missing, a file where a folder should
+            // be, no permission) is theirs to fix: one line, whatever command met it.
+            await Console.Error.WriteLineAsync($"chaospg: {OneLine(e.Message)}").ConfigureAwait(false);
             return EnvironmentError;
         }
     }
+
+    /// <summary>A message folded onto one line.</summary>
+    public static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

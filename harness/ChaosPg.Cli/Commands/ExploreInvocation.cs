@@ -75,6 +75,11 @@ internal sealed class ExploreInvocation
             problems.Add($"--duration '{parseResult.GetValue(Duration)}' must be a duration from 4s to 10m ({DurationText.Expected})");
         }
 
+        if (OutputFolder.Problem(parseResult.GetValue(shared.Out)!, "--out") is { } outProblem)
+        {
+            problems.Add(outProblem["chaospg: ".Length..]);
+        }
+
         foreach (var problem in problems)
         {
             parseResult.InvocationConfiguration.Error.WriteLine($"chaospg: {problem}");

@@ -13,7 +13,7 @@ public static class ProxyCommand
     public static Command Create()
     {
         var host = new Option<string>("--host") { Description = "API host to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
-        var port = new Option<int>("--port") { Description = "API port (0 picks a free one).", DefaultValueFactory = _ => 8474 };
+        var port = new Option<int>("--port") { Description = "API port (0 picks a free one).", DefaultValueFactory = _ => 8474 }.PortRange(allowZero: true);
         var command = new Command("proxy", "Run the embedded Toxiproxy-compatible server (same HTTP API) until Ctrl-C.") { host, port };
         command.SetAction(async (parseResult, cancellationToken) =>
         {

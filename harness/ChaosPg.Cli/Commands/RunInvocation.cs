@@ -16,7 +16,7 @@ internal sealed class RunInvocation
 
     public Option<string?> PgBin { get; } = new("--pg-bin") { Description = "PostgreSQL bin directory (default: CHAOSPG_PG_BIN, pg_config, newest /usr/lib/postgresql/*/bin)." };
 
-    public Option<Uri?> ToxiproxyUrl { get; } = new("--toxiproxy-url") { Description = "A running Toxiproxy's API (default: toxiproxy-server from PATH, else the embedded one)." };
+    public Option<Uri?> ToxiproxyUrl { get; } = CliValues.ToxiproxyUrl("--toxiproxy-url", "A running Toxiproxy's API, e.g. http://127.0.0.1:8474 (default: toxiproxy-server from PATH, else the embedded one).");
 
     public BackendOptions Backend { get; } = new();
 
@@ -54,7 +54,8 @@ internal sealed class RunInvocation
     {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
-        if (await BackendOptions.PreflightAsync(options(new PlainRunProgress(output)), cancellationToken).ConfigureAwait(false) is { } unready)
+        var given = options(new PlainRunProgress(output));
+        if ((OutputFolder.Problem(given.ReportsRoot, "--out") ?? await BackendOptions.PreflightAsync(given, cancellationToken).ConfigureAwait(false)) is { } unready)
         {
             await error.WriteLineAsync(unready).ConfigureAwait(false);
             return CommandErrors.EnvironmentError;

@@ -52,7 +52,8 @@ public static class SignoffCommand
             }
 
             var options = backend.Apply(parseResult, new ScenarioRunOptions { PgBinDirectory = parseResult.GetValue(pgBin) });
-            if (await BackendOptions.PreflightAsync(options, cancellationToken).ConfigureAwait(false) is { } unready)
+            var outProblem = parseResult.GetValue(output) is { } outFolder ? OutputFolder.Problem(outFolder, "--out") : null;
+            if ((outProblem ?? await BackendOptions.PreflightAsync(options, cancellationToken).ConfigureAwait(false)) is { } unready)
             {
                 await error.WriteLineAsync(unready).ConfigureAwait(false);
                 return CommandErrors.EnvironmentError;

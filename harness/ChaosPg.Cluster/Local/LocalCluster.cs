@@ -89,7 +89,7 @@ public sealed class LocalCluster : IReplicatedCluster
 
         var runId = $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{Guid.NewGuid():N}"[..24];
         var workDirectory = Path.Combine(options.WorkRoot, "runs", runId);
-        Directory.CreateDirectory(workDirectory);
+        ServerDirectory.Create(workDirectory);
         var cluster = new LocalCluster(spec, options, binaries, user, runId, workDirectory);
         try
         {
@@ -247,7 +247,7 @@ public sealed class LocalCluster : IReplicatedCluster
             User.Own(directory);
         }
 
-        Directory.CreateDirectory(LogDirectory);
+        ServerDirectory.Create(LogDirectory);
         await WriteServerFileAsync(PassFile, Secrets.PassFile(), cancellationToken).ConfigureAwait(false);
 
         await Task.WhenAll(Nodes.Select(async node =>

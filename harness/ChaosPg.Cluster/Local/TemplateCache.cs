@@ -41,7 +41,7 @@ internal static class TemplateCache
             return template;
         }
 
-        Directory.CreateDirectory(templates);
+        ServerDirectory.Create(templates);
         // Built aside and renamed into place, so a concurrent or interrupted build never leaves a half template.
         var building = Path.Combine(templates, $"{key}.building-{Guid.NewGuid():N}");
         Directory.CreateDirectory(building);

@@ -72,7 +72,7 @@ public sealed class ClusterProvider : IClusterProvider
         facts = facts with
         {
             ProxyKind = started.ProxyKind ?? session.Proxy?.Kind ?? facts.ProxyKind,
-            ProxyVersion = started.ProxyVersion ?? session.Proxy?.Version ?? facts.ProxyVersion,
+            ProxyVersion = started.ProxyVersion ?? session.Proxy?.Identity.Display ?? facts.ProxyVersion,
         };
         return new ProvidedCluster(started, session, facts, request.CleanupTimeout);
     }

@@ -97,9 +97,16 @@ public static class SuiteReportBuilder
             <tr><th>Created (UTC)</th><td>{manifest.CreatedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", Inv)}</td></tr>
             <tr><th>Files</th><td><a href="{JUnitReportWriter.FileName}">{JUnitReportWriter.FileName}</a>, <a href="{SuiteManifest.FileName}">{SuiteManifest.FileName}</a></td></tr></table>
             <h2 id="matrix">Scenarios and checkers</h2>
-            <p class="muted small">Each cell: the checker's verdict, and what the scenario expected. Green: expectation met; red: unmet.</p>
+            <p class="muted small">Each cell: the checker's verdict, and what the scenario expected. Green: expectation met; red: unmet.
+            Beside the verdicts, each run's key figures: writes acknowledged to clients, acknowledged writes lost (the RPO),
+            RTO (primary fault to the first write its successor acknowledged) and the time from the last heal until every
+            replica converged; – where the run did not measure it.</p>
             <table id="matrix-table"><tr><th>scenario</th><th>seed</th><th>outcome</th><th class="num">duration</th>
             """);
+        foreach (var heading in KeyFigures.Headings)
+        {
+            html.Append(Inv, $"<th class=\"num figure\">{Html.Text(heading)}</th>");
+        }
         foreach (var checker in checkers)
         {
             html.Append(Inv, $"<th>{Html.Text(checker)}</th>");
@@ -110,6 +117,12 @@ public static class SuiteReportBuilder
         {
             var outcome = Html.Word(run.Outcome);
             html.Append(Inv, $"<tr><td>{ReportLink(suitePath, run, run.ScenarioName)}</td><td>{Html.Text(SuiteRun.Seed(run))}</td><td><span class=\"v {outcome}\" title=\"{Html.Text(run.Reason)}\">{outcome}</span></td><td class=\"num\">{Html.Number(SuiteRun.Seconds(run), "0.0")} s</td>");
+            var figures = KeyFigures.Of(run);
+            foreach (var (cell, heading) in figures.Cells().Zip(KeyFigures.Headings))
+            {
+                html.Append(Inv, $"<td class=\"num figure\" data-figure=\"{Html.Text(heading)}\">{Html.Text(cell)}</td>");
+            }
+
             foreach (var checker in checkers)
             {
                 var expectation = run.Results?.Expectations.FirstOrDefault(e => e.Checker == checker);

@@ -3,6 +3,7 @@ using System.Globalization;
 using ChaosPg.Cluster.Providers;
 using ChaosPg.Core.Schedule;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 using ReplicationMode = ChaosPg.Cluster.ReplicationMode;
 
@@ -85,9 +86,23 @@ public sealed class ScenarioParser
 
     private Scenario? ParseDocument(string text)
     {
+        if (text.Length > ScenarioLimits.MaxFileCharacters)
+        {
+            Error(Mark.Empty, $"the file has {text.Length} characters; a scenario may have at most {ScenarioLimits.MaxFileCharacters} (the catalog's longest has under 3000)");
+            return null;
+        }
+
         var stream = new YamlStream();
         try
         {
+            // YamlStream.Load recurses once per level, so a deep enough nesting overflows the stack and kills the
+            // process; the flat event stream is checked first.
+            if (TooDeep(text) is { } deep)
+            {
+                Error(deep, $"the YAML nests deeper than {ScenarioLimits.MaxNesting} levels here; a scenario needs at most 4 (schedule, step, key)");
+                return null;
+            }
+
             stream.Load(new StringReader(text));
         }
         catch (YamlException e)
@@ -142,6 +157,26 @@ public sealed class ScenarioParser
         }
 
         return scenario;
+    }
+
+    // Where the nesting first goes past the limit, or null. Reads events one at a time, so depth costs no stack.
+    private static Mark? TooDeep(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        int depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case MappingStart or SequenceStart when ++depth > ScenarioLimits.MaxNesting:
+                    return parser.Current.Start;
+                case MappingEnd or SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
+
+        return null;
     }
 
     private ImmutableArray<string> Tags(YamlNode node)

@@ -37,7 +37,12 @@ public static partial class ScenarioValidator
         var issues = ImmutableArray.CreateBuilder<ScenarioIssue>();
         void Add(string path, string message) => issues.Add(new ScenarioIssue(path, message));
 
-        if (!Identifier().IsMatch(scenario.Name))
+        // Lengths first: a value over its limit is not echoed back in the message.
+        if (scenario.Name.Length > ScenarioLimits.MaxNameLength)
+        {
+            Add(ScenarioKeys.Name, $"name has {scenario.Name.Length} characters; at most {ScenarioLimits.MaxNameLength}");
+        }
+        else if (!Identifier().IsMatch(scenario.Name))
         {
             Add(ScenarioKeys.Name, $"name '{scenario.Name}' must be lower-case letters, digits and dashes (e.g. replica-partition-heal)");
         }
@@ -46,10 +51,28 @@ public static partial class ScenarioValidator
         {
             Add(ScenarioKeys.Description, "description is empty; expected a sentence saying what the scenario proves");
         }
+        else if (scenario.Description.Length > ScenarioLimits.MaxDescriptionLength)
+        {
+            Add(ScenarioKeys.Description, $"description has {scenario.Description.Length} characters; at most {ScenarioLimits.MaxDescriptionLength} (say what the scenario proves; details belong in scenarios/README.md)");
+        }
+
+        if (scenario.Tags.Length > ScenarioLimits.MaxTags)
+        {
+            Add(ScenarioKeys.Tags, $"{scenario.Tags.Length} tags; at most {ScenarioLimits.MaxTags}");
+        }
+
+        if (scenario.Schedule.Length > ScenarioLimits.MaxSteps)
+        {
+            Add(ScenarioKeys.Schedule, $"the schedule has {scenario.Schedule.Length} steps; at most {ScenarioLimits.MaxSteps}");
+        }
 
         foreach (var (tag, index) in scenario.Tags.Select((t, i) => (t, i)))
         {
-            if (!Identifier().IsMatch(tag))
+            if (tag.Length > ScenarioLimits.MaxTagLength)
+            {
+                Add($"{ScenarioKeys.Tags}[{index}]", $"tag has {tag.Length} characters; at most {ScenarioLimits.MaxTagLength}");
+            }
+            else if (!Identifier().IsMatch(tag))
             {
                 Add($"{ScenarioKeys.Tags}[{index}]", $"tag '{tag}' must be lower-case letters, digits and dashes");
             }
@@ -118,10 +141,19 @@ public static partial class ScenarioValidator
             }
         }
 
-        foreach (string name in cluster.Settings.Keys)
+        if (cluster.Settings.Count > ScenarioLimits.MaxSettings)
+        {
+            add(Path(ScenarioKeys.Settings), $"{cluster.Settings.Count} settings; at most {ScenarioLimits.MaxSettings}");
+        }
+
+        foreach (var (name, value) in cluster.Settings)
         {
             string path = $"{Path(ScenarioKeys.Settings)}.{name}";
-            if (!SettingName().IsMatch(name))
+            if (name.Length > ScenarioLimits.MaxSettingLength || value.Length > ScenarioLimits.MaxSettingLength)
+            {
+                add(path, $"setting name or value has more than {ScenarioLimits.MaxSettingLength} characters");
+            }
+            else if (!SettingName().IsMatch(name))
             {
                 add(path, $"setting '{name}' is not a PostgreSQL setting name; expected lower-case letters, digits, _ and .");
             }

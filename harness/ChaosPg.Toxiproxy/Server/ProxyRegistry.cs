@@ -168,7 +168,6 @@ internal sealed class ProxyRegistry : IAsyncDisposable
 
         var values = ServerJson.ReadAttributes(kind, request.Attributes, [.. kind.Attributes.Select(_ => 0L)]);
         var toxic = new ToxicDefinition(name, kind, streamText, direction, request.Toxicity ?? 1f, values);
-        Validate(toxic);
         proxy.AddToxic(toxic);
         ServerLog.ToxicAdded(_logger, toxic.Name, kind.Type, streamText, toxic.Toxicity, proxy.Name);
         return toxic;
@@ -186,7 +185,6 @@ internal sealed class ProxyRegistry : IAsyncDisposable
             Values = ServerJson.ReadAttributes(current.Kind, request.Attributes, current.Values),
             Toxicity = request.Toxicity ?? current.Toxicity,
         };
-        Validate(toxic);
         proxy.UpdateToxic(toxic);
         ServerLog.ToxicUpdated(_logger, toxic.Name, proxy.Name);
         return toxic;
@@ -240,16 +238,6 @@ internal sealed class ProxyRegistry : IAsyncDisposable
         if (string.IsNullOrEmpty(request.Upstream))
         {
             throw new ApiException(400, "missing required field: upstream" + where);
-        }
-    }
-
-    /// <summary>Refuses a slicer that would crash a real Toxiproxy (stack overflow or panic) instead of running it.</summary>
-    private static void Validate(ToxicDefinition toxic)
-    {
-        if (toxic.Kind == ToxicKind.Slicer
-            && (toxic.Get("average_size") <= 0 || toxic.Get("size_variation") >= toxic.Get("average_size")))
-        {
-            throw new ApiException(400, "slicer needs average_size > 0 and size_variation < average_size");
         }
     }
 }

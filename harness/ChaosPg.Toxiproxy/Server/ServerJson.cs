@@ -141,7 +141,7 @@ internal static class ServerJson
             if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt64(out var value))
             {
                 var what = property.Value.ValueKind == JsonValueKind.Number ? "number " + property.Value.GetRawText() : GoKind(property.Value);
-                throw ApiException.BadBody($"json: cannot unmarshal {what} into Go struct field {kind.GoStruct}.attributes.{property.Name} of type int64");
+                throw ApiException.BadBody($"json: cannot unmarshal {what} into Go struct field {kind.GoStruct}.attributes.{property.Name} of type {kind.AttributeGoType}");
             }
 
             values[index] = value;

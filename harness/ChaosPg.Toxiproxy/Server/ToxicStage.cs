@@ -74,8 +74,11 @@ internal sealed class ToxicStage
         if (kind == ToxicKind.Latency)
         {
             var jitter = definition.Get("jitter");
-            var delay = definition.Get("latency") + (jitter > 0 ? Random.Shared.NextInt64(-jitter, jitter) : 0);
-            await SleepUntilAsync(readTimestamp + (delay * Stopwatch.Frequency / 1000), token).ConfigureAwait(false);
+            var latency = definition.Get("latency");
+            var offset = jitter > 0 ? Random.Shared.NextInt64(-jitter, jitter) : 0;
+            // Saturating: Toxiproxy's int64 sum wraps, so a huge latency would come out negative and pass at once.
+            var delay = offset > 0 && latency > long.MaxValue - offset ? long.MaxValue : latency + offset;
+            await SleepUntilAsync(DueAfter(readTimestamp, delay, 1000), token).ConfigureAwait(false);
             await _link.ForwardAsync(stages, index + 1, data, readTimestamp).ConfigureAwait(false);
         }
         else if (kind == ToxicKind.Bandwidth)
@@ -93,7 +96,7 @@ internal sealed class ToxicStage
         else if (kind == ToxicKind.ResetPeer)
         {
             // The data is not passed on: the peer is reset once the timeout has passed.
-            await SleepUntilAsync(Stopwatch.GetTimestamp() + (definition.Get("timeout") * Stopwatch.Frequency / 1000), token).ConfigureAwait(false);
+            await SleepUntilAsync(DueAfter(Stopwatch.GetTimestamp(), definition.Get("timeout"), 1000), token).ConfigureAwait(false);
             if (!token.IsCancellationRequested)
             {
                 _link.Connection.Close(reset: true);
@@ -112,7 +115,7 @@ internal sealed class ToxicStage
         var definition = _definition;
         if (definition.Kind == ToxicKind.SlowClose)
         {
-            await SleepUntilAsync(Stopwatch.GetTimestamp() + (definition.Get("delay") * Stopwatch.Frequency / 1000), _changed.Token).ConfigureAwait(false);
+            await SleepUntilAsync(DueAfter(Stopwatch.GetTimestamp(), definition.Get("delay"), 1000), _changed.Token).ConfigureAwait(false);
         }
     }
 
@@ -131,13 +134,30 @@ internal sealed class ToxicStage
                 return;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)), token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // Task.Delay takes at most about 49 days; a longer wait is slept a day at a time.
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(Math.Ceiling(remaining.TotalMilliseconds), TimeSpan.FromDays(1).TotalMilliseconds)), token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+    }
+
+    /// <summary>
+    /// The Stopwatch timestamp <paramref name="amount"/> units after <paramref name="start"/>, saturating: attributes are
+    /// any int64 the API accepts, and a huge one must mean "never" rather than overflow into the past. Zero or less is
+    /// <paramref name="start"/> (Toxiproxy's time.After of a negative duration fires at once).
+    /// </summary>
+    internal static long DueAfter(long start, long amount, long unitsPerSecond)
+    {
+        if (amount <= 0)
+        {
+            return start;
+        }
+
+        var ticks = amount > long.MaxValue / Stopwatch.Frequency ? long.MaxValue : amount * Stopwatch.Frequency / unitsPerSecond;
+        return start > long.MaxValue - ticks ? long.MaxValue : start + ticks;
     }
 
     private async Task CloseAfterAsync(long milliseconds, CancellationToken token)
     {
-        await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await SleepUntilAsync(DueAfter(Stopwatch.GetTimestamp(), milliseconds, 1000), token).ConfigureAwait(false);
         if (!token.IsCancellationRequested)
         {
             _link.Connection.Close();
@@ -167,18 +187,17 @@ internal sealed class ToxicStage
 
     private async ValueTask SliceAsync(ToxicStage[] stages, int index, ReadOnlyMemory<byte> data, long readTimestamp, ToxicDefinition definition, CancellationToken token)
     {
-        var average = definition.Get("average_size");
-        var variation = definition.Get("size_variation");
-        var delayTicks = definition.Get("delay") * Stopwatch.Frequency / 1_000_000;
-        while (!data.IsEmpty)
+        var pieces = SlicerCuts.Pieces(data.Length, definition.Get("average_size"), definition.Get("size_variation"), Random.Shared);
+        var delay = definition.Get("delay");
+        foreach (var length in pieces)
         {
-            var size = average + (variation > 0 ? Random.Shared.NextInt64(-variation, variation + 1) : 0);
-            var piece = data[..(int)Math.Clamp(size, 1, data.Length)];
-            data = data[piece.Length..];
+            var piece = data[..length];
+            data = data[length..];
             await _link.ForwardAsync(stages, index + 1, piece, readTimestamp).ConfigureAwait(false);
-            if (!data.IsEmpty && delayTicks > 0)
+            if (!data.IsEmpty && delay > 0)
             {
-                await SleepUntilAsync(Stopwatch.GetTimestamp() + delayTicks, token).ConfigureAwait(false);
+                // Delay is in microseconds, as in Toxiproxy.
+                await SleepUntilAsync(DueAfter(Stopwatch.GetTimestamp(), delay, 1_000_000), token).ConfigureAwait(false);
             }
         }
     }

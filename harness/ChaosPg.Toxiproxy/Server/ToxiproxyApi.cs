@@ -24,6 +24,8 @@ internal sealed class ToxiproxyApi
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
+        // On every response, even a 404: a client tells the embedded server from a real one by this, never by the version.
+        context.Response.Headers[ToxiproxyServerIdentity.HeaderName] = ToxiproxyServerIdentity.EmbeddedValue;
         var segments = (request.Path.Value ?? "/").Split('/')[1..];
         if (segments.Any(segment => segment.Length == 0) || !TryRoute(segments, out var methods))
         {

@@ -12,8 +12,11 @@ public sealed record ToxiproxyServerOptions
     /// <summary>API port; 0 picks a free one (read it back from <see cref="ToxiproxyServer.ApiUri"/>).</summary>
     public int Port { get; init; } = 8474;
 
-    /// <summary>The version /version reports: Toxiproxy's API level, marked as the embedded server.</summary>
-    public string Version { get; init; } = "2.12.0-chaospg";
+    /// <summary>
+    /// The version /version reports: exactly the real server's, the API level it speaks. The server says it is the
+    /// embedded one in the <see cref="ToxiproxyServerIdentity.HeaderName"/> header of every response instead.
+    /// </summary>
+    public string Version { get; init; } = "2.12.0";
 
     /// <summary>Receives one line per proxy or toxic change.</summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;

@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Xml.Linq;
+using ChaosPg.Core.Checkers;
 using ChaosPg.Runner.Reports;
 using ChaosPg.Runner.Runs;
 
@@ -62,6 +64,80 @@ public sealed class SuiteReportTests
         Assert.That(html, Does.Contain($"<tr><th>Runs</th><td>3</td></tr><tr><th>Passed</th><td>{passed}</td></tr><tr><th>Failed</th><td>{failed}</td></tr><tr><th>Errors</th><td>{errors}</td></tr>"));
         Assert.That(html, Does.Contain("expected valid: "));
         Assert.That(html, Does.Contain("not a run folder").Or.Contain("no such run folder"), "why the crashed run did not pass");
+    }
+
+    [Test]
+    public async Task The_matrix_shows_each_runs_acknowledged_and_lost_writes_RTO_and_convergence_time_also_when_rebuilt()
+    {
+        // Given a run whose results.json holds known figures (the matrix reads them from the run folder alone).
+        var folder = new RunFolder(passedRun);
+        var results = await folder.ReadResultsAsync();
+        await folder.WriteResultsAsync(results with
+        {
+            Suite = WithFigures(results.Suite!, [("durability", "acknowledged", 1234), ("durability", "lost", 3)], [("availability", "rtoMs", 4567.8), ("convergence", "convergenceMs", 890)]),
+        });
+        await WriteSuiteAsync();
+        var index = Path.Combine(suiteDirectory, "index.html");
+        File.Delete(index);
+
+        // When the index is rebuilt from suite.json and the run folders, as `chaospg report <suite dir>` does.
+        await SuiteReportBuilder.RebuildAsync(suiteDirectory);
+        var html = await File.ReadAllTextAsync(index);
+
+        // Then the run's row carries its figures beside its verdicts, and a run that never finished shows none.
+        Assert.That(html, Does.Contain("<th class=\"num figure\">acknowledged</th><th class=\"num figure\">lost</th><th class=\"num figure\">RTO</th><th class=\"num figure\">converged</th>"));
+        Assert.That(Row(html, "failover-sync-passed"), Does.Contain(
+            "<td class=\"num figure\" data-figure=\"acknowledged\">1,234</td><td class=\"num figure\" data-figure=\"lost\">3</td>"
+            + "<td class=\"num figure\" data-figure=\"RTO\">4.57 s</td><td class=\"num figure\" data-figure=\"converged\">0.89 s</td>"));
+        Assert.That(Row(html, "crashed"), Does.Contain(
+            "<td class=\"num figure\" data-figure=\"acknowledged\">–</td><td class=\"num figure\" data-figure=\"lost\">–</td>"
+            + "<td class=\"num figure\" data-figure=\"RTO\">–</td><td class=\"num figure\" data-figure=\"converged\">–</td>"));
+    }
+
+    [Test]
+    public async Task The_matrix_figures_are_the_ones_the_durability_checker_recorded_for_the_run()
+    {
+        await WriteSuiteAsync();
+        var results = await new RunFolder(fixture.Path).ReadResultsAsync();
+        var durability = results.Suite!.Find("durability")!;
+
+        var row = Row(await File.ReadAllTextAsync(Path.Combine(suiteDirectory, "index.html")), "failover-sync/");
+
+        Assert.That(row, Does.Contain($"data-figure=\"acknowledged\">{durability.Counts["acknowledged"].ToString("N0", CultureInfo.InvariantCulture)}</td>"));
+        Assert.That(row, Does.Contain($"data-figure=\"lost\">{durability.Counts["lost"].ToString("N0", CultureInfo.InvariantCulture)}</td>"));
+    }
+
+    // The matrix row of the run whose link or name contains the text.
+    private static string Row(string html, string text)
+    {
+        var table = html[html.IndexOf("id=\"matrix-table\"", StringComparison.Ordinal)..];
+        table = table[..table.IndexOf("</table>", StringComparison.Ordinal)];
+        return table.Split("<tr>").Single(r => r.Contains(text, StringComparison.Ordinal));
+    }
+
+    private static SuiteResult WithFigures(SuiteResult suite, (string Checker, string Name, long Value)[] counts, (string Checker, string Name, double Value)[] figures)
+    {
+        var results = suite.Results.ToList();
+        foreach (var checker in counts.Select(c => c.Checker).Concat(figures.Select(f => f.Checker)).Distinct())
+        {
+            var index = results.FindIndex(r => r.Checker == checker);
+            var result = index >= 0 ? results[index] : new CheckerResult(checker, Verdict.Valid, "set by the test", ImmutableSortedDictionary<string, long>.Empty, ImmutableSortedDictionary<string, double>.Empty, []);
+            result = result with
+            {
+                Counts = counts.Where(c => c.Checker == checker).Aggregate(result.Counts, (d, c) => d.SetItem(c.Name, c.Value)),
+                Figures = figures.Where(f => f.Checker == checker).Aggregate(result.Figures, (d, f) => d.SetItem(f.Name, f.Value)),
+            };
+            if (index >= 0)
+            {
+                results[index] = result;
+            }
+            else
+            {
+                results.Add(result);
+            }
+        }
+
+        return suite with { Results = [.. results] };
     }
 
     [Test]

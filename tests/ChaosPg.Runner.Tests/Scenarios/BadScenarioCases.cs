@@ -22,6 +22,14 @@ public static class BadScenarioCases
         yield return Case("schedule not a list", ScenarioText.Build(extra: $"schedule: kill{M}\n"), "schedule must be a list of steps");
         yield return Case("step not a mapping", ScenarioText.Build(schedule: $"  - kill{M}\n"), "step 1 of the schedule must be a mapping with the keys at, fault, action");
 
+        // Limits (ScenarioLimits): a hostile or runaway file fails in words, and an over-long value is not echoed back.
+        yield return Case("name too long", ScenarioText.Build().Replace("name: test-scenario", $"name: {new string('a', 65)}{M}", StringComparison.Ordinal), "name has 65 characters; at most 64");
+        yield return Case("description too long", ScenarioText.Build().Replace("description: a scenario built by a test", $"description: {new string('d', 2001)}{M}", StringComparison.Ordinal), "description has 2001 characters; at most 2000");
+        yield return Case("tag too long", ScenarioText.Build(extra: $"tags: [{new string('t', 33)}]{M}\n"), "tag has 33 characters; at most 32");
+        yield return Case("too many tags", ScenarioText.Build(extra: $"tags: [{string.Join(", ", Enumerable.Range(0, 17).Select(i => $"t{i}"))}]{M}\n"), "17 tags; at most 16");
+        yield return Case("setting value too long", ScenarioText.Build(cluster: $"  replicas: 2\n  settings:\n    work_mem: {new string('9', 257)}{M}\n"), "setting name or value has more than 256 characters");
+        yield return Case("nesting too deep", ScenarioText.Build(extra: $"colour: {new string('[', 40)}{new string(']', 40)}{M}\n"), "the YAML nests deeper than 16 levels");
+
         // Cluster.
         yield return Case("no replicas", ScenarioText.Build(cluster: $"  replicas: 0{M}\n"), "replicas 0 is out of range; expected 1 to 5");
         yield return Case("too many replicas", ScenarioText.Build(cluster: $"  replicas: 6{M}\n"), "replicas 6 is out of range; expected 1 to 5");

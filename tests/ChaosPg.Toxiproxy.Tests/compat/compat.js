@@ -35,7 +35,9 @@ async function main() {
   const toxiproxy = new Toxiproxy(apiUrl);
   try {
     const version = await toxiproxy.getVersion();
-    check(typeof version === "string" && version.length > 0, `version: ${version}`);
+    // This client hands back the raw body, {"version": "2.12.0"}\n.
+    const reported = version.trim().startsWith("{") ? JSON.parse(version).version : version;
+    check(reported === "2.12.0", `version: ${version} (exactly the real server's, so a client gating on it sees no pre-release)`);
 
     const proxy = await toxiproxy.createProxy({ name: "compat", listen: "127.0.0.1:0", upstream: `127.0.0.1:${echoPort}` });
     check(proxy.enabled === true && !proxy.listen.endsWith(":0"), `created: ${JSON.stringify(proxy.toJson())}`);
@@ -58,6 +60,12 @@ async function main() {
     check(updated.attributes.latency === 0, `updated toxic: ${JSON.stringify(updated.toJson())}`);
     check((await proxy.getToxic("lag")).attributes.latency === 0, "toxic read back");
     await toxic.remove();
+
+    // toxiproxy-node-client's own test suite adds this slicer; Toxiproxy 2.12.0 accepts it.
+    const slicer = await proxy.addToxic({ name: "slices", type: "slicer", stream: "upstream", toxicity: 1, attributes: { average_size: 1000, size_variation: 1000, delay: 1000 } });
+    check(slicer.attributes.average_size === 1000 && slicer.attributes.size_variation === 1000, `slicer: ${JSON.stringify(slicer.toJson())}`);
+    check((await roundTrip(proxy.listen)) < 1000, "round trip through the slicer");
+    await slicer.remove();
 
     const all = await toxiproxy.getAll();
     check(Object.keys(all).includes("compat"), `getAll: ${Object.keys(all)}`);

@@ -27,9 +27,31 @@ public sealed class ProxyNetwork : INetworkMode
             : facts;
     }
 
-    /// <summary>Nothing to check before the run: the embedded server is always there, and a --toxiproxy-url is tried when the run starts.</summary>
-    public Task<ImmutableArray<string>> PreflightAsync(ClusterRequest request, CancellationToken cancellationToken = default) =>
-        Task.FromResult(ImmutableArray<string>.Empty);
+    /// <summary>
+    /// The embedded server is always there; a Toxiproxy the user named (--toxiproxy-url) must answer GET /version
+    /// before the run relies on it. A backend that brings its own proxy needs neither.
+    /// </summary>
+    public async Task<ImmutableArray<string>> PreflightAsync(ClusterRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ToxiproxyUrl is not { } url)
+        {
+            return [];
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            using var client = new ToxiproxyClient(url);
+            await client.GetVersionAsync(timeout.Token).ConfigureAwait(false);
+            return [];
+        }
+        catch (Exception e) when (e is ToxiproxyException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return [$"no Toxiproxy answers GET /version at --toxiproxy-url {url} ({e.Message.TrimEnd('.')}); start one (`chaospg proxy --port 8474` or toxiproxy-server) or leave the option out"];
+        }
+    }
 
     /// <inheritdoc/>
     public Task<ImmutableArray<AxisFinding>> DescribeAsync(ClusterRequest request, CancellationToken cancellationToken = default)
