@@ -1,3 +1,5 @@
+using ChaosPg.Cluster.Reaping;
+
 namespace ChaosPg.Cluster.Local;
 
 /// <summary>Finds runs whose harness died (SIGKILL, crash) and removes their processes and directories.</summary>
@@ -35,8 +37,11 @@ public static class ClusterSweeper
                 PostmasterSignals.RemoveLeftoverSharedMemory(node.DataDirectory);
             }
 
-            Directory.Delete(runDirectory, recursive: true);
-            removed.Add(runDirectory);
+            // The run's reaper may be deleting it at the same moment.
+            if (PathRemoval.Delete(runDirectory))
+            {
+                removed.Add(runDirectory);
+            }
         }
 
         return removed;

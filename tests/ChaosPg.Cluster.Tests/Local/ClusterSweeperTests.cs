@@ -10,6 +10,8 @@ public class ClusterSweeperTests
     public async Task The_sweep_removes_the_servers_and_directories_a_SIGKILLed_harness_left()
     {
         var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Without its reaper, which would otherwise remove everything before the sweep gets a chance (ReaperTests).
+        startInfo.Environment["CHAOSPG_REAPER"] = "0";
         foreach (var argument in new[] { TestCluster.CliDll(), "cluster", "up", "--replicas", "1", "--pg-bin", TestCluster.PgBin })
         {
             startInfo.ArgumentList.Add(argument);
