@@ -65,6 +65,9 @@ public sealed class PreparedRun : IAsyncDisposable
 
     internal string? ProxyVersion { get; set; }
 
+    /// <summary>With --keep-data, the data directories the run leaves in place; null otherwise.</summary>
+    internal IReadOnlyList<string>? KeptDataDirectories { get; set; }
+
     /// <summary>The manifest as of now: <paramref name="endedUtc"/> and <paramref name="exitStatus"/> are null until the run ends.</summary>
     internal RunManifest Manifest(DateTimeOffset? endedUtc, int? exitStatus, ToxiproxyKind defaultProxyKind) => new(
         Scenario.Name,
@@ -83,7 +86,8 @@ public sealed class PreparedRun : IAsyncDisposable
         Scenario.Cluster.Replicas,
         exitStatus,
         Images?.PgImage,
-        Images?.ToxiproxyImage);
+        Images?.ToxiproxyImage,
+        KeptDataDirectories);
 
     /// <summary>Stops the cluster, the router and the proxy, in that order, each bounded by the cleanup timeout.</summary>
     public async ValueTask DisposeAsync()

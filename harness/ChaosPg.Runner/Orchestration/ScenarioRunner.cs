@@ -142,7 +142,7 @@ public sealed class ScenarioRunner
         await folder.WriteResultsAsync(results, finish.Token).ConfigureAwait(false);
         await folder.WriteManifestAsync(prepared.Manifest(DateTimeOffset.UtcNow, ScenarioRunResult.ExitCodeOf(results.Outcome), DefaultProxyKind), finish.Token).ConfigureAwait(false);
         await RunReportBuilder.WriteAsync(folder.Path, finish.Token).ConfigureAwait(false);
-        var result = new ScenarioRunResult(prepared.Scenario, prepared.Seed, folder, results, prepared.PreparationTime + clock.Elapsed);
+        var result = new ScenarioRunResult(prepared.Scenario, prepared.Seed, folder, results, prepared.PreparationTime + clock.Elapsed, prepared.KeptDataDirectories);
         options.Progress?.OnRunCompleted(result);
         return result;
     }
@@ -180,10 +180,17 @@ public sealed class ScenarioRunner
         prepared.ProxyVersion = prepared.Proxy.Version;
         prepared.Router = new ToxiproxyLinkRouter(prepared.Proxy.Client);
         phase($"starting PostgreSQL {binaries.Version}: {shape}");
-        prepared.Cluster = await LocalCluster.StartAsync(
+        var local = await LocalCluster.StartAsync(
             scenario.Cluster.ToClusterSpec(binaries.BinDirectory),
             new LocalClusterOptions { LogDirectory = prepared.Folder.LogsDirectory, KeepData = options.KeepData, LinkRouter = prepared.Router, WorkRoot = options.WorkRoot },
             cancellationToken).ConfigureAwait(false);
+        prepared.Cluster = local;
+        if (options.KeepData)
+        {
+            // In run.json now, not only at the end: a run killed from here on still says where its data is.
+            prepared.KeptDataDirectories = [.. local.Nodes.Select(n => n.DataDirectory)];
+            await prepared.Folder.WriteManifestAsync(prepared.Manifest(null, null, DefaultProxyKind), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static string Describe(Exception e) => e switch

@@ -20,6 +20,7 @@ namespace ChaosPg.Runner.Runs;
 /// <param name="ExitStatus">The exit code of the run (0 passed, 1 an unmet expectation, 2 the run could not complete).</param>
 /// <param name="PgImage">The PostgreSQL image of a Docker-backend run (a replay uses it again); null for local runs.</param>
 /// <param name="ToxiproxyImage">The Toxiproxy image of a Docker-backend run; null for local runs.</param>
+/// <param name="KeptDataDirectories">With <c>--keep-data</c>, the nodes' data directories left in place (recorded once the cluster is up, so a killed run names them too); null otherwise.</param>
 public sealed record RunManifest(
     string Scenario,
     string Description,
@@ -37,7 +38,8 @@ public sealed record RunManifest(
     int Replicas,
     int? ExitStatus,
     string? PgImage = null,
-    string? ToxiproxyImage = null)
+    string? ToxiproxyImage = null,
+    IReadOnlyList<string>? KeptDataDirectories = null)
 {
     /// <summary>The manifest's file name inside a run folder.</summary>
     public const string FileName = "run.json";

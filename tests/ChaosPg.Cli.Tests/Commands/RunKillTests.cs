@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using ChaosPg.Cli.Tests.Packaging;
 using NUnit.Framework;
 
@@ -20,11 +21,37 @@ public sealed class RunKillTests
     [TestCase("tearing down")]
     public async Task A_run_SIGKILLed_leaves_no_process_listener_or_work_directory_within_10_s(string phase)
     {
+        var trial = await KillDuringAsync(phase, keepData: false);
+
+        Assert.That(trial.Left, Is.Empty, trial.Context);
+        Directory.Delete(trial.Reports, recursive: true);
+    }
+
+    [Test]
+    public async Task A_run_with_keep_data_SIGKILLed_leaves_its_data_directories_named_in_run_json_and_nothing_running()
+    {
+        var trial = await KillDuringAsync("running the workload", keepData: true);
+
+        Assert.That(trial.Left, Is.Empty, trial.Context);
+        var manifest = Directory.GetFiles(trial.Reports, "run.json", SearchOption.AllDirectories).Single();
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(manifest));
+        var kept = json.RootElement.GetProperty("keptDataDirectories").EnumerateArray().Select(e => e.GetString()!).ToList();
+        Assert.That(kept, Has.Count.EqualTo(3), "primary and both replicas");
+        Assert.That(kept, Has.All.StartWith(trial.WorkDirectory + "/"));
+        Assert.That(kept.Where(d => !File.Exists(Path.Combine(d, "PG_VERSION"))), Is.Empty, "the kept directories are data directories");
+        Assert.That(File.Exists(Path.Combine(trial.WorkDirectory!, "owner.json")), Is.False, "no sweep may take what was kept");
+        Directory.Delete(trial.WorkDirectory!, recursive: true);
+        Directory.Delete(trial.Reports, recursive: true);
+    }
+
+    /// <summary>Starts a run, SIGKILLs it at a random moment once <paramref name="phase"/> shows, and polls for 10 s for what is left.</summary>
+    private static async Task<(string Reports, string? WorkDirectory, IReadOnlyList<string> Left, string Context)> KillDuringAsync(string phase, bool keepData)
+    {
         var seed = Random.Shared.Next(1, 1_000_000);
         var random = new Random(seed);
         var reports = Path.Combine(Path.GetTempPath(), $"chaospg-kill-{Guid.NewGuid():N}");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Checkout.Root };
-        foreach (var argument in new[] { Chaospg, "run", "--catalog", "replica-kill-restart", "--seed", seed.ToString(CultureInfo.InvariantCulture), "--out", reports })
+        foreach (var argument in (string[])[Chaospg, "run", "--catalog", "replica-kill-restart", "--seed", seed.ToString(CultureInfo.InvariantCulture), "--out", reports, .. keepData ? ["--keep-data"] : Array.Empty<string>()])
         {
             start.ArgumentList.Add(argument);
         }
@@ -68,11 +95,7 @@ public sealed class RunKillTests
         }
 
         TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"seed {seed}: killed {killedAfter.TotalSeconds:0.0} s in, during '{phase}'; work directory {workDirectory ?? "(not made yet)"}; nothing left after {gone.Elapsed.TotalSeconds:0.00} s"));
-        Assert.That(left, Is.Empty, $"after {Allowed.TotalSeconds:0} s (seed {seed}, killed during '{phase}'):\n{string.Join('\n', output.TakeLast(5))}");
-        if (Directory.Exists(reports))
-        {
-            Directory.Delete(reports, recursive: true);
-        }
+            $"seed {seed}: killed {killedAfter.TotalSeconds:0.0} s in, during '{phase}'; work directory {workDirectory ?? "(not made yet)"}; {left.Count} thing(s) left after {gone.Elapsed.TotalSeconds:0.00} s"));
+        return (reports, workDirectory, left, $"after {Allowed.TotalSeconds:0} s (seed {seed}, killed during '{phase}'):\n{string.Join('\n', output.TakeLast(5))}");
     }
 }
