@@ -100,6 +100,28 @@ public sealed class ReaperTests
     }
 
     [Test]
+    [NonParallelizable]
+    public async Task Without_a_Docker_daemon_the_reaper_says_what_it_could_not_remove_and_still_reaps_the_rest()
+    {
+        var server = Start("sleep", "300");
+        var saved = Environment.GetEnvironmentVariable("DOCKER_HOST");
+        Environment.SetEnvironmentVariable("DOCKER_HOST", $"unix://{directory}/no-docker.sock");
+        IReadOnlyList<string> actions;
+        try
+        {
+            actions = await Reaper.ReapAsync([ReapEntry.DockerLabel("org.chaospg.run=r1", "the run's containers"), ReapEntry.Process(server.Id, "a server")!, ReapEntry.Path(directory, "the run's directory")]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DOCKER_HOST", saved);
+        }
+
+        Assert.That(actions, Has.Some.Contain("could not remove the Docker objects labelled org.chaospg.run=r1").And.Some.Contain("no-docker.sock"));
+        Assert.That(ProcessTable.IsAlive(server.Id), Is.False);
+        Assert.That(Directory.Exists(directory), Is.False);
+    }
+
+    [Test]
     public void A_marker_that_could_match_other_runs_is_refused()
     {
         Assert.That(() => ReapEntry.CommandLine("/var/tmp", "too wide"), Throws.ArgumentException);
