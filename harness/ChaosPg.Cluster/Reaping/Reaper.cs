@@ -18,6 +18,9 @@ public static class Reaper
     private static readonly TimeSpan ProcessExitTimeout = TimeSpan.FromSeconds(5);
 
     // A fork the harness had begun when it died may exec its server a moment later: look once more after this.
+    // A process that survives this many SIGKILLs is stuck in the kernel; the reaper says so rather than loop.
+    private const int MaxProcessPasses = 5;
+
     private static readonly TimeSpan SecondPassDelay = TimeSpan.FromMilliseconds(300);
 
     /// <summary>
@@ -102,13 +105,20 @@ public static class Reaper
 
             if (markers.Count > 0)
             {
-                foreach (var pid in ProcessTable.All())
+                foreach (var pid in ProcessTable.All().Where(p => p != self))
                 {
-                    if (pid != self && markers.FirstOrDefault(m => ProcessTable.CommandLine(pid).Contains(m.Target, StringComparison.Ordinal)) is { } marker)
+                    var commandLine = ProcessTable.CommandLine(pid);
+                    if (markers.FirstOrDefault(m => commandLine.Contains(m.Target, StringComparison.Ordinal)) is { } marker)
                     {
-                        found.TryAdd(pid, $"{ProcessTable.CommandLine(pid).Trim()} ({marker.What})");
+                        found.TryAdd(pid, $"{commandLine.Trim()} ({marker.What})");
                     }
                 }
+            }
+
+            if (found.Count > 0 && pass == MaxProcessPasses)
+            {
+                actions.Add($"still alive after {MaxProcessPasses} SIGKILLs (stuck in the kernel?): {string.Join(", ", found.Select(p => $"{p.Key} {p.Value}"))}");
+                return;
             }
 
             if (found.Count == 0)

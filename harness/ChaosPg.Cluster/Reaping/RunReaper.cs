@@ -20,12 +20,14 @@ public sealed class RunReaper : IAsyncDisposable
 
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(10);
     private readonly Process? process;
+    private readonly string? logFile;
     private int released;
 
-    private RunReaper(ReapList list, Process? process)
+    private RunReaper(ReapList list, Process? process, string? logFile)
     {
         List = list;
         this.process = process;
+        this.logFile = logFile;
     }
 
     /// <summary>
@@ -73,7 +75,7 @@ public sealed class RunReaper : IAsyncDisposable
         var command = Command;
         if (command.IsDefaultOrEmpty)
         {
-            return new RunReaper(list, null);
+            return new RunReaper(list, null, null);
         }
 
         if (logFile is not null)
@@ -92,7 +94,7 @@ public sealed class RunReaper : IAsyncDisposable
         // The reaper runs a few hundred lines once: tiered JIT starts it sooner than the CLI's full JIT would.
         start.Environment["DOTNET_TieredCompilation"] = "1";
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start the reaper {command[0]}");
-        return new RunReaper(list, process);
+        return new RunReaper(list, process, logFile);
     }
 
     /// <summary>Registers something the run started (null, a process already gone, is ignored).</summary>
@@ -142,6 +144,12 @@ public sealed class RunReaper : IAsyncDisposable
             {
                 // Still reaping: it finishes on its own, in its own session.
             }
+        }
+
+        // A reaper told "done" writes nothing: an empty log would only clutter the run folder.
+        if (logFile is not null && new FileInfo(logFile) is { Exists: true, Length: 0 })
+        {
+            File.Delete(logFile);
         }
     }
 
