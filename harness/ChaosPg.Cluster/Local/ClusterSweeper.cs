@@ -2,7 +2,7 @@ using ChaosPg.Cluster.Reaping;
 
 namespace ChaosPg.Cluster.Local;
 
-/// <summary>Finds runs whose harness died (SIGKILL, crash) and removes their processes and directories.</summary>
+/// <summary>Finds runs whose harness died (SIGKILL, crash) and whose reaper is gone too, and removes their processes and directories.</summary>
 public static class ClusterSweeper
 {
     /// <summary>Sweeps every run under <paramref name="workRoot"/> whose owner is dead; returns the run directories removed.</summary>
@@ -18,7 +18,8 @@ public static class ClusterSweeper
         foreach (var runDirectory in Directory.GetDirectories(runs))
         {
             var owner = RunOwnerFile.TryRead(Path.Combine(runDirectory, RunOwnerFile.FileName));
-            if (owner is null || owner.OwnerIsAlive)
+            // A run whose reaper lives is being reaped (or its harness lives): two deleting one tree only slow each other.
+            if (owner is null || owner.OwnerIsAlive || owner.ReaperIsAlive)
             {
                 continue;
             }

@@ -238,11 +238,14 @@ public sealed class LocalCluster : IReplicatedCluster
     internal async Task RecordOwnerAsync(CancellationToken cancellationToken)
     {
         var self = Environment.ProcessId;
+        var reaper = Reaper.ProcessId;
         var owner = new RunOwnerFile(
             self,
             ProcessTable.StartTime(self) ?? 0,
             WorkDirectory,
-            [.. Nodes.Select(n => new RunOwnerNode(n.Name, n.DataDirectory, n.Pid))]);
+            [.. Nodes.Select(n => new RunOwnerNode(n.Name, n.DataDirectory, n.Pid))],
+            reaper,
+            reaper is { } pid ? ProcessTable.StartTime(pid) : null);
         await ownerFileLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

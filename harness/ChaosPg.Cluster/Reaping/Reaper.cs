@@ -49,7 +49,7 @@ public static class Reaper
             await Log(log, action).ConfigureAwait(false);
         }
 
-        await Log(log, string.Create(CultureInfo.InvariantCulture, $"reaped {actions.Count} thing(s) in {clock.Elapsed.TotalSeconds:0.00} s")).ConfigureAwait(false);
+        await Log(log, string.Create(CultureInfo.InvariantCulture, $"done in {clock.Elapsed.TotalSeconds:0.00} s")).ConfigureAwait(false);
         File.Delete(manifestPath);
         return 0;
     }
@@ -59,11 +59,26 @@ public static class Reaper
     {
         ArgumentNullException.ThrowIfNull(entries);
         var actions = new List<string>();
+        var clock = Stopwatch.StartNew();
+        var stamped = 0;
+
+        // Each line says when its step ended, so a slow reap shows which step was slow.
+        void Stamp()
+        {
+            for (; stamped < actions.Count; stamped++)
+            {
+                actions[stamped] = string.Create(CultureInfo.InvariantCulture, $"[+{clock.Elapsed.TotalSeconds:0.00} s] {actions[stamped]}");
+            }
+        }
+
         await KillProcessesAsync(entries, actions, cancellationToken).ConfigureAwait(false);
+        Stamp();
         await RemoveDockerObjectsAsync(entries, actions, cancellationToken).ConfigureAwait(false);
+        Stamp();
         foreach (var entry in entries.Where(e => e.Kind == ReapKind.NetworkNamespace))
         {
             await DeleteNetworkNamespaceAsync(entry, actions, cancellationToken).ConfigureAwait(false);
+            Stamp();
         }
 
         foreach (var entry in entries.Where(e => e.Kind == ReapKind.PostgresData))
@@ -73,10 +88,8 @@ public static class Reaper
 
         foreach (var entry in entries.Where(e => e.Kind == ReapKind.Path))
         {
-            if (PathRemoval.Delete(entry.Target))
-            {
-                actions.Add($"deleted {entry.Target} ({entry.What})");
-            }
+            actions.Add(PathRemoval.Delete(entry.Target) ? $"deleted {entry.Target} ({entry.What})" : $"{entry.Target} was gone already ({entry.What})");
+            Stamp();
         }
 
         return actions;
@@ -125,6 +138,7 @@ public static class Reaper
             {
                 if (pass > 0)
                 {
+                    actions.Add("no process of the run is left");
                     return;
                 }
 

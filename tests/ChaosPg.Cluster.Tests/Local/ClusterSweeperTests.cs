@@ -58,4 +58,34 @@ public class ClusterSweeperTests
         Assert.That(removed, Does.Not.Contain(cluster.WorkDirectory));
         Assert.That(cluster.Nodes.All(n => n.IsRunning), Is.True);
     }
+
+    [Test]
+    public async Task The_sweep_leaves_a_dead_harness_run_to_its_reaper_while_that_lives()
+    {
+        var workRoot = Path.Combine("/var/tmp", $"chaospg-sweep-test-{Guid.NewGuid():N}");
+        var run = Path.Combine(workRoot, "runs", "r1");
+        Directory.CreateDirectory(run);
+        using var exited = Process.Start("true")!;
+        await exited.WaitForExitAsync();
+        using var reaper = Process.Start("sleep", "300")!;
+        try
+        {
+            var owner = new RunOwnerFile(exited.Id, 1, run, [], reaper.Id, ProcessTable.StartTime(reaper.Id));
+            await owner.WriteAsync(Path.Combine(run, RunOwnerFile.FileName));
+
+            Assert.That(await ClusterSweeper.SweepAsync(workRoot), Is.Empty, "its reaper is reaping it");
+            reaper.Kill();
+            await reaper.WaitForExitAsync();
+            Assert.That(await ClusterSweeper.SweepAsync(workRoot), Is.EqualTo(new[] { run }), "with the reaper gone too, the sweep takes it");
+        }
+        finally
+        {
+            if (!reaper.HasExited)
+            {
+                reaper.Kill();
+            }
+
+            Directory.Delete(workRoot, recursive: true);
+        }
+    }
 }
