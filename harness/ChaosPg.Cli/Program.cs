@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ChaosPg.Cli.Commands;
+using ChaosPg.Cluster.Reaping;
 
 namespace ChaosPg.Cli;
 
@@ -8,6 +9,13 @@ public static class Program
 {
     public static Task<int> Main(string[] args)
     {
+        // Runs started by this process get a reaper that is this same program (see RunReaper for why not a script).
+        // CHAOSPG_REAPER=0 turns it off, leaving a killed run's leftovers to the next run's sweep (which tests that sweep).
+        if (Environment.GetEnvironmentVariable("CHAOSPG_REAPER") != "0")
+        {
+            RunReaper.Command = RunReaper.CommandFor(Environment.ProcessPath, typeof(Program).Assembly.Location, ReapCommand.Name);
+        }
+
         var root = new RootCommand("ChaosPg: chaos and verification harness for PostgreSQL streaming replication.");
         root.Subcommands.Add(ProxyCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
@@ -21,6 +29,7 @@ public static class Program
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(ExploreCommand.Create());
         root.Subcommands.Add(SignoffCommand.Create());
+        root.Subcommands.Add(ReapCommand.Create());
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {

@@ -26,6 +26,11 @@ internal static class RunSummaryText
         text.Append(CultureInfo.InvariantCulture, $"{Word(results.Outcome)}: {results.Reason()}\n");
         text.Append(CultureInfo.InvariantCulture, $"run folder: {result.Folder.Path}\n");
         text.Append(CultureInfo.InvariantCulture, $"report: {result.Folder.ReportPath}\n");
+        if (result.KeptDataDirectories is { Count: > 0 } kept)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"data kept (--keep-data): {string.Join(' ', kept)}\n");
+        }
+
         return text.ToString();
     }
 

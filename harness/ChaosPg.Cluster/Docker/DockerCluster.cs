@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using ChaosPg.Cluster.Links;
 using ChaosPg.Cluster.Local;
+using ChaosPg.Cluster.Reaping;
 using ChaosPg.Toxiproxy;
 using Docker.DotNet;
 using DotNet.Testcontainers.Builders;
@@ -46,6 +47,8 @@ public sealed class DockerCluster : IReplicatedCluster
         RunId = $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{Guid.NewGuid():N}"[..24];
         labels = DockerLabels.For(RunId).ToImmutableDictionary(StringComparer.Ordinal);
         Secrets = secrets;
+        Reaper = options.Reaper ?? RunReaper.Start(
+            RunReaper.DefaultDirectory, RunId, options.LogDirectory is { } logs ? Path.Combine(logs, "reaper.log") : null);
         Nodes = [.. spec.NodeNames.Select((name, index) => new DockerNode(this, name, index))];
         Primary = Nodes[0];
     }
@@ -98,6 +101,9 @@ public sealed class DockerCluster : IReplicatedCluster
     internal IReadOnlyDictionary<string, string> Labels => labels;
 
     internal RunSecrets Secrets { get; }
+
+    /// <summary>Removes the run's labelled objects soon after this process dies, however it dies.</summary>
+    internal RunReaper Reaper { get; }
 
     /// <summary>The image the nodes are containers of, their data directories in place; null: made by the init scripts (to build a template).</summary>
     internal DockerTemplate? Template { get; }
@@ -155,6 +161,8 @@ public sealed class DockerCluster : IReplicatedCluster
     internal static async Task<DockerCluster> StartAsync(ClusterSpec spec, DockerClusterOptions options, DockerClient client, DockerTemplate? template, RunSecrets secrets, CancellationToken cancellationToken)
     {
         var cluster = new DockerCluster(spec, options, client, template, secrets);
+        // Before the first container or network exists: the label names whatever is made from here on.
+        cluster.Reaper.Add(ReapEntry.DockerLabel($"{DockerLabels.Run}={cluster.RunId}", "the run's containers, networks and volumes"));
         try
         {
             await cluster.BringUpAsync(cancellationToken).ConfigureAwait(false);
@@ -207,8 +215,12 @@ public sealed class DockerCluster : IReplicatedCluster
 
         // Whatever a failure above left behind carries this run's labels and a dead owner only once this process
         // ends; remove it now rather than leave it to the next run's sweep.
-        await RemoveLeftoversAsync(timeout.Token).ConfigureAwait(false);
+        var torn = await RemoveLeftoversAsync(timeout.Token).ConfigureAwait(false);
         Client.Dispose();
+        if (options.Reaper is null)
+        {
+            await Reaper.ReleaseAsync(reap: !torn).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Writes a container's output to &lt;LogDirectory&gt;/&lt;name&gt;.log, when a log directory was given.</summary>
@@ -401,32 +413,17 @@ public sealed class DockerCluster : IReplicatedCluster
         Router = new ToxiproxyLinkRouter(Proxy, new ContainerPlacement([.. Nodes.Select(n => n.Name)], published));
     }
 
-    private async Task RemoveLeftoversAsync(CancellationToken cancellationToken)
+    /// <summary>Removes what is left with this run's label; false when the daemon refused, and the reaper must try.</summary>
+    private async Task<bool> RemoveLeftoversAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var filter = DockerLabels.Filter($"{DockerLabels.Run}={RunId}");
-            var containers = await Client.Containers.ListContainersAsync(new global::Docker.DotNet.Models.ContainersListParameters { All = true, Filters = filter }, cancellationToken).ConfigureAwait(false);
-            foreach (var container in containers)
-            {
-                await Client.Containers.RemoveContainerAsync(container.ID, new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true }, cancellationToken).ConfigureAwait(false);
-            }
-
-            var volumes = await Client.Volumes.ListAsync(new global::Docker.DotNet.Models.VolumesListParameters { Filters = filter }, cancellationToken).ConfigureAwait(false);
-            foreach (var volume in volumes.Volumes ?? [])
-            {
-                await Client.Volumes.RemoveAsync(volume.Name, force: true, cancellationToken).ConfigureAwait(false);
-            }
-
-            var networks = await Client.Networks.ListNetworksAsync(new global::Docker.DotNet.Models.NetworksListParameters { Filters = filter }, cancellationToken).ConfigureAwait(false);
-            foreach (var network in networks)
-            {
-                await Client.Networks.DeleteNetworkAsync(network.ID, cancellationToken).ConfigureAwait(false);
-            }
+            await DockerSweeper.RemoveLabelledAsync(Client, $"{DockerLabels.Run}={RunId}", cancellationToken).ConfigureAwait(false);
+            return true;
         }
-        catch (DockerApiException)
+        catch (Exception e) when (e is DockerApiException or OperationCanceledException or HttpRequestException)
         {
-            // The next run's sweep removes what is left once this process has ended.
+            return false;
         }
     }
 

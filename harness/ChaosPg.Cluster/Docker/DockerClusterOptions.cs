@@ -1,3 +1,4 @@
+using ChaosPg.Cluster.Reaping;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -26,6 +27,12 @@ public sealed record DockerClusterOptions
 
     /// <summary>Where Testcontainers logs what it does (default: nowhere; the CLI's own progress says enough).</summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;
+
+    /// <summary>
+    /// The run's reaper, when the caller started one to share; the caller then owns it. Null: the cluster starts its
+    /// own, which removes the run's containers, networks and volumes (by their run label) if this process dies.
+    /// </summary>
+    public RunReaper? Reaper { get; init; }
 
     /// <summary>How long a node may take to accept connections, and replicas to stream.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(120);

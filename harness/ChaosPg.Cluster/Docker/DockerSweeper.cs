@@ -22,25 +22,79 @@ public static class DockerSweeper
         foreach (var container in containers.Where(c => !DockerLabels.OwnerIsAlive(c.Labels)))
         {
             dead.Add(container.Labels[DockerLabels.Run]);
-            await client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken).ConfigureAwait(false);
+            await GoneAsync(client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken)).ConfigureAwait(false);
         }
 
         var networks = await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }, cancellationToken).ConfigureAwait(false);
         foreach (var network in networks.Where(n => !DockerLabels.OwnerIsAlive(n.Labels)))
         {
             dead.Add(network.Labels[DockerLabels.Run]);
-            await client.Networks.DeleteNetworkAsync(network.ID, cancellationToken).ConfigureAwait(false);
+            await GoneAsync(client.Networks.DeleteNetworkAsync(network.ID, cancellationToken)).ConfigureAwait(false);
         }
 
         var volumes = await client.Volumes.ListAsync(new VolumesListParameters { Filters = filter }, cancellationToken).ConfigureAwait(false);
         foreach (var volume in (volumes.Volumes ?? []).Where(v => !DockerLabels.OwnerIsAlive(v.Labels)))
         {
             dead.Add(volume.Labels[DockerLabels.Run]);
-            await client.Volumes.RemoveAsync(volume.Name, force: true, cancellationToken).ConfigureAwait(false);
+            await GoneAsync(client.Volumes.RemoveAsync(volume.Name, force: true, cancellationToken)).ConfigureAwait(false);
         }
 
         await SweepTemplatesAsync(client, cancellationToken).ConfigureAwait(false);
         return [.. dead.Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Removes every container (with its volumes), volume and network carrying <paramref name="label"/>
+    /// (<c>name=value</c>); returns one line per object removed. An object someone else removes meanwhile (the run's
+    /// reaper and a sweep may race) is not an error.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RemoveLabelledAsync(DockerClient client, string label, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var filter = DockerLabels.Filter(label);
+        var removed = new List<string>();
+        var containers = await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }, cancellationToken).ConfigureAwait(false);
+        foreach (var container in containers)
+        {
+            if (await GoneAsync(client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken)).ConfigureAwait(false))
+            {
+                removed.Add($"removed container {string.Join(",", container.Names ?? [])} ({container.ID[..12]})");
+            }
+        }
+
+        var volumes = await client.Volumes.ListAsync(new VolumesListParameters { Filters = filter }, cancellationToken).ConfigureAwait(false);
+        foreach (var volume in volumes.Volumes ?? [])
+        {
+            if (await GoneAsync(client.Volumes.RemoveAsync(volume.Name, force: true, cancellationToken)).ConfigureAwait(false))
+            {
+                removed.Add($"removed volume {volume.Name}");
+            }
+        }
+
+        var networks = await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }, cancellationToken).ConfigureAwait(false);
+        foreach (var network in networks)
+        {
+            if (await GoneAsync(client.Networks.DeleteNetworkAsync(network.ID, cancellationToken)).ConfigureAwait(false))
+            {
+                removed.Add($"removed network {network.Name}");
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>True when the removal succeeded, false when the object was gone already or being removed by someone else.</summary>
+    private static async Task<bool> GoneAsync(Task removal)
+    {
+        try
+        {
+            await removal.ConfigureAwait(false);
+            return true;
+        }
+        catch (DockerApiException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using ChaosPg.Cluster.Reaping;
 using ChaosPg.Toxiproxy;
 
 namespace ChaosPg.Cluster.Links;
@@ -31,7 +32,10 @@ public sealed class ChildProxyProcess : IAsyncDisposable
     /// Starts <paramref name="command"/> (the executable, then its leading arguments, e.g. <c>chaospg proxy</c>) with
     /// <c>--host 127.0.0.1 --port N</c> appended, and waits until it answers /version.
     /// </summary>
-    public static async Task<ChildProxyProcess> StartAsync(ImmutableArray<string> command, CancellationToken cancellationToken = default)
+    /// <param name="command">The executable, then its leading arguments.</param>
+    /// <param name="reaper">The run's reaper, told of the child so that it does not outlive a killed harness; null: none.</param>
+    /// <param name="cancellationToken">Cancels the wait for the API.</param>
+    public static async Task<ChildProxyProcess> StartAsync(ImmutableArray<string> command, RunReaper? reaper = null, CancellationToken cancellationToken = default)
     {
         if (command.IsDefaultOrEmpty)
         {
@@ -46,6 +50,7 @@ public sealed class ChildProxyProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {command[0]}");
+        reaper?.Add(ReapEntry.Process(process.Id, $"the Toxiproxy child process on port {port}"));
         // It logs a line per proxy change; drained so a full pipe never blocks it.
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -51,7 +51,7 @@ public static partial class ProxyBenchmark
                 modes.Add(("embedded-in-process", await RouteAsync(inProcess.ApiUri, node, cleanup, cancellationToken).ConfigureAwait(false)));
                 if (!options.ChildProxyCommand.IsDefaultOrEmpty)
                 {
-                    var child = await ChildProxyProcess.StartAsync(options.ChildProxyCommand, cancellationToken).ConfigureAwait(false);
+                    var child = await ChildProxyProcess.StartAsync(options.ChildProxyCommand, cancellationToken: cancellationToken).ConfigureAwait(false);
                     cleanup.Add(child.DisposeAsync);
                     modes.Add(("embedded-child-process", await RouteAsync(child.ApiUri, node, cleanup, cancellationToken).ConfigureAwait(false)));
                 }

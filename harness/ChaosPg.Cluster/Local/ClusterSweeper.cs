@@ -1,6 +1,8 @@
+using ChaosPg.Cluster.Reaping;
+
 namespace ChaosPg.Cluster.Local;
 
-/// <summary>Finds runs whose harness died (SIGKILL, crash) and removes their processes and directories.</summary>
+/// <summary>Finds runs whose harness died (SIGKILL, crash) and whose reaper is gone too, and removes their processes and directories.</summary>
 public static class ClusterSweeper
 {
     /// <summary>Sweeps every run under <paramref name="workRoot"/> whose owner is dead; returns the run directories removed.</summary>
@@ -16,7 +18,8 @@ public static class ClusterSweeper
         foreach (var runDirectory in Directory.GetDirectories(runs))
         {
             var owner = RunOwnerFile.TryRead(Path.Combine(runDirectory, RunOwnerFile.FileName));
-            if (owner is null || owner.OwnerIsAlive)
+            // A run whose reaper lives is being reaped (or its harness lives): two deleting one tree only slow each other.
+            if (owner is null || owner.OwnerIsAlive || owner.ReaperIsAlive)
             {
                 continue;
             }
@@ -35,26 +38,13 @@ public static class ClusterSweeper
                 PostmasterSignals.RemoveLeftoverSharedMemory(node.DataDirectory);
             }
 
-            DeleteShared(runDirectory);
-            removed.Add(runDirectory);
+            // The run's reaper may be deleting it at the same moment.
+            if (PathRemoval.Delete(runDirectory))
+            {
+                removed.Add(runDirectory);
+            }
         }
 
         return removed;
-    }
-
-    // Every bring-up sweeps, so another harness on this machine may be deleting the same dead run: a file it removed
-    // first ends our recursive delete early. Try again until the directory is gone, so that neither leaves half of it.
-    private static void DeleteShared(string directory)
-    {
-        for (var attempt = 1; Directory.Exists(directory); attempt++)
-        {
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (DirectoryNotFoundException) when (attempt < 10)
-            {
-            }
-        }
     }
 }

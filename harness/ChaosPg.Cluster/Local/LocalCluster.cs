@@ -1,3 +1,4 @@
+using ChaosPg.Cluster.Reaping;
 using ChaosPg.Toxiproxy;
 using System.Collections.Immutable;
 using System.Net;
@@ -16,8 +17,9 @@ public sealed class LocalCluster : IReplicatedCluster
     private readonly ILinkRouter router;
     private int disposed;
 
-    private LocalCluster(ClusterSpec spec, LocalClusterOptions options, PgBinaries binaries, ServerUser user, string runId, string workDirectory)
+    private LocalCluster(ClusterSpec spec, LocalClusterOptions options, PgBinaries binaries, ServerUser user, string runId, string workDirectory, RunReaper reaper)
     {
+        Reaper = reaper;
         Spec = spec;
         Options = options;
         Binaries = binaries;
@@ -52,6 +54,9 @@ public sealed class LocalCluster : IReplicatedCluster
 
     internal LocalClusterOptions Options { get; }
 
+    /// <summary>Where everything the run starts is registered, so that it is gone soon after this process, however it ends.</summary>
+    internal RunReaper Reaper { get; }
+
     internal ServerUser User { get; }
 
     internal string PassFile { get; }
@@ -85,12 +90,32 @@ public sealed class LocalCluster : IReplicatedCluster
         var binaries = await PgBinariesLocator.LocateAsync(spec.PgBinDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);
         var user = ServerUser.Resolve(options.ServerUserName);
         await ClusterSweeper.SweepAsync(options.WorkRoot, cancellationToken).ConfigureAwait(false);
-        var template = await TemplateCache.EnsureAsync(binaries, user, options.WorkRoot, cancellationToken).ConfigureAwait(false);
 
         var runId = $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{Guid.NewGuid():N}"[..24];
         var workDirectory = Path.Combine(options.WorkRoot, "runs", runId);
-        ServerDirectory.Create(workDirectory);
-        var cluster = new LocalCluster(spec, options, binaries, user, runId, workDirectory);
+        // Started before anything of the run exists, and told of each thing before it is made: a harness killed at
+        // any moment leaves the reaper a list that covers it.
+        var reaper = options.Reaper ?? RunReaper.Start(
+            Path.Combine(options.WorkRoot, "reap"), runId, options.LogDirectory is { } logs ? Path.Combine(logs, "reaper.log") : null);
+        LocalCluster cluster;
+        string template;
+        try
+        {
+            template = await TemplateCache.EnsureAsync(binaries, user, options.WorkRoot, reaper, cancellationToken).ConfigureAwait(false);
+            RegisterWorkDirectory(reaper, workDirectory, spec.NodeNames, options.KeepData);
+            ServerDirectory.Create(workDirectory);
+            cluster = new LocalCluster(spec, options, binaries, user, runId, workDirectory, reaper);
+        }
+        catch
+        {
+            if (options.Reaper is null)
+            {
+                await reaper.ReleaseAsync(reap: true).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
         try
         {
             await cluster.BringUpAsync(template, cancellationToken).ConfigureAwait(false);
@@ -121,28 +146,56 @@ public sealed class LocalCluster : IReplicatedCluster
             return;
         }
 
-        // Teardown has its own deadlines and never uses a caller's token, which may already be cancelled. Nodes are
-        // independent processes, so they stop in parallel: a Ctrl-C leaves the CLI only seconds to finish.
-        await Task.WhenAll(Nodes.Select(node => node.TerminateAsync())).ConfigureAwait(false);
+        var torn = false;
+        try
+        {
+            // Teardown has its own deadlines and never uses a caller's token, which may already be cancelled. Nodes are
+            // independent processes, so they stop in parallel: a Ctrl-C leaves the CLI only seconds to finish.
+            await Task.WhenAll(Nodes.Select(node => node.TerminateAsync())).ConfigureAwait(false);
 
-        if (Options.KeepData)
-        {
-            File.Delete(Path.Combine(WorkDirectory, RunOwnerFile.FileName));
-        }
-        else if (Directory.Exists(WorkDirectory))
-        {
-            // Data directories first and owner.json last: if this process dies mid-way (deleting takes a while on a
-            // slow disk), the sweep still finds what is left.
-            var nodesDirectory = Path.Combine(WorkDirectory, "nodes");
-            if (Directory.Exists(nodesDirectory))
+            if (Options.KeepData)
             {
-                Directory.Delete(nodesDirectory, recursive: true);
+                File.Delete(Path.Combine(WorkDirectory, RunOwnerFile.FileName));
+            }
+            else if (Directory.Exists(WorkDirectory))
+            {
+                // Data directories first and owner.json last: if this process dies mid-way (deleting takes a while on a
+                // slow disk), the reaper, or else the sweep, still finds what is left.
+                var nodesDirectory = Path.Combine(WorkDirectory, "nodes");
+                if (Directory.Exists(nodesDirectory))
+                {
+                    Directory.Delete(nodesDirectory, recursive: true);
+                }
+
+                Directory.Delete(WorkDirectory, recursive: true);
             }
 
-            Directory.Delete(WorkDirectory, recursive: true);
+            torn = true;
+        }
+        finally
+        {
+            ownerFileLock.Dispose();
+            if (Options.Reaper is null)
+            {
+                // A teardown that failed part-way leaves the rest to the reaper, at once.
+                await Reaper.ReleaseAsync(reap: !torn).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Tells the reaper of the run's work directory: every process run from it, each node's shared memory, the directory itself.</summary>
+    private static void RegisterWorkDirectory(RunReaper reaper, string workDirectory, IEnumerable<string> nodeNames, bool keepData)
+    {
+        reaper.Add(ReapEntry.CommandLine(workDirectory + "/", "a server of the run"));
+        foreach (var name in nodeNames)
+        {
+            reaper.Add(ReapEntry.PostgresData(Path.Combine(workDirectory, "nodes", name), $"data directory of {name}"));
         }
 
-        ownerFileLock.Dispose();
+        // --keep-data keeps the directories; only owner.json goes, so that no sweep deletes what was kept.
+        reaper.Add(keepData
+            ? ReapEntry.Path(Path.Combine(workDirectory, RunOwnerFile.FileName), "the run's owner file (data kept)")
+            : ReapEntry.Path(workDirectory, "the run's work directory"));
     }
 
     internal string ConnectionString(LinkEndpoint endpoint, DatabaseRole role) => Secrets.ConnectionString(endpoint, role);
@@ -185,11 +238,14 @@ public sealed class LocalCluster : IReplicatedCluster
     internal async Task RecordOwnerAsync(CancellationToken cancellationToken)
     {
         var self = Environment.ProcessId;
+        var reaper = Reaper.ProcessId;
         var owner = new RunOwnerFile(
             self,
             ProcessTable.StartTime(self) ?? 0,
             WorkDirectory,
-            [.. Nodes.Select(n => new RunOwnerNode(n.Name, n.DataDirectory, n.Pid))]);
+            [.. Nodes.Select(n => new RunOwnerNode(n.Name, n.DataDirectory, n.Pid))],
+            reaper,
+            reaper is { } pid ? ProcessTable.StartTime(pid) : null);
         await ownerFileLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

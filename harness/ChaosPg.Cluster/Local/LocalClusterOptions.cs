@@ -1,3 +1,5 @@
+using ChaosPg.Cluster.Reaping;
+
 namespace ChaosPg.Cluster.Local;
 
 /// <summary>Where and how a <see cref="LocalCluster"/> runs its processes.</summary>
@@ -14,6 +16,12 @@ public sealed record LocalClusterOptions
 
     /// <summary>Routes client and WAL links; null means <see cref="DirectLinkRouter"/>. The caller owns and disposes it.</summary>
     public ILinkRouter? LinkRouter { get; init; }
+
+    /// <summary>
+    /// The run's reaper, when the caller started one to share with what it starts beside the cluster (a proxy, a
+    /// manager); the caller then owns it. Null: the cluster starts its own and ends it on disposal.
+    /// </summary>
+    public RunReaper? Reaper { get; init; }
 
     /// <summary>OS user servers run as when the harness is root.</summary>
     public string ServerUserName { get; init; } = "postgres";

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using ChaosPg.Cluster.Reaping;
 using Npgsql;
 
 namespace ChaosPg.Cluster.Local;
@@ -179,6 +180,7 @@ public sealed class LocalNode : IClusterNode
             try
             {
                 await LaunchAsync(cancellationToken).ConfigureAwait(false);
+                cluster.Reaper.Add(Pid is { } pid ? ReapEntry.Process(pid, $"postmaster of {Name}") : null);
                 await cluster.RecordOwnerAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }

@@ -31,11 +31,30 @@ internal static class ProcessTable
     /// <summary>The process start time in clock ticks since boot; with the pid it identifies a process across pid reuse.</summary>
     public static long? StartTime(int pid) => ReadStat(pid)?.StartTime;
 
+    /// <summary>The process group of <paramref name="pid"/> (its own pid when it leads one, as a setsid'd server does).</summary>
+    public static int? ProcessGroup(int pid) => ReadStat(pid)?.ProcessGroup;
+
+    /// <summary>Every pid in /proc at this moment.</summary>
+    public static IReadOnlyList<int> All()
+    {
+        var pids = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                pids.Add(pid);
+            }
+        }
+
+        return pids;
+    }
+
     /// <summary>True when <paramref name="pid"/> is alive and is a postgres serving <paramref name="dataDirectory"/> (not a reused pid).</summary>
     public static bool IsPostmasterOf(int pid, string dataDirectory) =>
         IsAlive(pid) && CommandLine(pid).Contains(dataDirectory, StringComparison.Ordinal);
 
-    private static string CommandLine(int pid)
+    /// <summary>The command line with its arguments joined by spaces; empty for a zombie, a kernel thread or a process gone.</summary>
+    public static string CommandLine(int pid)
     {
         try
         {
@@ -51,7 +70,7 @@ internal static class ProcessTable
         }
     }
 
-    private static (char State, int ParentPid, long StartTime)? ReadStat(int pid)
+    private static (char State, int ParentPid, int ProcessGroup, long StartTime)? ReadStat(int pid)
     {
         string text;
         try
@@ -71,6 +90,7 @@ internal static class ProcessTable
         var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
         return (fields[0][0],
             int.Parse(fields[1], CultureInfo.InvariantCulture),
+            int.Parse(fields[2], CultureInfo.InvariantCulture),
             long.Parse(fields[19], CultureInfo.InvariantCulture));
     }
 }

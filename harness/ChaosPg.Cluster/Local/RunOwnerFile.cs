@@ -8,7 +8,9 @@ namespace ChaosPg.Cluster.Local;
 /// <param name="HarnessStartTime">Its start time in clock ticks since boot, to tell it from a later process with the same pid.</param>
 /// <param name="WorkDirectory">The run's work directory (data directories, passfile).</param>
 /// <param name="Nodes">Nodes with their data directories and last known postmaster pids.</param>
-public sealed record RunOwnerFile(int HarnessPid, long HarnessStartTime, string WorkDirectory, ImmutableArray<RunOwnerNode> Nodes)
+/// <param name="ReaperPid">The run's reaper process, if it has one: while it lives, it and not a sweep cleans up after a dead harness.</param>
+/// <param name="ReaperStartTime">The reaper's start time, as for the harness.</param>
+public sealed record RunOwnerFile(int HarnessPid, long HarnessStartTime, string WorkDirectory, ImmutableArray<RunOwnerNode> Nodes, int? ReaperPid = null, long? ReaperStartTime = null)
 {
     public const string FileName = "owner.json";
 
@@ -16,6 +18,9 @@ public sealed record RunOwnerFile(int HarnessPid, long HarnessStartTime, string 
 
     /// <summary>True while the harness that wrote this file is still running.</summary>
     public bool OwnerIsAlive => ProcessTable.IsAlive(HarnessPid) && ProcessTable.StartTime(HarnessPid) == HarnessStartTime;
+
+    /// <summary>True while the run's reaper runs: after the harness died it is reaping the run, and a sweep must not race it.</summary>
+    public bool ReaperIsAlive => ReaperPid is { } pid && ProcessTable.IsAlive(pid) && ProcessTable.StartTime(pid) == ReaperStartTime;
 
     public static RunOwnerFile? TryRead(string path)
     {

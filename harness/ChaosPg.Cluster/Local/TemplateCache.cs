@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ChaosPg.Cluster.Reaping;
 
 namespace ChaosPg.Cluster.Local;
 
@@ -30,7 +31,7 @@ internal static class TemplateCache
     }
 
     /// <summary>Returns the template data directory, building it first if this build has none yet.</summary>
-    public static async Task<string> EnsureAsync(PgBinaries binaries, ServerUser user, string workRoot, CancellationToken cancellationToken = default)
+    public static async Task<string> EnsureAsync(PgBinaries binaries, ServerUser user, string workRoot, RunReaper? reaper = null, CancellationToken cancellationToken = default)
     {
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
             string.Join('|', binaries.BinDirectory, binaries.Version, string.Join(' ', InitDbArguments), TemplateSql, "pg_resetwal+start", user.Name))))[..16];
@@ -44,6 +45,9 @@ internal static class TemplateCache
         ServerDirectory.Create(templates);
         // Built aside and renamed into place, so a concurrent or interrupted build never leaves a half template.
         var building = Path.Combine(templates, $"{key}.building-{Guid.NewGuid():N}");
+        // A harness killed mid-build would leave initdb or a single-user server running and the half-built directory.
+        reaper?.Add(ReapEntry.CommandLine(building, "a template build"));
+        reaper?.Add(ReapEntry.Path(building, "a half-built template"));
         Directory.CreateDirectory(building);
         user.Own(building);
         try

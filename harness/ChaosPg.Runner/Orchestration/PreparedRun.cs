@@ -56,6 +56,9 @@ public sealed class PreparedRun : IAsyncDisposable
 
     internal IReplicatedCluster? Cluster => Provided?.Cluster;
 
+    /// <summary>With --keep-data, the data directories the run leaves in place; null otherwise.</summary>
+    internal IReadOnlyList<string>? KeptDataDirectories { get; set; }
+
     /// <summary>The manifest as of now: <paramref name="endedUtc"/> and <paramref name="exitStatus"/> are null until the run ends.</summary>
     internal RunManifest Manifest(DateTimeOffset? endedUtc, int? exitStatus) => new(
         Scenario.Name,
@@ -76,7 +79,8 @@ public sealed class PreparedRun : IAsyncDisposable
         Facts.PgImage,
         Facts.ToxiproxyImage,
         Facts.Network,
-        Facts.Manager);
+        Facts.Manager,
+        KeptDataDirectories);
 
     /// <summary>Stops the cluster, its router and what its network mode started, each bounded by the cleanup timeout.</summary>
     public async ValueTask DisposeAsync()

@@ -9,7 +9,8 @@ namespace ChaosPg.Runner.Orchestration;
 /// <param name="Folder">The run folder (history, snapshots, results, report).</param>
 /// <param name="Results">The judgement, also in results.json.</param>
 /// <param name="Elapsed">Wall time of the whole run, bring-up and teardown included.</param>
-public sealed record ScenarioRunResult(Scenario Scenario, long Seed, RunFolder Folder, RunResults Results, TimeSpan Elapsed)
+/// <param name="KeptDataDirectories">With --keep-data, the nodes' data directories left in place; null otherwise.</param>
+public sealed record ScenarioRunResult(Scenario Scenario, long Seed, RunFolder Folder, RunResults Results, TimeSpan Elapsed, IReadOnlyList<string>? KeptDataDirectories = null)
 {
     /// <summary>0 every expectation met, 1 one unmet, 2 the run could not complete.</summary>
     public int ExitCode => ExitCodeOf(Results.Outcome);

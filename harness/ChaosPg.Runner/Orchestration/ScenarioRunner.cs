@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using ChaosPg.Cluster;
+using ChaosPg.Cluster.Local;
 using ChaosPg.Cluster.Providers;
 using ChaosPg.Core.Checkers;
 using ChaosPg.Core.Histories;
@@ -96,6 +97,13 @@ public sealed class ScenarioRunner
             await folder.WriteManifestAsync(prepared.Manifest(null, null), cancellationToken).ConfigureAwait(false);
             prepared.Provided = await options.Provider.StartAsync(request, phase, cancellationToken).ConfigureAwait(false);
             prepared.Facts = prepared.Provided.Facts;
+            if (options.KeepData && prepared.Cluster is LocalCluster local)
+            {
+                // Data directories kept on the host (--keep-data) go into run.json now, not only at the end: a run
+                // killed from here on still says where its data is.
+                prepared.KeptDataDirectories = [.. local.Nodes.Select(n => n.DataDirectory)];
+                await folder.WriteManifestAsync(prepared.Manifest(null, null), cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -140,7 +148,7 @@ public sealed class ScenarioRunner
         await folder.WriteResultsAsync(results, finish.Token).ConfigureAwait(false);
         await folder.WriteManifestAsync(prepared.Manifest(DateTimeOffset.UtcNow, ScenarioRunResult.ExitCodeOf(results.Outcome)), finish.Token).ConfigureAwait(false);
         await RunReportBuilder.WriteAsync(folder.Path, finish.Token).ConfigureAwait(false);
-        var result = new ScenarioRunResult(prepared.Scenario, prepared.Seed, folder, results, prepared.PreparationTime + clock.Elapsed);
+        var result = new ScenarioRunResult(prepared.Scenario, prepared.Seed, folder, results, prepared.PreparationTime + clock.Elapsed, prepared.KeptDataDirectories);
         options.Progress?.OnRunCompleted(result);
         return result;
     }

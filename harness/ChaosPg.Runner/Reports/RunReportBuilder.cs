@@ -465,7 +465,9 @@ public static class RunReportBuilder
 
         foreach (var log in run.LogFiles)
         {
-            html.Append(Inv, $"<li><a href=\"{Html.Href(log)}\">{Html.Text(log)}</a> <span class=\"muted\">— node log</span></li>");
+            // reaper.log exists only when the run's reaper had to clean up after a harness that died.
+            var what = System.IO.Path.GetFileName(log) == "reaper.log" ? "what the run's reaper removed after the harness died" : "node log";
+            html.Append(Inv, $"<li><a href=\"{Html.Href(log)}\">{Html.Text(log)}</a> <span class=\"muted\">— {what}</span></li>");
         }
 
         html.Append("</ul>");

@@ -22,6 +22,7 @@ namespace ChaosPg.Runner.Runs;
 /// <param name="ToxiproxyImage">The Toxiproxy image of a Docker-backend run; null for local runs.</param>
 /// <param name="Network">The network mode that carried the links ("proxy"); null in run.json files older than the field, which all used the proxy.</param>
 /// <param name="Manager">The HA manager that decided failover ("none": the scenario promoted); null in older run.json files, which had none.</param>
+/// <param name="KeptDataDirectories">With <c>--keep-data</c>, the nodes' data directories left in place (recorded once the cluster is up, so a killed run names them too); null otherwise.</param>
 public sealed record RunManifest(
     string Scenario,
     string Description,
@@ -41,7 +42,8 @@ public sealed record RunManifest(
     string? PgImage = null,
     string? ToxiproxyImage = null,
     string? Network = null,
-    string? Manager = null)
+    string? Manager = null,
+    IReadOnlyList<string>? KeptDataDirectories = null)
 {
     /// <summary>The manifest's file name inside a run folder.</summary>
     public const string FileName = "run.json";

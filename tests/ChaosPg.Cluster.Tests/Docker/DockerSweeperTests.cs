@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using ChaosPg.Cluster.Docker;
-using ChaosPg.Cluster.Tests.Local;
 using Docker.DotNet.Models;
 
 namespace ChaosPg.Cluster.Tests.Docker;
@@ -13,31 +11,8 @@ public class DockerSweeperTests
     public async Task The_sweep_removes_the_containers_network_and_volumes_a_SIGKILLed_harness_left()
     {
         var daemon = await DockerTestEnvironment.RequireDaemonAsync();
-        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { TestCluster.CliDll(), "cluster", "up", "--replicas", "1", "--backend", "docker", "--pg-image", DockerTestEnvironment.PgImages.First(), "--toxiproxy-image", DockerTestEnvironment.ToxiproxyImage })
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var harness = Process.Start(startInfo)!;
-        string? runId = null;
-        try
-        {
-            while (await harness.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(120)) is { } line && line.StartsWith("ready", StringComparison.Ordinal) is false)
-            {
-                if (line.StartsWith("docker run: ", StringComparison.Ordinal))
-                {
-                    runId = line["docker run: ".Length..].Split(' ')[0];
-                }
-            }
-        }
-        finally
-        {
-            harness.Kill();
-            await harness.WaitForExitAsync();
-        }
-
-        Assert.That(runId, Is.Not.Null, await harness.StandardError.ReadToEndAsync());
+        // Without its reaper, which would otherwise remove everything before the sweep gets a chance (DockerReaperTests).
+        var runId = await KilledDockerHarness.RunAsync(reaper: false);
         using var client = DockerDaemon.CreateClient(daemon);
         var filter = DockerLabels.Filter($"{DockerLabels.Run}={runId}");
         var left = await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter });

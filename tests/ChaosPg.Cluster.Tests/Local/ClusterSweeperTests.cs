@@ -10,6 +10,8 @@ public class ClusterSweeperTests
     public async Task The_sweep_removes_the_servers_and_directories_a_SIGKILLed_harness_left()
     {
         var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Without its reaper, which would otherwise remove everything before the sweep gets a chance (ReaperTests).
+        startInfo.Environment["CHAOSPG_REAPER"] = "0";
         foreach (var argument in new[] { TestCluster.CliDll(), "cluster", "up", "--replicas", "1", "--pg-bin", TestCluster.PgBin })
         {
             startInfo.ArgumentList.Add(argument);
@@ -55,5 +57,35 @@ public class ClusterSweeperTests
 
         Assert.That(removed, Does.Not.Contain(cluster.WorkDirectory));
         Assert.That(cluster.Nodes.All(n => n.IsRunning), Is.True);
+    }
+
+    [Test]
+    public async Task The_sweep_leaves_a_dead_harness_run_to_its_reaper_while_that_lives()
+    {
+        var workRoot = Path.Combine("/var/tmp", $"chaospg-sweep-test-{Guid.NewGuid():N}");
+        var run = Path.Combine(workRoot, "runs", "r1");
+        Directory.CreateDirectory(run);
+        using var exited = Process.Start("true")!;
+        await exited.WaitForExitAsync();
+        using var reaper = Process.Start("sleep", "300")!;
+        try
+        {
+            var owner = new RunOwnerFile(exited.Id, 1, run, [], reaper.Id, ProcessTable.StartTime(reaper.Id));
+            await owner.WriteAsync(Path.Combine(run, RunOwnerFile.FileName));
+
+            Assert.That(await ClusterSweeper.SweepAsync(workRoot), Is.Empty, "its reaper is reaping it");
+            reaper.Kill();
+            await reaper.WaitForExitAsync();
+            Assert.That(await ClusterSweeper.SweepAsync(workRoot), Is.EqualTo(new[] { run }), "with the reaper gone too, the sweep takes it");
+        }
+        finally
+        {
+            if (!reaper.HasExited)
+            {
+                reaper.Kill();
+            }
+
+            Directory.Delete(workRoot, recursive: true);
+        }
     }
 }
