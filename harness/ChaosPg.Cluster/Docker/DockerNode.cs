@@ -178,7 +178,9 @@ public sealed class DockerNode : IClusterNode
         var oldPrimary = cluster.Primary;
         Upstream = null;
         cluster.Primary = this;
-        foreach (var node in cluster.Nodes.Where(n => n != this && n.Upstream == oldPrimary))
+        var followers = cluster.Nodes.Where(n => n != this && n.Upstream == oldPrimary).ToList();
+        await NodeSql.ConfigureSynchronousStandbysAsync(cluster.Spec, this, followers.Select(n => n.Name), cancellationToken).ConfigureAwait(false);
+        foreach (var node in followers)
         {
             await node.FollowAsync(this, cancellationToken).ConfigureAwait(false);
         }
@@ -194,7 +196,10 @@ public sealed class DockerNode : IClusterNode
         await RequestRewindAsync(primary, upstream, cancellationToken).ConfigureAwait(false);
         Upstream = primary;
         await StartAsync(cancellationToken).ConfigureAwait(false);
-        await NodeSql.WaitForStreamingAsync(cluster.Spec, primary, [Name], cluster.Options.ReadyTimeout, cancellationToken).ConfigureAwait(false);
+        // Once rejoined this node is one of the primary's standbys: the primary now also waits for it (if the spec says so).
+        var mode = await NodeSql.ConfigureSynchronousStandbysAsync(
+            cluster.Spec, primary, cluster.Nodes.Where(n => n.Upstream == primary).Select(n => n.Name), cancellationToken).ConfigureAwait(false);
+        await NodeSql.WaitForStreamingAsync(mode, primary, [Name], cluster.Options.ReadyTimeout, cancellationToken).ConfigureAwait(false);
         // Slots this node had as a primary survive pg_rewind; left alone they would pin old WAL here for good.
         await NodeSql.DropInactiveSlotsAsync(this, cancellationToken).ConfigureAwait(false);
     }

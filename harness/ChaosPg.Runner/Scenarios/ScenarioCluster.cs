@@ -6,15 +6,20 @@ namespace ChaosPg.Runner.Scenarios;
 /// <summary>
 /// The cluster a scenario runs on: one primary and <see cref="Replicas"/> replicas. <see cref="Quorum"/> is k of
 /// <c>FIRST k</c> (sync, default 1) or <c>ANY k</c> (quorum, required); <see cref="Settings"/> are extra
-/// postgresql.conf settings for every node.
+/// postgresql.conf settings for every node. <see cref="SyncAfterPromotion"/> is what a promoted node waits for under
+/// sync or quorum replication (null: not given, which means <see cref="Cluster.SyncAfterPromotion.Surviving"/>).
 /// </summary>
 public sealed record ScenarioCluster(
     int Replicas,
     ReplicationMode Replication,
     int? Quorum,
     string SynchronousCommit,
-    ImmutableSortedDictionary<string, string> Settings)
+    ImmutableSortedDictionary<string, string> Settings,
+    SyncAfterPromotion? SyncAfterPromotion = null)
 {
+    /// <summary>The values <c>sync-after-promotion</c> accepts.</summary>
+    public static readonly ImmutableArray<string> SyncAfterPromotionValues = ["surviving", "none"];
+
     /// <summary>The values <c>synchronous-commit</c> accepts, as PostgreSQL spells them.</summary>
     public static readonly ImmutableArray<string> SynchronousCommitValues = ["on", "remote_apply", "remote_write", "local", "off"];
 
@@ -29,6 +34,7 @@ public sealed record ScenarioCluster(
             .WithReplicationMode(Replication)
             .WithQuorum(Quorum ?? 1)
             .WithSynchronousCommit(Enum.Parse<ChaosPg.Cluster.SynchronousCommit>(SynchronousCommit.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true))
+            .WithSyncAfterPromotion(SyncAfterPromotion ?? Cluster.SyncAfterPromotion.Surviving)
             .WithPgBinDirectory(pgBinDirectory);
         foreach (var (name, value) in Settings)
         {
@@ -44,6 +50,7 @@ public sealed record ScenarioCluster(
         && Replication == other.Replication
         && Quorum == other.Quorum
         && SynchronousCommit == other.SynchronousCommit
+        && SyncAfterPromotion == other.SyncAfterPromotion
         && Settings.SequenceEqual(other.Settings);
 
     public override int GetHashCode() => HashCode.Combine(Replicas, Replication, Quorum, SynchronousCommit, Settings.Count);
