@@ -62,9 +62,10 @@ public sealed record Operation(
 
     /// <summary>
     /// True when the operation was still waiting when the workload stopped: it ended only because the client cancelled
-    /// it then, or never ended at all.
+    /// it then (<see cref="CancelledAtStop"/>). An operation with no completion line at all is not counted: that is a
+    /// client the harness lost (or a harness that died), which says nothing about when the server would have answered.
     /// </summary>
-    public bool HungUntilStop => CancelledAtStop || !Completed;
+    public bool HungUntilStop => CancelledAtStop;
 
     /// <summary>True when a notice says the commit stopped waiting for synchronous replication.</summary>
     public bool AcknowledgedWithSyncWarning
