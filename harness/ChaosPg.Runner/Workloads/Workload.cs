@@ -41,6 +41,7 @@ public sealed class Workload : IAsyncDisposable
     private readonly CancellationTokenSource issuing = new();
     private readonly CancellationTokenSource inFlight = new();
     private readonly List<Task> clients = [];
+    private readonly TaskCompletionSource firstAcknowledgement = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long seq;
     private long writesOk, writesFailed, writesIndeterminate, readsOk, readsFailed, writeConnectFailures;
     private int disposed;
@@ -142,6 +143,13 @@ public sealed class Workload : IAsyncDisposable
 
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Completes when the first write is acknowledged (the first ok read when there are no writers): from then on the
+    /// workload really runs, with connections open. A schedule timed from <see cref="StartAsync"/> instead would count
+    /// the clients' first connects (seconds on a loaded machine) into the window before its first fault.
+    /// </summary>
+    public Task FirstAcknowledgement => firstAcknowledgement.Task;
 
     /// <summary>Counts of completed operations so far.</summary>
     public WorkloadStats Snapshot() => new(
@@ -297,6 +305,7 @@ public sealed class Workload : IAsyncDisposable
             // In flight until the stop cancelled it: the ok is the server answering that cancel, not a commit in time.
             history.Complete(op.OperationId, OperationOutcome.Ok, notices: notices.Drain(), cancelledAtStop: inFlight.IsCancellationRequested);
             Interlocked.Increment(ref writesOk);
+            firstAcknowledgement.TrySetResult();
             return true;
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or InvalidOperationException)
@@ -337,6 +346,10 @@ public sealed class Workload : IAsyncDisposable
                     var result = await ReadAsync(connection).ConfigureAwait(false);
                     history.Complete(op.OperationId, OperationOutcome.Ok, read: result, notices: notices.Drain(), cancelledAtStop: inFlight.IsCancellationRequested);
                     Interlocked.Increment(ref readsOk);
+                    if (options.Writers == 0)
+                    {
+                        firstAcknowledgement.TrySetResult();
+                    }
                 }
                 catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or InvalidOperationException)
                 {
