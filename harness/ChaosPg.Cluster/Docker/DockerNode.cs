@@ -174,12 +174,13 @@ public sealed class DockerNode : IClusterNode
     /// <inheritdoc/>
     public async Task PromoteAsync(CancellationToken cancellationToken = default)
     {
-        await NodeSql.PromoteAsync(this, cancellationToken).ConfigureAwait(false);
         var oldPrimary = cluster.Primary;
+        var followers = cluster.Nodes.Where(n => n != this && n.Upstream == oldPrimary).ToList();
+        // Before pg_promote (a standby takes ALTER SYSTEM): its first commit as primary already waits for the right standbys.
+        await NodeSql.ConfigureSynchronousStandbysAsync(cluster.Spec, this, followers.Select(n => n.Name), cancellationToken).ConfigureAwait(false);
+        await NodeSql.PromoteAsync(this, cancellationToken).ConfigureAwait(false);
         Upstream = null;
         cluster.Primary = this;
-        var followers = cluster.Nodes.Where(n => n != this && n.Upstream == oldPrimary).ToList();
-        await NodeSql.ConfigureSynchronousStandbysAsync(cluster.Spec, this, followers.Select(n => n.Name), cancellationToken).ConfigureAwait(false);
         foreach (var node in followers)
         {
             await node.FollowAsync(this, cancellationToken).ConfigureAwait(false);
