@@ -10,6 +10,7 @@ public sealed record ClusterSpec
         ReplicationMode replicationMode,
         int quorum,
         SynchronousCommit synchronousCommit,
+        SyncAfterPromotion syncAfterPromotion,
         string? pgBinDirectory,
         ImmutableSortedDictionary<string, string> extraSettings)
     {
@@ -17,6 +18,7 @@ public sealed record ClusterSpec
         ReplicationMode = replicationMode;
         Quorum = quorum;
         SynchronousCommit = synchronousCommit;
+        SyncAfterPromotion = syncAfterPromotion;
         PgBinDirectory = pgBinDirectory;
         ExtraSettings = extraSettings;
     }
@@ -30,6 +32,9 @@ public sealed record ClusterSpec
     public int Quorum { get; }
 
     public SynchronousCommit SynchronousCommit { get; }
+
+    /// <summary>What a promoted node waits for under sync or quorum replication; meaningless when async.</summary>
+    public SyncAfterPromotion SyncAfterPromotion { get; }
 
     /// <summary>Explicit PostgreSQL bin directory (<c>--pg-bin</c>), or null to auto-detect.</summary>
     public string? PgBinDirectory { get; }
@@ -60,6 +65,26 @@ public sealed record ClusterSpec
                 _ => string.Empty,
             };
         }
+    }
+
+    /// <summary>
+    /// The synchronous_standby_names value of a promoted node whose standbys are <paramref name="standbys"/>, as
+    /// <see cref="SyncAfterPromotion"/> says: those standbys in the order of <see cref="SynchronousStandbyNames"/>,
+    /// k capped at their number; empty (commits do not wait) when async, with <see cref="SyncAfterPromotion.None"/>,
+    /// or with no standby.
+    /// </summary>
+    public string SynchronousStandbyNamesFor(IEnumerable<string> standbys)
+    {
+        ArgumentNullException.ThrowIfNull(standbys);
+        var set = standbys.ToHashSet(StringComparer.Ordinal);
+        var names = NodeNames.Skip(1).Append(NodeNamePrimary).Where(set.Contains).ToList();
+        if (ReplicationMode == ReplicationMode.Async || SyncAfterPromotion == SyncAfterPromotion.None || names.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var k = Math.Min(Quorum, names.Count);
+        return $"{(ReplicationMode == ReplicationMode.Sync ? "FIRST" : "ANY")} {k} ({string.Join(", ", names)})";
     }
 
     /// <summary>The sync_state pg_stat_replication shows for a standby once this spec's replication is established.</summary>

@@ -20,6 +20,8 @@ public sealed record ClusterSpecBuilder
 
     public SynchronousCommit SynchronousCommit { get; init; } = SynchronousCommit.On;
 
+    public SyncAfterPromotion SyncAfterPromotion { get; init; } = SyncAfterPromotion.Surviving;
+
     public string? PgBinDirectory { get; init; }
 
     public ImmutableSortedDictionary<string, string> ExtraSettings { get; init; } =
@@ -32,6 +34,8 @@ public sealed record ClusterSpecBuilder
     public ClusterSpecBuilder WithQuorum(int quorum) => this with { Quorum = quorum };
 
     public ClusterSpecBuilder WithSynchronousCommit(SynchronousCommit level) => this with { SynchronousCommit = level };
+
+    public ClusterSpecBuilder WithSyncAfterPromotion(SyncAfterPromotion choice) => this with { SyncAfterPromotion = choice };
 
     public ClusterSpecBuilder WithPgBinDirectory(string? directory) => this with { PgBinDirectory = directory };
 
@@ -61,6 +65,11 @@ public sealed record ClusterSpecBuilder
             throw new ClusterConfigurationException($"unknown synchronous_commit level {SynchronousCommit}.");
         }
 
+        if (!Enum.IsDefined(SyncAfterPromotion))
+        {
+            throw new ClusterConfigurationException($"unknown choice after a promotion {SyncAfterPromotion}; expected surviving or none.");
+        }
+
         foreach (var (name, value) in ExtraSettings)
         {
             if (OwnedSettings.Contains(name))
@@ -85,6 +94,7 @@ public sealed record ClusterSpecBuilder
             ReplicationMode,
             ReplicationMode == ReplicationMode.Async ? 1 : Quorum,
             SynchronousCommit,
+            SyncAfterPromotion,
             string.IsNullOrWhiteSpace(PgBinDirectory) ? null : PgBinDirectory,
             ExtraSettings);
     }

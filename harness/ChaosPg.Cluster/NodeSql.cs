@@ -70,6 +70,51 @@ internal static class NodeSql
         }
     }
 
+    /// <summary>
+    /// Leaves <paramref name="primary"/> waiting for exactly <paramref name="standbys"/> (the nodes that stream, or are
+    /// about to stream, from it) as <see cref="ClusterSpec.SyncAfterPromotion"/> says, and returns once the setting is
+    /// in effect: without this a promoted node keeps the initial list, names itself and the dead primary, and every
+    /// commit waits for a standby that never comes. Returns the mode that setting puts the node in (async when it
+    /// names nobody). Does nothing to an async cluster.
+    /// </summary>
+    public static async Task<ReplicationMode> ConfigureSynchronousStandbysAsync(ClusterSpec spec, IClusterNode primary, IEnumerable<string> standbys, CancellationToken cancellationToken)
+    {
+        if (spec.ReplicationMode == ReplicationMode.Async)
+        {
+            return ReplicationMode.Async;
+        }
+
+        var value = spec.SynchronousStandbyNamesFor(standbys);
+        var connection = await OpenAsync(primary, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // ALTER SYSTEM takes no parameters; the value is a literal, quoted.
+            await ExecuteAsync(connection, $"ALTER SYSTEM SET synchronous_standby_names = '{value.Replace("'", "''", StringComparison.Ordinal)}'; SELECT pg_reload_conf()", cancellationToken).ConfigureAwait(false);
+        }
+
+        // pg_reload_conf only signals: wait until a new session sees the value, so what follows runs under it.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var check = await OpenAsync(primary, cancellationToken).ConfigureAwait(false);
+            await using (check.ConfigureAwait(false))
+            {
+                var current = await ScalarAsync<string>(check, "SHOW synchronous_standby_names", cancellationToken).ConfigureAwait(false);
+                if (current == value)
+                {
+                    return value.Length == 0 ? ReplicationMode.Async : spec.ReplicationMode;
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"{primary.Name} still has synchronous_standby_names '{current}' 10s after it was set to '{value}'");
+                }
+            }
+
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Creates the physical slot <paramref name="slot"/> on <paramref name="upstream"/> unless it exists.</summary>
     public static async Task CreateSlotAsync(IClusterNode upstream, string slot, CancellationToken cancellationToken)
     {
@@ -116,7 +161,15 @@ internal static class NodeSql
     }
 
     /// <summary>Waits until each of <paramref name="nodes"/> streams from <paramref name="upstream"/> with the spec's sync state.</summary>
-    public static async Task WaitForStreamingAsync(ClusterSpec spec, IClusterNode upstream, IReadOnlyCollection<string> nodes, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task WaitForStreamingAsync(ClusterSpec spec, IClusterNode upstream, IReadOnlyCollection<string> nodes, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitForStreamingAsync(spec.ReplicationMode, upstream, nodes, timeout, cancellationToken);
+
+    /// <summary>
+    /// Waits until each of <paramref name="nodes"/> streams from <paramref name="upstream"/> with the sync state that
+    /// <paramref name="mode"/> gives it: the mode the upstream's synchronous_standby_names is in now, which after a
+    /// promotion may be async (no standby named).
+    /// </summary>
+    public static async Task WaitForStreamingAsync(ReplicationMode mode, IClusterNode upstream, IReadOnlyCollection<string> nodes, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
         var last = "no answer";
@@ -131,8 +184,8 @@ internal static class NodeSql
                     {
                         var rows = await ReplicationStatesAsync(connection, cancellationToken).ConfigureAwait(false);
                         last = rows.Count == 0 ? "no standby connected" : string.Join(", ", rows.Select(r => $"{r.Key}={r.Value.State}/{r.Value.SyncState}"));
-                        if (nodes.All(n => rows.TryGetValue(n, out var row) && row.State == "streaming" && IsExpectedSyncState(spec, row.SyncState))
-                            && (spec.ReplicationMode != ReplicationMode.Sync || rows.Values.Any(r => r.SyncState == "sync")))
+                        if (nodes.All(n => rows.TryGetValue(n, out var row) && row.State == "streaming" && IsExpectedSyncState(mode, row.SyncState))
+                            && (mode != ReplicationMode.Sync || rows.Values.Any(r => r.SyncState == "sync")))
                         {
                             return;
                         }
@@ -234,10 +287,11 @@ internal static class NodeSql
         }
     }
 
-    private static bool IsExpectedSyncState(ClusterSpec spec, string syncState) => spec.ReplicationMode switch
+    private static bool IsExpectedSyncState(ReplicationMode mode, string syncState) => mode switch
     {
         ReplicationMode.Sync => syncState is "sync" or "potential",
-        _ => syncState == spec.ExpectedSyncState,
+        ReplicationMode.Quorum => syncState == "quorum",
+        _ => syncState == "async",
     };
 
     private static async Task<Dictionary<string, (string State, string SyncState)>> ReplicationStatesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

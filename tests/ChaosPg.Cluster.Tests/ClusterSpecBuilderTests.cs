@@ -21,6 +21,24 @@ public class ClusterSpecBuilderTests
         Assert.That(spec.NodeNames[^1], Is.EqualTo($"replica{replicas}"));
     }
 
+    [TestCase(ReplicationMode.Sync, 2, new[] { "primary", "replica3" }, "FIRST 2 (replica3, primary)")]
+    [TestCase(ReplicationMode.Sync, 2, new[] { "replica3" }, "FIRST 1 (replica3)")]
+    [TestCase(ReplicationMode.Quorum, 1, new[] { "replica3", "replica2" }, "ANY 1 (replica2, replica3)")]
+    [TestCase(ReplicationMode.Quorum, 1, new string[0], "")]
+    [TestCase(ReplicationMode.Async, 1, new[] { "replica2" }, "")]
+    public void A_promoted_node_waits_for_its_surviving_standbys_in_list_order_with_k_capped_at_their_number(ReplicationMode mode, int k, string[] standbys, string expected)
+    {
+        var spec = ClusterSpec.CreateBuilder().WithReplicas(3).WithReplicationMode(mode).WithQuorum(k).Build();
+        Assert.That(spec.SynchronousStandbyNamesFor(standbys), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void A_promoted_node_waits_for_nothing_when_the_spec_says_none()
+    {
+        var spec = ClusterSpec.CreateBuilder().WithReplicas(2).WithReplicationMode(ReplicationMode.Sync).WithSyncAfterPromotion(SyncAfterPromotion.None).Build();
+        Assert.That(spec.SynchronousStandbyNamesFor(["replica2", "primary"]), Is.Empty);
+    }
+
     [Test]
     public void Sync_mode_names_every_standby_first_one_wins()
     {

@@ -41,6 +41,21 @@ internal sealed class HistoryScript
         return this;
     }
 
+    /// <summary>A write the workload was still waiting for when it stopped, which then came back (ok: with the sync warning).</summary>
+    public HistoryScript WriteCancelledAtStop(string writeId, long invokeMs, long stopMs, OperationOutcome outcome = OperationOutcome.Ok, string node = "primary", string client = "w1")
+    {
+        var id = ++nextOperation;
+        lines.Add(new OperationInvoked(invokeMs * 1000, id, client, OperationKind.Write, node, "client->" + node, writeId, ++nextSeq, "t"));
+        lines.Add(new OperationCompleted(
+            stopMs * 1000,
+            id,
+            outcome,
+            outcome == OperationOutcome.Ok ? null : new OperationError(null, "cancelled"),
+            Notices: outcome == OperationOutcome.Ok ? [SyncNotice()] : default,
+            CancelledAtStop: true));
+        return this;
+    }
+
     public HistoryScript Read(string client, string node, long invokeMs, long completeMs, long? maxSeq, OperationOutcome outcome = OperationOutcome.Ok)
     {
         var id = ++nextOperation;

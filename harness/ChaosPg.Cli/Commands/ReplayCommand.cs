@@ -4,7 +4,10 @@ using ChaosPg.Runner.Runs;
 
 namespace ChaosPg.Cli.Commands;
 
-/// <summary><c>chaospg replay &lt;run dir&gt;</c>: runs a run's scenario.yaml again with the seed its run.json recorded.</summary>
+/// <summary>
+/// <c>chaospg replay &lt;run dir&gt;</c>: runs a run's scenario.yaml again with the seed its run.json recorded, then
+/// prints both runs' counts and verdicts side by side (<see cref="RunComparison"/>).
+/// </summary>
 public static class ReplayCommand
 {
     public static Command Create()
@@ -40,7 +43,32 @@ public static class ReplayCommand
                 return CommandErrors.EnvironmentError;
             }
 
-            return await RunInvocation.RunAsync(parseResult, [run.ScenarioPath], progress => shared.Options(parseResult, manifest.Seed, progress, manifest), cancellationToken).ConfigureAwait(false);
+            // The original's counts beside the replay's: the seed fixes the schedule and the rows, timing the counts.
+            RunResults? original = null;
+            if (File.Exists(run.ResultsPath))
+            {
+                try
+                {
+                    original = await run.ReadResultsAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (JsonException)
+                {
+                    // An unreadable results.json shows as dashes in the comparison.
+                }
+            }
+
+            return await RunInvocation.RunAsync(
+                parseResult,
+                [run.ScenarioPath],
+                progress => shared.Options(parseResult, manifest.Seed, progress, manifest),
+                cancellationToken,
+                async (result, output) =>
+                {
+                    foreach (var line in RunComparison.Lines(manifest.Seed, original, result.Runs.FirstOrDefault()?.Results))
+                    {
+                        await output.WriteLineAsync(line).ConfigureAwait(false);
+                    }
+                }).ConfigureAwait(false);
         }));
         return command;
     }

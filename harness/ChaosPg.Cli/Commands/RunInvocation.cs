@@ -49,8 +49,11 @@ internal sealed class RunInvocation
             : Backend.Conflict(parseResult, defaultBackend);
     }
 
-    /// <summary>Runs the files with a live view on a terminal or plain lines when redirected; returns the exit code.</summary>
-    public static async Task<int> RunAsync(ParseResult parseResult, IReadOnlyList<string> files, Func<IRunProgress, ScenarioRunOptions> options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the files with a live view on a terminal or plain lines when redirected; returns the exit code.
+    /// <paramref name="finished"/>, when given, sees the result before the exit code is returned (replay compares with it).
+    /// </summary>
+    public static async Task<int> RunAsync(ParseResult parseResult, IReadOnlyList<string> files, Func<IRunProgress, ScenarioRunOptions> options, CancellationToken cancellationToken, Func<SuiteRunResult, TextWriter, Task>? finished = null)
     {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
@@ -83,6 +86,11 @@ internal sealed class RunInvocation
                 }
 
                 output.WriteLine($"suite: {Path.Combine(suite, "index.html")} (junit: {Path.Combine(suite, "junit.xml")})");
+            }
+
+            if (finished is not null)
+            {
+                await finished(result, output).ConfigureAwait(false);
             }
 
             return result.ExitCode;

@@ -125,11 +125,14 @@ public sealed class LocalNode : IClusterNode
     /// <summary>Promotes this replica and makes the other replicas of the old primary stream from it on the new timeline.</summary>
     public async Task PromoteAsync(CancellationToken cancellationToken = default)
     {
-        await NodeSql.PromoteAsync(this, cancellationToken).ConfigureAwait(false);
         var oldPrimary = cluster.Primary;
+        var followers = cluster.Nodes.Where(n => n != this && n.Upstream == oldPrimary).ToList();
+        // Before pg_promote (a standby takes ALTER SYSTEM): its first commit as primary already waits for the right standbys.
+        await NodeSql.ConfigureSynchronousStandbysAsync(cluster.Spec, this, followers.Select(n => n.Name), cancellationToken).ConfigureAwait(false);
+        await NodeSql.PromoteAsync(this, cancellationToken).ConfigureAwait(false);
         Upstream = null;
         cluster.Primary = this;
-        foreach (var node in cluster.Nodes.Where(n => n != this && n.Upstream == oldPrimary))
+        foreach (var node in followers)
         {
             await cluster.FollowAsync(node, this, createSlot: true, cancellationToken).ConfigureAwait(false);
         }
@@ -159,7 +162,10 @@ public sealed class LocalNode : IClusterNode
         await cluster.WriteServerFileAsync(Path.Combine(DataDirectory, "standby.signal"), string.Empty, cancellationToken).ConfigureAwait(false);
         await cluster.FollowAsync(this, primary, createSlot: true, cancellationToken).ConfigureAwait(false);
         await StartAsync(cancellationToken).ConfigureAwait(false);
-        await cluster.WaitForStreamingAsync(primary, [Name], cancellationToken).ConfigureAwait(false);
+        // Once rejoined this node is one of the primary's standbys: the primary now also waits for it (if the spec says so).
+        var mode = await NodeSql.ConfigureSynchronousStandbysAsync(
+            cluster.Spec, primary, cluster.Nodes.Where(n => n.Upstream == primary).Select(n => n.Name), cancellationToken).ConfigureAwait(false);
+        await NodeSql.WaitForStreamingAsync(mode, primary, [Name], cluster.Options.ReadyTimeout, cancellationToken).ConfigureAwait(false);
 
         // Slots this node had as a primary survive pg_rewind; left alone they would pin old WAL here for good.
         await NodeSql.DropInactiveSlotsAsync(this, cancellationToken).ConfigureAwait(false);

@@ -8,15 +8,22 @@ namespace ChaosPg.Core.Checkers;
 /// Measures write availability. RTO: from the first fault on the initial primary (kill, pause, restart, partition or
 /// blackhole of the node itself or of a client link into it) to the first ok write invoked after the fault on the
 /// primary that followed it (the first node promoted after the fault, else the same node). Also the longest span with
-/// no acknowledged write, from the first write's invoke to the last write's end.
+/// no acknowledged write, from the first write's invoke to the last write's end. A write still waiting when the
+/// workload stopped (<see cref="Operation.HungUntilStop"/>: it came back only because the client cancelled it then,
+/// ok with a synchronous-replication warning or not) is no acknowledgement here: it is
+/// unavailability that lasted to the end.
 /// </summary>
 /// <remarks>
-/// Valid when measured; unknown when the primary had a fault and no write was acknowledged after it (the RTO cannot be
-/// measured). Counts: okWrites, failedWrites, indeterminateWrites. Figures: rtoMs, faultAtMicros, recoveredAtMicros,
-/// longestGapMs, longestGapStartMicros, longestGapEndMicros. The runner compares them with the scenario's bounds.
+/// Invalid when any write hung until the workload stopped (each one is evidence); unknown when the primary had a
+/// fault and no write was acknowledged after it (the RTO cannot be measured); valid otherwise. Counts: okWrites,
+/// failedWrites, indeterminateWrites, hungUntilStop, hungOkWithSyncWarning. Figures: rtoMs, faultAtMicros,
+/// recoveredAtMicros, longestGapMs, longestGapStartMicros, longestGapEndMicros, firstHungInvokeMicros. The runner
+/// compares them with the scenario's bounds.
 /// </remarks>
 public sealed class AvailabilityChecker : IChecker
 {
+    private const int MaxHungEvidence = 20;
+
     public string Name => "availability";
 
     public CheckerResult Check(CheckContext context)
@@ -31,24 +38,43 @@ public sealed class AvailabilityChecker : IChecker
         countsOut["okWrites"] = index.Acknowledged.Length;
         countsOut["failedWrites"] = index.Failed.Length;
         countsOut["indeterminateWrites"] = index.Writes.Length - index.Acknowledged.Length - index.Failed.Length;
+        var hung = new List<int>();
+        for (var w = 0; w < index.Writes.Length; w++)
+        {
+            if (index.Writes[w].HungUntilStop)
+            {
+                hung.Add(w);
+            }
+        }
+
+        countsOut["hungUntilStop"] = hung.Count;
+        countsOut["hungOkWithSyncWarning"] = hung.Count(w => index.Writes[w].Outcome == OperationOutcome.Ok && history.Writes[w].AcknowledgedWithSyncWarning);
         if (index.Writes.Length == 0)
         {
             return new CheckerResult(Name, Verdict.Valid, "no writes: nothing to measure", countsOut.ToImmutable(), figures.ToImmutable(), []);
         }
 
-        // The acks in order, closed by the end of the last write: the first widest step between them is the gap.
+        // The acks in order, closed by the end of the last write: the first widest step between them is the gap. An
+        // ok that only the cancel at the stop brought back is no ack: the gap it sits in runs to the end.
         var firstInvoke = index.FirstInvokeMicros;
         var lastEnd = index.LastEndMicros;
         var gapStart = firstInvoke;
-        var gapEnd = acks > 0 ? index.AckTime(0) : lastEnd;
+        var gapEnd = lastEnd;
         var previous = firstInvoke;
+        var first = true;
         for (var i = 0; i <= acks; i++)
         {
+            if (i < acks && index.Writes[index.ByAck[i]].HungUntilStop)
+            {
+                continue;
+            }
+
             var ack = i < acks ? index.AckTime(i) : lastEnd;
-            if (ack - previous > gapEnd - gapStart)
+            if (first || ack - previous > gapEnd - gapStart)
             {
                 gapStart = previous;
                 gapEnd = ack;
+                first = false;
             }
 
             previous = Math.Max(previous, ack);
@@ -66,10 +92,26 @@ public sealed class AvailabilityChecker : IChecker
             null));
 
         var gap = string.Create(CultureInfo.InvariantCulture, $"longest span without an acknowledged write {Micros.ToMs(gapEnd - gapStart):0.#} ms");
+        var hungSummary = string.Empty;
+        if (hung.Count > 0)
+        {
+            var firstHung = hung.MinBy(w => index.Writes[w].InvokeMicros);
+            figures["firstHungInvokeMicros"] = index.Writes[firstHung].InvokeMicros;
+            foreach (var w in hung.OrderBy(w => index.Writes[w].InvokeMicros).Take(MaxHungEvidence))
+            {
+                evidence.Add(HungEvidence(history, history.Writes[w]));
+            }
+
+            var op = history.Writes[firstHung];
+            hungSummary = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{hung.Count} writes never completed before the workload stopped (the first invoked on {op.Node} at {Micros.Seconds(op.InvokeMicros)}; {countsOut["hungOkWithSyncWarning"]} came back ok only when the client cancelled them at the stop, with the synchronous-replication warning); ");
+        }
+
         var fault = FirstPrimaryFault(history);
         if (fault is null)
         {
-            return new CheckerResult(Name, Verdict.Valid, "no fault on the primary; " + gap, countsOut.ToImmutable(), figures.ToImmutable(), evidence.ToImmutable());
+            return new CheckerResult(Name, hung.Count > 0 ? Verdict.Invalid : Verdict.Valid, hungSummary + "no fault on the primary; " + gap, countsOut.ToImmutable(), figures.ToImmutable(), evidence.ToImmutable());
         }
 
         figures["faultAtMicros"] = fault.StartMicros;
@@ -81,6 +123,7 @@ public sealed class AvailabilityChecker : IChecker
             var write = index.Writes[w];
             if (write.InvokeMicros >= fault.StartMicros
                 && write.Node == successorId
+                && !write.HungUntilStop
                 && (recoveredAt < 0 || write.EndMicros < index.Writes[recoveredAt].EndMicros))
             {
                 recoveredAt = w;
@@ -92,8 +135,8 @@ public sealed class AvailabilityChecker : IChecker
         {
             return new CheckerResult(
                 Name,
-                Verdict.Unknown,
-                $"{fault.Kind.ToString().ToLowerInvariant()} of {fault.Target} at {Micros.Seconds(fault.StartMicros)}: no write acknowledged by {successor} afterwards, RTO not measurable; " + gap,
+                hung.Count > 0 ? Verdict.Invalid : Verdict.Unknown,
+                hungSummary + $"{fault.Kind.ToString().ToLowerInvariant()} of {fault.Target} at {Micros.Seconds(fault.StartMicros)}: no write acknowledged by {successor} afterwards, RTO not measurable; " + gap,
                 countsOut.ToImmutable(),
                 figures.ToImmutable(),
                 evidence.ToImmutable());
@@ -111,11 +154,28 @@ public sealed class AvailabilityChecker : IChecker
             null));
         return new CheckerResult(
             Name,
-            Verdict.Valid,
-            string.Create(CultureInfo.InvariantCulture, $"RTO {Micros.ToMs(rto):0.#} ms ({fault.Kind.ToString().ToLowerInvariant()} of {fault.Target} to first write on {successor}); {gap}"),
+            hung.Count > 0 ? Verdict.Invalid : Verdict.Valid,
+            hungSummary + string.Create(CultureInfo.InvariantCulture, $"RTO {Micros.ToMs(rto):0.#} ms ({fault.Kind.ToString().ToLowerInvariant()} of {fault.Target} to first write on {successor}); {gap}"),
             countsOut.ToImmutable(),
             figures.ToImmutable(),
             evidence.ToImmutable());
+    }
+
+    private static Evidence HungEvidence(History history, Operation op)
+    {
+        var details = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        details["outcome"] = op.Outcome.ToString().ToLowerInvariant();
+        details["cancelledAtStop"] = op.CancelledAtStop ? "true" : "false";
+        details["waitedMs"] = Micros.ToMs(op.EndMicros - op.InvokeMicros).ToString("0.#", CultureInfo.InvariantCulture);
+        if (op.AcknowledgedWithSyncWarning)
+        {
+            details["syncReplicationWarning"] = "true";
+        }
+
+        var what = op.Outcome == OperationOutcome.Ok
+                ? $"invoked on {op.Node} at {Micros.Seconds(op.InvokeMicros)}, came back ok only when the client cancelled it at the stop ({Micros.Seconds(op.EndMicros)})"
+                : $"invoked on {op.Node} at {Micros.Seconds(op.InvokeMicros)}, still waiting when the client cancelled it at the stop ({Micros.Seconds(op.EndMicros)})";
+        return Evidence.ForOperation(history, op, op.InvokeMicros, op.WriteId!, what, details.ToImmutable());
     }
 
     private static RecordedEvent? FirstPrimaryFault(History history)

@@ -17,14 +17,23 @@ public sealed class CheckerSuite
         Checkers = [.. checkers];
     }
 
-    /// <summary>Every checker ChaosPg has, in report order.</summary>
+    /// <summary>Writes the primary must acknowledge before the first fault for durability, convergence or replica reads to be valid.</summary>
+    public const int MinAcknowledgedBeforeFault = 20;
+
+    /// <summary>Ok reads a run must have for replica reads to be valid.</summary>
+    public const int MinOkReads = 20;
+
+    /// <summary>
+    /// Every checker ChaosPg has, in report order. Durability, convergence and replica reads are unknown rather than
+    /// valid when the workload did too little before the first fault to test them (<see cref="MinimumWorkChecker"/>).
+    /// </summary>
     public static CheckerSuite Default { get; } = new(
     [
-        new DurabilityChecker(),
+        new MinimumWorkChecker(new DurabilityChecker(), MinAcknowledgedBeforeFault),
         new PhantomChecker(),
         new DuplicateChecker(),
-        new ConvergenceChecker(),
-        new ReplicaReadChecker(),
+        new MinimumWorkChecker(new ConvergenceChecker(), MinAcknowledgedBeforeFault),
+        new MinimumWorkChecker(new ReplicaReadChecker(), MinAcknowledgedBeforeFault, MinOkReads),
         new SplitBrainChecker(),
         new AvailabilityChecker(),
     ]);

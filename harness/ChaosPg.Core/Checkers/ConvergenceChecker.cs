@@ -9,7 +9,8 @@ namespace ChaosPg.Core.Checkers;
 /// Every other node must end as a reachable replica holding exactly the final primary's rows (same write-id multiset,
 /// same digest when both have one) with its replay LSN at or past the primary's current LSN (when both are known).
 /// A node the history mentions but no snapshot covers has not converged either, unless the schedule left it down (a
-/// kill that never ended, with no restart or rejoin after it): such a node is counted in leftDown, not judged. Also
+/// kill that never ended, with no restart or rejoin after it): such a node is counted in leftDown, not judged. With no
+/// node left to judge (every other node left down) convergence was not tested: unknown, never valid. Also
 /// measures the time from the end of the last heal to the converged event.
 /// </summary>
 /// <remarks>
@@ -91,6 +92,18 @@ public sealed class ConvergenceChecker : IChecker
         countsOut["converged"] = converged;
         countsOut["diverged"] = replicas - converged;
         countsOut["leftDown"] = excused.Count;
+        if (replicas == 0)
+        {
+            return new CheckerResult(
+                Name,
+                Verdict.Unknown,
+                $"no replica left to compare with final primary {state.FinalPrimary}: convergence was not tested"
+                    + (excused.Count == 0 ? string.Empty : $" (left down by the schedule: {string.Join(", ", excused)})"),
+                countsOut.ToImmutable(),
+                figures.ToImmutable(),
+                evidence.ToImmutable());
+        }
+
         var verdict = converged == replicas ? Verdict.Valid : Verdict.Invalid;
         var time = (figures.TryGetValue("convergenceMs", out var ms) ? string.Create(CultureInfo.InvariantCulture, $" {ms:0.#} ms after the last heal") : string.Empty)
             + (excused.Count == 0 ? string.Empty : $"; left down by the schedule (killed, never restarted): {string.Join(", ", excused)}");

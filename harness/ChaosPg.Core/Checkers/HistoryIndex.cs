@@ -38,7 +38,7 @@ internal sealed class HistoryIndex
             var op = operations[i];
             if (w < writes.Length && ReferenceEquals(op, writes[w]))
             {
-                Writes[w++] = new WriteRecord(op.InvokeMicros, op.EndMicros, op.Seq, nodes.IdOf(op.Node), op.Outcome);
+                Writes[w++] = new WriteRecord(op.InvokeMicros, op.EndMicros, op.Seq, nodes.IdOf(op.Node), op.Outcome, op.HungUntilStop);
                 firstInvoke = Math.Min(firstInvoke, op.InvokeMicros);
                 lastEnd = Math.Max(lastEnd, op.EndMicros);
                 switch (op.Outcome)

@@ -264,7 +264,8 @@ public sealed class HistoryBuilder
             completion?.Error,
             completion?.CommitLsn,
             completion?.Read,
-            completion is null || completion.Notices.IsDefault ? [] : completion.Notices);
+            completion is null || completion.Notices.IsDefault ? [] : completion.Notices,
+            completion?.CancelledAtStop ?? false);
 
     // Node names are few, so the set is only touched the first time a name is seen.
     private string InternNode(string name)

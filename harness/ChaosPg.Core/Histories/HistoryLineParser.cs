@@ -36,7 +36,7 @@ internal static class HistoryLineParser
                 fields.AtMicros, fields.OperationId, Required(fields.Client, "client"), fields.OperationKind, Required(fields.Node, "node"),
                 Required(fields.Link, "link"), fields.WriteId, fields.Seq, fields.Table),
             LineType.Complete => new OperationCompleted(
-                fields.AtMicros, fields.OperationId, fields.Outcome ?? throw new JsonException("missing outcome"), fields.Error, fields.CommitLsn, fields.Read, fields.Notices),
+                fields.AtMicros, fields.OperationId, fields.Outcome ?? throw new JsonException("missing outcome"), fields.Error, fields.CommitLsn, fields.Read, fields.Notices, fields.CancelledAtStop),
             LineType.EventStart => new EventStarted(
                 fields.AtMicros, fields.EventId, fields.EventKind ?? throw new JsonException("missing kind"), Required(fields.Target, "target"), fields.Parameters),
             LineType.EventEnd => new EventEnded(fields.AtMicros, fields.EventId, fields.Ok ?? true, fields.Message),
@@ -143,6 +143,11 @@ internal static class HistoryLineParser
         else if (reader.ValueTextEquals("notices"u8))
         {
             fields.Notices = ReadNotices(ref reader);
+        }
+        else if (reader.ValueTextEquals("cancelledAtStop"u8))
+        {
+            Next(ref reader);
+            fields.CancelledAtStop = reader.GetBoolean();
         }
         else if (reader.ValueTextEquals("eventId"u8))
         {
@@ -399,6 +404,7 @@ internal static class HistoryLineParser
         public Lsn? CommitLsn;
         public ReadResult? Read;
         public ImmutableArray<ServerNotice> Notices;
+        public bool CancelledAtStop;
         public long EventId;
         public EventKind? EventKind;
         public string? Target;

@@ -81,11 +81,12 @@ public sealed class HistoryWriter : IAsyncDisposable, IDisposable
         OperationError? error = null,
         Lsn? commitLsn = null,
         ReadResult? read = null,
-        ImmutableArray<ServerNotice> notices = default)
+        ImmutableArray<ServerNotice> notices = default,
+        bool cancelledAtStop = false)
     {
         lock (gate)
         {
-            var line = new OperationCompleted(ElapsedMicros, operationId, outcome, error, commitLsn, read, notices.IsDefaultOrEmpty ? default : notices);
+            var line = new OperationCompleted(ElapsedMicros, operationId, outcome, error, commitLsn, read, notices.IsDefaultOrEmpty ? default : notices, cancelledAtStop);
             WriteLocked(line);
             return line;
         }

@@ -5,6 +5,7 @@ namespace ChaosPg.Core.Histories;
 /// <summary>An operation with its invoke and completion paired; an invoke never completed is indeterminate.</summary>
 /// <param name="EndMicros">The completion time, or the end of the history when the operation never completed.</param>
 /// <param name="Completed">False when the history holds no completion line (the harness died or lost the client).</param>
+/// <param name="CancelledAtStop">True when it ended only because the workload cancelled it as it stopped.</param>
 /// <remarks>
 /// A history holds one per operation, so the optional numbers and the enums are stored without nullable padding:
 /// 128 bytes instead of 152, 24 MB less per million operations. The properties are those of the positional record.
@@ -25,7 +26,8 @@ public sealed record Operation(
     OperationError? Error,
     Lsn? CommitLsn,
     ReadResult? Read,
-    ImmutableArray<ServerNotice> Notices)
+    ImmutableArray<ServerNotice> Notices,
+    bool CancelledAtStop = false)
 {
     private readonly long seq = Seq.GetValueOrDefault();
     private readonly ulong commitLsn = CommitLsn.GetValueOrDefault().Value;
@@ -57,6 +59,13 @@ public sealed record Operation(
         get => hasCommitLsn ? new Lsn(commitLsn) : null;
         init => (commitLsn, hasCommitLsn) = (value.GetValueOrDefault().Value, value.HasValue);
     }
+
+    /// <summary>
+    /// True when the operation was still waiting when the workload stopped: it ended only because the client cancelled
+    /// it then (<see cref="CancelledAtStop"/>). An operation with no completion line at all is not counted: that is a
+    /// client the harness lost (or a harness that died), which says nothing about when the server would have answered.
+    /// </summary>
+    public bool HungUntilStop => CancelledAtStop;
 
     /// <summary>True when a notice says the commit stopped waiting for synchronous replication.</summary>
     public bool AcknowledgedWithSyncWarning

@@ -4,6 +4,10 @@ using System.Text.Json.Serialization;
 namespace ChaosPg.Core.Histories;
 
 /// <summary>An operation ended: its outcome, the commit LSN of a write, what a read saw, and the notices received.</summary>
+/// <param name="CancelledAtStop">
+/// True when the operation was still waiting when the workload stopped and gave up on it: it ended only because the
+/// client cancelled it then (a commit waiting for a synchronous standby comes back ok with a warning).
+/// </param>
 public sealed record OperationCompleted(
     long AtMicros,
     long OperationId,
@@ -12,4 +16,6 @@ public sealed record OperationCompleted(
     Lsn? CommitLsn = null,
     ReadResult? Read = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    ImmutableArray<ServerNotice> Notices = default) : HistoryLine(AtMicros);
+    ImmutableArray<ServerNotice> Notices = default,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    bool CancelledAtStop = false) : HistoryLine(AtMicros);

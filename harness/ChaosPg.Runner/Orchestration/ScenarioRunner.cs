@@ -33,6 +33,10 @@ public sealed class ScenarioRunner
 
     private const string Cancelled = "the run was cancelled (Ctrl-C) before it finished";
 
+    // How long the workload may take to get its first write acknowledged before the run gives up: the cluster is up,
+    // so this is only ever connects and a first commit, and a cluster that cannot do that in this time tests nothing.
+    private static readonly TimeSpan FirstAcknowledgementDeadline = TimeSpan.FromSeconds(30);
+
     private readonly ScenarioRunOptions options;
 
     public ScenarioRunner(ScenarioRunOptions options)
@@ -243,8 +247,20 @@ public sealed class ScenarioRunner
                 history!,
                 [.. cluster.Nodes.Select(n => new WorkloadNode(n.Name, n.ClientEndpoint.Host, n.ClientEndpoint.Port))]);
             runner.Phase(scenario, "running the workload and the schedule");
+            var asked = Stopwatch.GetTimestamp();
             await workload.StartAsync(cancellationToken).ConfigureAwait(false);
+
+            // The schedule's clock (and the scenario's duration) starts when the workload really runs, at its first
+            // acknowledgement: under load the clients' connects could otherwise eat the window before the first fault.
+            if (await Task.WhenAny(workload.FirstAcknowledgement, Task.Delay(FirstAcknowledgementDeadline, cancellationToken)).ConfigureAwait(false) != workload.FirstAcknowledgement)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await workload.StopAsync(cancellationToken).ConfigureAwait(false);
+                return string.Create(CultureInfo.InvariantCulture, $"the workload had no write acknowledged within {FirstAcknowledgementDeadline.TotalSeconds:0} s of starting: the schedule did not run");
+            }
+
             var workloadStart = DateTimeOffset.UtcNow;
+            options.Progress?.OnEvent(scenario.Name, string.Create(CultureInfo.InvariantCulture, $"workload running: first write acknowledged {Stopwatch.GetElapsedTime(asked).TotalSeconds:0.000} s after it started; the schedule's clock starts now"));
             var executor = new ScheduleExecutor(injector, TimeProvider.System, options.CleanupTimeout);
             var schedule = executor.RunAsync(prepared.Plan, workloadStart, _ => { }, cancellationToken);
             var end = Task.Delay(scenario.Duration, cancellationToken);

@@ -53,6 +53,7 @@ public static class RunReportBuilder
         AppendTimeline(html, run, metrics);
         AppendLatency(html, run, metrics);
         AppendErrors(html, run);
+        AppendCancelledAtStop(html, run);
         AppendReplication(html, run);
         AppendVerdicts(html, run);
         AppendFigures(html, run);
@@ -217,6 +218,36 @@ public static class RunReportBuilder
         html.Append("</table>");
     }
 
+    // A commit that waited for a synchronous standby until the workload stopped comes back ok when the client cancels
+    // it (with the "might not have been replicated" warning): that ok is no commit in time, and the report says so.
+    private static void AppendCancelledAtStop(StringBuilder html, LoadedRun run)
+    {
+        if (run.History is not { } history)
+        {
+            return;
+        }
+
+        var hung = history.Operations.Where(o => o.HungUntilStop).ToList();
+        html.Append("<h3 id=\"cancelled-at-stop\">Operations still waiting when the workload stopped</h3>");
+        if (hung.Count == 0)
+        {
+            html.Append("<p class=\"muted\">None: every operation came back before the workload stopped.</p>");
+            return;
+        }
+
+        var okWithWarning = hung.Count(o => o.Kind == OperationKind.Write && o.Outcome == OperationOutcome.Ok && o.AcknowledgedWithSyncWarning);
+        html.Append(Inv, $"<p class=\"warn\" id=\"cancelled-at-stop-summary\">{Html.Number(hung.Count)} operations were still waiting when the workload stopped; {Html.Number(okWithWarning)} commits came back ok only because the client cancelled them then (the server's warning: committed locally, might not have been replicated). The availability checker counts every one as unavailability.</p>");
+        html.Append("<table id=\"cancelled-at-stop-table\"><tr><th>operation</th><th>node</th><th>came back as</th><th class=\"num\">count</th><th class=\"num\">first invoked</th><th class=\"num\">longest wait (s)</th></tr>");
+        foreach (var g in hung
+            .GroupBy(o => (o.Kind, o.Node, What: o.Outcome == OperationOutcome.Ok && o.AcknowledgedWithSyncWarning ? "ok, only because the client cancelled it (sync-replication warning)" : o.Outcome == OperationOutcome.Ok ? "ok, only because the client cancelled it" : Html.Word(o.Outcome) + " (cancelled by the client)"))
+            .OrderBy(g => g.Key.Kind).ThenBy(g => g.Key.Node, StringComparer.Ordinal))
+        {
+            html.Append(Inv, $"<tr><td>{Html.Word(g.Key.Kind)}</td><td>{Html.Text(g.Key.Node)}</td><td>{Html.Text(g.Key.What)}</td><td class=\"num\">{Html.Number(g.Count())}</td><td class=\"num\">{Html.Seconds(g.Min(o => o.InvokeMicros))}</td><td class=\"num\">{Html.Number(g.Max(o => o.EndMicros - o.InvokeMicros) / 1e6)}</td></tr>");
+        }
+
+        html.Append("</table>");
+    }
+
     private static void AppendReplication(StringBuilder html, LoadedRun run)
     {
         html.Append("<h2 id=\"replication\">Replication lag</h2>");
@@ -319,6 +350,7 @@ public static class RunReportBuilder
         html.Append(Inv, $"<tr><th>Loss window</th><td>{Figure("durability", "lossWindowMs", " ms")}</td></tr>");
         html.Append(Inv, $"<tr><th>RTO (primary fault to first write acknowledged by its successor)</th><td>{Figure("availability", "rtoMs", " ms")}</td></tr>");
         html.Append(Inv, $"<tr><th>Longest span without an acknowledged write</th><td>{Figure("availability", "longestGapMs", " ms")}</td></tr>");
+        html.Append(Inv, $"<tr><th>Writes still waiting when the workload stopped</th><td>{Count("availability", "hungUntilStop")?.ToString(Inv) ?? "–"} <span class=\"muted small\">({Count("availability", "hungOkWithSyncWarning")?.ToString(Inv) ?? "–"} came back ok only because the client cancelled them, with the synchronous-replication warning)</span></td></tr>");
         html.Append(Inv, $"<tr><th>Convergence (last heal to converged)</th><td>{Figure("convergence", "convergenceMs", " ms")}</td></tr>");
         html.Append(Inv, $"<tr><th>Split-brain overlap</th><td>{Figure("split-brain", "overlapMs", " ms")}</td></tr></table>");
         html.Append("<h3>Staleness of replica reads</h3><table id=\"staleness-table\"><tr><th>measure</th><th class=\"num\">p50</th><th class=\"num\">p95</th><th class=\"num\">p99</th><th class=\"num\">max</th></tr>");

@@ -9,14 +9,20 @@ namespace ChaosPg.Runner.Scenarios;
 /// <c>FIRST k</c> (sync, default 1) or <c>ANY k</c> (quorum, required); <see cref="Settings"/> are extra
 /// postgresql.conf settings for every node. <see cref="Network"/> and <see cref="Manager"/> choose the provider's
 /// network mode and HA manager (proxy and none unless the scenario says otherwise).
+/// <see cref="SyncAfterPromotion"/> is what a promoted node waits for under sync or quorum replication (null: not
+/// given, which means <see cref="Cluster.SyncAfterPromotion.Surviving"/>).
 /// </summary>
 public sealed record ScenarioCluster(
     int Replicas,
     ReplicationMode Replication,
     int? Quorum,
     string SynchronousCommit,
-    ImmutableSortedDictionary<string, string> Settings)
+    ImmutableSortedDictionary<string, string> Settings,
+    SyncAfterPromotion? SyncAfterPromotion = null)
 {
+    /// <summary>The values <c>sync-after-promotion</c> accepts.</summary>
+    public static readonly ImmutableArray<string> SyncAfterPromotionValues = ["surviving", "none"];
+
     /// <summary>The values <c>synchronous-commit</c> accepts, as PostgreSQL spells them.</summary>
     public static readonly ImmutableArray<string> SynchronousCommitValues = ["on", "remote_apply", "remote_write", "local", "off"];
 
@@ -37,6 +43,7 @@ public sealed record ScenarioCluster(
             .WithReplicationMode(Replication)
             .WithQuorum(Quorum ?? 1)
             .WithSynchronousCommit(Enum.Parse<ChaosPg.Cluster.SynchronousCommit>(SynchronousCommit.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true))
+            .WithSyncAfterPromotion(SyncAfterPromotion ?? Cluster.SyncAfterPromotion.Surviving)
             .WithPgBinDirectory(pgBinDirectory);
         foreach (var (name, value) in Settings)
         {
@@ -52,6 +59,7 @@ public sealed record ScenarioCluster(
         && Replication == other.Replication
         && Quorum == other.Quorum
         && SynchronousCommit == other.SynchronousCommit
+        && SyncAfterPromotion == other.SyncAfterPromotion
         && Settings.SequenceEqual(other.Settings)
         && Network == other.Network
         && Manager == other.Manager;

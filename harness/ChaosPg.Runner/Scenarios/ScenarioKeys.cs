@@ -18,6 +18,7 @@ internal static class ScenarioKeys
     public const string Replication = "replication";
     public const string Quorum = "quorum";
     public const string SynchronousCommit = "synchronous-commit";
+    public const string SyncAfterPromotion = "sync-after-promotion";
     public const string Settings = "settings";
     public const string Network = "network";
     public const string Manager = "manager";
@@ -42,7 +43,7 @@ internal static class ScenarioKeys
     public const string LostWrites = "lost-writes";
 
     public static readonly ImmutableArray<string> TopLevel = [Name, Description, Tags, Cluster, Workload, Duration, Schedule, Expect];
-    public static readonly ImmutableArray<string> ClusterKeys = [Replicas, Replication, Quorum, SynchronousCommit, Settings, Network, Manager];
+    public static readonly ImmutableArray<string> ClusterKeys = [Replicas, Replication, Quorum, SynchronousCommit, SyncAfterPromotion, Settings, Network, Manager];
     public static readonly ImmutableArray<string> WorkloadKeys = [Kind, Writers, Readers, Rate, ClientTimeout];
     public static readonly ImmutableArray<string> ExpectKeys = [.. ScenarioExpectations.CheckerNames, LostWrites];
 

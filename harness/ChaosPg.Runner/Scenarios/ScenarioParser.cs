@@ -6,6 +6,7 @@ using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 using ReplicationMode = ChaosPg.Cluster.ReplicationMode;
+using SyncAfterPromotion = ChaosPg.Cluster.SyncAfterPromotion;
 
 namespace ChaosPg.Runner.Scenarios;
 
@@ -223,6 +224,14 @@ public sealed class ScenarioParser
         string synchronousCommit = keys.TryGetValue(ScenarioKeys.SynchronousCommit, out var commitNode)
             ? Text(commitNode, Child(path, ScenarioKeys.SynchronousCommit), "on, remote_apply, remote_write, local or off") ?? "on"
             : "on";
+        SyncAfterPromotion? afterPromotion = keys.TryGetValue(ScenarioKeys.SyncAfterPromotion, out var afterNode)
+            ? OneOf(afterNode, Child(path, ScenarioKeys.SyncAfterPromotion), "sync-after-promotion", ScenarioCluster.SyncAfterPromotionValues) switch
+            {
+                "none" => SyncAfterPromotion.None,
+                "surviving" => SyncAfterPromotion.Surviving,
+                _ => null,
+            }
+            : null;
         var settings = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         if (keys.TryGetValue(ScenarioKeys.Settings, out var settingsNode))
         {
@@ -253,7 +262,7 @@ public sealed class ScenarioParser
             }
         }
 
-        return new ScenarioCluster(replicas, replication, quorum, synchronousCommit, settings.ToImmutable()) { Network = network, Manager = manager };
+        return new ScenarioCluster(replicas, replication, quorum, synchronousCommit, settings.ToImmutable(), afterPromotion) { Network = network, Manager = manager };
     }
 
     private ScenarioWorkload Workload(YamlNode? node)

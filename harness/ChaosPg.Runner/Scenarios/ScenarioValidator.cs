@@ -127,6 +127,11 @@ public static partial class ScenarioValidator
                 break;
         }
 
+        if (cluster.Replication == ReplicationMode.Async && cluster.SyncAfterPromotion is not null)
+        {
+            add(Path(ScenarioKeys.SyncAfterPromotion), "sync-after-promotion applies to sync and quorum replication, not async");
+        }
+
         if (!ScenarioCluster.SynchronousCommitValues.Contains(cluster.SynchronousCommit))
         {
             add(Path(ScenarioKeys.SynchronousCommit), $"synchronous-commit '{cluster.SynchronousCommit}' is unknown; expected one of: {string.Join(", ", ScenarioCluster.SynchronousCommitValues)}");

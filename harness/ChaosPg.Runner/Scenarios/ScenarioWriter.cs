@@ -49,6 +49,11 @@ public static class ScenarioWriter
         }
 
         node.Add(ScenarioKeys.SynchronousCommit, Scalar(cluster.SynchronousCommit));
+        if (cluster.SyncAfterPromotion is { } afterPromotion)
+        {
+            node.Add(ScenarioKeys.SyncAfterPromotion, afterPromotion.ToString().ToLowerInvariant());
+        }
+
         if (!cluster.Settings.IsEmpty)
         {
             node.Add(ScenarioKeys.Settings, new YamlMappingNode(cluster.Settings.Select(s =>

@@ -41,6 +41,7 @@ public sealed class Workload : IAsyncDisposable
     private readonly CancellationTokenSource issuing = new();
     private readonly CancellationTokenSource inFlight = new();
     private readonly List<Task> clients = [];
+    private readonly TaskCompletionSource firstAcknowledgement = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long seq;
     private long writesOk, writesFailed, writesIndeterminate, readsOk, readsFailed, writeConnectFailures;
     private int disposed;
@@ -143,6 +144,13 @@ public sealed class Workload : IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Completes when the first write is acknowledged (the first ok read when there are no writers): from then on the
+    /// workload really runs, with connections open. A schedule timed from <see cref="StartAsync"/> instead would count
+    /// the clients' first connects (seconds on a loaded machine) into the window before its first fault.
+    /// </summary>
+    public Task FirstAcknowledgement => firstAcknowledgement.Task;
+
     /// <summary>Counts of completed operations so far.</summary>
     public WorkloadStats Snapshot() => new(
         Interlocked.Read(ref writesOk),
@@ -154,7 +162,9 @@ public sealed class Workload : IAsyncDisposable
 
     /// <summary>
     /// Stops issuing operations and waits for those in flight, at most a command timeout plus the cancellation
-    /// timeout (2 s without a client timeout); then cancels them (recorded indeterminate) and waits two more seconds. An operation still running
+    /// timeout (2 s without a client timeout); then cancels them and waits two more seconds. Their completion lines
+    /// say <c>cancelledAtStop</c>: whatever came back (a commit waiting for a synchronous standby comes back ok, with
+    /// the warning), it came back only because of that cancel, and the availability checker counts it. An operation still running
     /// after that is left without a completion line, which the history reader treats as indeterminate.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
@@ -292,14 +302,16 @@ public sealed class Workload : IAsyncDisposable
             }
 
             // No commit LSN: nothing in the same round trip reports it honestly (see docs/npgsql-sync-commit-cancel.md).
-            history.Complete(op.OperationId, OperationOutcome.Ok, notices: notices.Drain());
+            // In flight until the stop cancelled it: the ok is the server answering that cancel, not a commit in time.
+            history.Complete(op.OperationId, OperationOutcome.Ok, notices: notices.Drain(), cancelledAtStop: inFlight.IsCancellationRequested);
             Interlocked.Increment(ref writesOk);
+            firstAcknowledgement.TrySetResult();
             return true;
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or InvalidOperationException)
         {
             var classified = OperationClassifier.Classify(OperationKind.Write, e, statementSent: true);
-            history.Complete(op.OperationId, classified.Outcome, classified.Error, notices: notices.Drain());
+            history.Complete(op.OperationId, classified.Outcome, classified.Error, notices: notices.Drain(), cancelledAtStop: inFlight.IsCancellationRequested);
             Interlocked.Increment(ref classified.Outcome == OperationOutcome.Fail ? ref writesFailed : ref writesIndeterminate);
 
             // A real application's pool drops a connection after an error; a read-only answer means a demoted node.
@@ -332,13 +344,17 @@ public sealed class Workload : IAsyncDisposable
                     }
 
                     var result = await ReadAsync(connection).ConfigureAwait(false);
-                    history.Complete(op.OperationId, OperationOutcome.Ok, read: result, notices: notices.Drain());
+                    history.Complete(op.OperationId, OperationOutcome.Ok, read: result, notices: notices.Drain(), cancelledAtStop: inFlight.IsCancellationRequested);
                     Interlocked.Increment(ref readsOk);
+                    if (options.Writers == 0)
+                    {
+                        firstAcknowledgement.TrySetResult();
+                    }
                 }
                 catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or InvalidOperationException)
                 {
                     var classified = OperationClassifier.Classify(OperationKind.Read, e, statementSent: opened);
-                    history.Complete(op.OperationId, classified.Outcome, classified.Error, notices: notices.Drain());
+                    history.Complete(op.OperationId, classified.Outcome, classified.Error, notices: notices.Drain(), cancelledAtStop: inFlight.IsCancellationRequested);
                     Interlocked.Increment(ref readsFailed);
                     if (connection is not null)
                     {

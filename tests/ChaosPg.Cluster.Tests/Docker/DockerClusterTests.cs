@@ -61,6 +61,25 @@ public class DockerClusterTests
     }
 
     [Test]
+    public async Task Under_sync_replication_a_promoted_container_waits_for_no_dead_node_and_for_the_old_primary_once_rejoined()
+    {
+        var spec = new ClusterSpecBuilder().WithReplicas(1).WithReplicationMode(ReplicationMode.Sync).Build();
+        await using var cluster = await DockerTestEnvironment.StartAsync(PgImages.Last(), spec);
+        var (oldPrimary, replica) = (cluster.Primary, cluster["replica1"]);
+        await WriteThroughClientLinkAsync(cluster, "before-kill");
+
+        await oldPrimary.KillAsync();
+        await replica.PromoteAsync();
+        Assert.That(await SynchronousStandbyNamesAsync(replica), Is.Empty, "neither itself nor the dead primary");
+        await WriteThroughClientLinkAsync(cluster, "after-promote").WaitAsync(TimeSpan.FromSeconds(15));
+
+        await oldPrimary.RejoinAsync();
+        Assert.That(await SynchronousStandbyNamesAsync(replica), Is.EqualTo("FIRST 1 (primary)"));
+        await WriteThroughClientLinkAsync(cluster, "after-rejoin").WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.That(await CountAsync(oldPrimary, "after-rejoin"), Is.EqualTo(1), "acknowledged under FIRST 1 (primary): already on the rejoined node");
+    }
+
+    [Test]
     public async Task Isolation_disconnects_a_node_from_the_cluster_network_while_the_harness_still_reaches_it()
     {
         await using var cluster = await DockerTestEnvironment.StartAsync(PgImages.Last());
@@ -161,6 +180,14 @@ public class DockerClusterTests
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string> SynchronousStandbyNamesAsync(DockerNode node)
+    {
+        await using var connection = new NpgsqlConnection(node.GetConnectionString(DatabaseRole.Superuser));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SHOW synchronous_standby_names", connection);
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<long> CountAsync(DockerNode node, string tag)

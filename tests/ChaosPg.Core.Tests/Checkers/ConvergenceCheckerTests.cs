@@ -94,11 +94,29 @@ public sealed class ConvergenceCheckerTests
 
         var result = new ConvergenceChecker().Check(new CheckContext(
             history,
-            HistoryScript.State("replica1", HistoryScript.Node("replica1", "a"), NodeSnapshot.Unreachable("primary", "connection refused"))));
+            HistoryScript.State(
+                "replica1",
+                HistoryScript.Node("replica1", "a") with { Role = NodeRole.Primary },
+                HistoryScript.Node("replica2", "a"),
+                NodeSnapshot.Unreachable("primary", "connection refused"))));
 
         Assert.That(result.Verdict, Is.EqualTo(Verdict.Valid));
         Assert.That(result.Counts["leftDown"], Is.EqualTo(1));
         Assert.That(result.Summary, Does.Contain("left down by the schedule"));
+    }
+
+    [Test]
+    public void With_every_other_node_left_down_there_is_no_replica_to_compare_and_convergence_is_unknown_not_valid()
+    {
+        var history = new HistoryScript().Write("a", 1, 2).Event(EventKind.Kill, "primary", 5, null).Event(EventKind.Promote, "replica1", 6, 7).Build();
+
+        var result = new ConvergenceChecker().Check(new CheckContext(
+            history,
+            HistoryScript.State("replica1", HistoryScript.Node("replica1", "a"), NodeSnapshot.Unreachable("primary", "connection refused"))));
+
+        Assert.That(result.Verdict, Is.EqualTo(Verdict.Unknown));
+        Assert.That((result.Counts["replicas"], result.Counts["leftDown"]), Is.EqualTo((0L, 1L)));
+        Assert.That(result.Summary, Does.StartWith("no replica left to compare with final primary replica1"));
     }
 
     [Test]

@@ -107,6 +107,31 @@ public sealed class RunReportBuilderTests
     }
 
     [Test]
+    public async Task A_commit_that_came_back_ok_only_because_the_client_cancelled_it_at_the_stop_is_called_out()
+    {
+        // A copy of the fixture with a write that waited for a synchronous standby until the workload stopped.
+        await File.AppendAllLinesAsync(Path.Combine(fixture.Path, "history.jsonl"),
+        [
+            """{"type":"invoke","operationId":999998,"client":"w1","kind":"write","node":"primary","link":"client-\u003Eprimary","writeId":"hung-1","seq":999998,"table":"chaos_transfers","atMicros":3000000}""",
+            """{"type":"complete","operationId":999998,"outcome":"ok","notices":[{"severity":"WARNING","sqlState":"01000","message":"canceling wait for synchronous replication due to user request","detail":"The transaction has already committed locally, but might not have been replicated to the standby."}],"cancelledAtStop":true,"atMicros":9000000}""",
+        ]);
+
+        var html = await File.ReadAllTextAsync(await RunReportBuilder.WriteAsync(fixture.Path));
+
+        Assert.That(html, Does.Contain("id=\"cancelled-at-stop-summary\""));
+        Assert.That(html, Does.Contain("1 commits came back ok only because the client cancelled them then"));
+        Assert.That(html, Does.Contain("ok, only because the client cancelled it (sync-replication warning)"));
+    }
+
+    [Test]
+    public async Task A_run_whose_operations_all_came_back_before_the_stop_says_so()
+    {
+        var html = await File.ReadAllTextAsync(await RunReportBuilder.WriteAsync(fixture.Path));
+
+        Assert.That(html, Does.Contain("None: every operation came back before the workload stopped."));
+    }
+
+    [Test]
     public async Task Markup_in_run_data_is_encoded_not_interpreted()
     {
         var run = await new RunFolder(fixture.Path).LoadAsync();

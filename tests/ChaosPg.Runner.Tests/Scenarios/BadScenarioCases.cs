@@ -38,6 +38,8 @@ public static class BadScenarioCases
         yield return Case("quorum replication without k", ScenarioText.Build(cluster: $"  replicas: 2\n  replication: quorum{M}\n"), "quorum replication needs cluster.quorum");
         yield return Case("quorum above replicas", ScenarioText.Build(cluster: $"  replicas: 2\n  replication: quorum\n  quorum: 3{M}\n"), "quorum 3 is out of range; expected 1 to replicas (2)");
         yield return Case("quorum with async", ScenarioText.Build(cluster: $"  replicas: 2\n  quorum: 1{M}\n"), "quorum applies to sync and quorum replication, not async");
+        yield return Case("sync-after-promotion with async", ScenarioText.Build(cluster: $"  replicas: 2\n  sync-after-promotion: none{M}\n"), "sync-after-promotion applies to sync and quorum replication, not async");
+        yield return Case("unknown sync-after-promotion", ScenarioText.Build(cluster: $"  replicas: 2\n  replication: sync\n  sync-after-promotion: everyone{M}\n"), "unknown sync-after-promotion 'everyone'; expected one of: surviving, none");
         yield return Case("unknown synchronous-commit", ScenarioText.Build(cluster: $"  replicas: 2\n  synchronous-commit: maybe{M}\n"), "synchronous-commit 'maybe' is unknown; expected one of: on, remote_apply");
         yield return Case("fsync setting", ScenarioText.Build(cluster: $"  replicas: 2\n  settings:\n    fsync: off{M}\n"), "setting 'fsync' cannot be set by a scenario: durability stays on in every node");
         yield return Case("manager not built yet", ScenarioText.Build(cluster: $"  replicas: 2\n  manager: patroni{M}\n"), "manager patroni is not available yet in this version; available: none");

@@ -4,6 +4,7 @@ using ChaosPg.Runner.Scenarios;
 using FsCheck;
 using FsCheck.Fluent;
 using ReplicationMode = ChaosPg.Cluster.ReplicationMode;
+using SyncAfterPromotion = ChaosPg.Cluster.SyncAfterPromotion;
 
 namespace ChaosPg.Runner.Tests.Scenarios;
 
@@ -41,12 +42,14 @@ internal static class ScenarioGenerators
         from commit in Gen.Elements(ScenarioCluster.SynchronousCommitValues.ToArray())
         from settings in Gen.SubListOf(Settings)
         from values in Gen.Elements(SettingValues).ArrayOf(Settings.Length)
+        from afterPromotion in Gen.Elements<SyncAfterPromotion?>(null, SyncAfterPromotion.Surviving, SyncAfterPromotion.None)
         select new ScenarioCluster(
             replicas,
             mode,
             mode switch { ReplicationMode.Quorum => k, ReplicationMode.Sync when explicitK => k, _ => null },
             commit,
-            settings.Select((s, i) => KeyValuePair.Create(s, values[i])).ToImmutableSortedDictionary(StringComparer.Ordinal));
+            settings.Select((s, i) => KeyValuePair.Create(s, values[i])).ToImmutableSortedDictionary(StringComparer.Ordinal),
+            mode == ReplicationMode.Async ? null : afterPromotion);
 
     private static Gen<ScenarioWorkload> Workload() =>
         from kind in Gen.Elements(ScenarioWorkload.Kinds.ToArray())
