@@ -27,6 +27,7 @@ public sealed class CheckerSuite
         new ReplicaReadChecker(),
         new SplitBrainChecker(),
         new AvailabilityChecker(),
+        new Transactions.ListAppendChecker(),
     ]);
 
     public ImmutableArray<IChecker> Checkers { get; }

@@ -264,7 +264,10 @@ public sealed class HistoryBuilder
             completion?.Error,
             completion?.CommitLsn,
             completion?.Read,
-            completion is null || completion.Notices.IsDefault ? [] : completion.Notices);
+            completion is null || completion.Notices.IsDefault ? [] : completion.Notices)
+        {
+            Transaction = completion is { Txn.IsDefault: false } ? completion.Txn : invoke.Txn,
+        };
 
     // Node names are few, so the set is only touched the first time a name is seen.
     private string InternNode(string name)
