@@ -173,10 +173,11 @@ public sealed class ListAppendChecker(ConsistencyModel? model = null) : IChecker
         var modelName = judged.Name() + (declared ? "" : " (no model declared)");
         var evidence = ImmutableArray.CreateBuilder<Evidence>();
         var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
+        var wanted = analysis.Examples.Where(a => !a.Operations.IsEmpty).Select(a => a.Operations[0]).ToHashSet();
         var byId = new Dictionary<long, Operation>();
         foreach (var op in history.Operations)
         {
-            if (op.Kind == OperationKind.Txn)
+            if (op.Kind == OperationKind.Txn && wanted.Contains(op.Id))
             {
                 byId[op.Id] = op;
             }

@@ -334,38 +334,63 @@ internal sealed class TransactionGraph
     // replaces in the frontier those it followed.
     private void AddRealtimeEdges()
     {
-        var events = new List<(long At, int Order, int Txn)>();
+        var okCount = 0;
+        foreach (var op in Txns)
+        {
+            okCount += op.Outcome == OperationOutcome.Ok ? 1 : 0;
+        }
+
+        // Invokes and completions on one primitive sort key; at the same instant invokes first, since an edge needs
+        // the completion strictly before the invoke.
+        var times = new long[okCount * 2];
+        var items = new int[okCount * 2];
+        var i = 0;
         for (var t = 0; t < Txns.Length; t++)
         {
             if (Txns[t].Outcome == OperationOutcome.Ok)
             {
-                events.Add((Txns[t].InvokeMicros, 1, t));
-                events.Add((Txns[t].EndMicros, 0, t));
+                times[i] = Txns[t].InvokeMicros * 2;
+                items[i++] = (t << 1) | 1;
+                times[i] = (Txns[t].EndMicros * 2) + 1;
+                items[i++] = t << 1;
             }
         }
 
-        // At the same instant, invokes first: an edge needs the completion strictly before the invoke.
-        events.Sort(static (a, b) => a.At != b.At ? a.At.CompareTo(b.At) : b.Order.CompareTo(a.Order));
-        var frontier = new HashSet<int>();
-        var predecessors = new Dictionary<int, int[]>();
-        foreach (var (_, order, t) in events)
+        Array.Sort(times, items);
+        var inFrontier = new bool[Txns.Length];
+        var frontier = new List<int>();
+        var firstEdge = new int[Txns.Length];
+        var edgeCount = new int[Txns.Length];
+        foreach (var item in items)
         {
-            if (order == 1)
+            var t = item >> 1;
+            if ((item & 1) == 1)
             {
-                var preds = frontier.ToArray();
-                predecessors[t] = preds;
-                foreach (var p in preds)
+                var kept = 0;
+                for (var f = 0; f < frontier.Count; f++)
                 {
-                    AddEdge(p, t, DependencyKind.Realtime, -1, -1);
+                    if (inFrontier[frontier[f]])
+                    {
+                        frontier[kept++] = frontier[f];
+                    }
+                }
+
+                frontier.RemoveRange(kept, frontier.Count - kept);
+                firstEdge[t] = EdgeCount;
+                edgeCount[t] = frontier.Count;
+                foreach (var f in frontier)
+                {
+                    AddEdge(f, t, DependencyKind.Realtime, -1, -1);
                 }
             }
             else
             {
-                if (predecessors.Remove(t, out var preds))
+                for (var e = firstEdge[t]; e < firstEdge[t] + edgeCount[t]; e++)
                 {
-                    frontier.ExceptWith(preds);
+                    inFrontier[src[e]] = false;
                 }
 
+                inFrontier[t] = true;
                 frontier.Add(t);
             }
         }
