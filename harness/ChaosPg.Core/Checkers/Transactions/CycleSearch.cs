@@ -164,9 +164,11 @@ internal sealed class CycleSearch(TransactionGraph graph, int[] component)
                 var next = (rw ? LastRw : 0) | (state & MoreRw) | (rw ? MoreRw : 0) | (state & Adjacent) | (rw && (state & LastRw) != 0 ? Adjacent : 0);
                 if (to == a)
                 {
-                    if (Accepts(goal, next))
+                    // The product walk may pass a transaction twice; such a walk is two shorter cycles, possibly of
+                    // other classes, so only a simple cycle is evidence of this one.
+                    if (Accepts(goal, next) && Path(code, e) is var path && IsSimple(path))
                     {
-                        return Path(code, e);
+                        return path;
                     }
 
                     continue;
@@ -194,6 +196,22 @@ internal sealed class CycleSearch(TransactionGraph graph, int[] component)
     };
 
     private int Member(int code) => membersOf[code / States];
+
+    private bool IsSimple(int[] path)
+    {
+        for (var i = 0; i < path.Length; i++)
+        {
+            for (var j = i + 1; j < path.Length; j++)
+            {
+                if (graph.Source(path[i]) == graph.Source(path[j]))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
 
     private int[] Path(int code, int lastEdge)
     {

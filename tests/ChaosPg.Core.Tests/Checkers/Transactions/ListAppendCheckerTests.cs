@@ -267,4 +267,20 @@ public sealed class ListAppendCheckerTests
         Assert.That(result.Verdict, Is.EqualTo(Verdict.Valid), result.Summary);
         Assert.That(result.Counts["edges"], Is.EqualTo(1));
     }
+
+    [Test]
+    public void Every_reported_cycle_passes_each_transaction_once()
+    {
+        // Two G-single cycles sharing op 3: a walk through both has two non-adjacent rw edges but is no G-nonadjacent.
+        var s = new TxnScript("read-committed");
+        s.Txn("append x 1; append y 1");
+        s.Txn("r x []; r y [1]; append z 1");
+        s.Txn("r x [1]; r z []");
+        s.Txn("r z [1]");
+
+        var analysis = Analyze(s, ConsistencyModel.ReadCommitted);
+
+        Assert.That(analysis.Examples, Is.Not.Empty);
+        Assert.That(analysis.Examples.Where(a => a.Kind.IsCycle()).Select(a => a.Operations.Distinct().Count() == a.Operations.Length), Is.All.True);
+    }
 }
