@@ -9,7 +9,7 @@ namespace ChaosPg.Runner.Workloads;
 /// Plans and runs list-append transactions. A key is a row of <c>chaos_lists (k int primary key, v int[])</c>; an
 /// append is <c>insert ... on conflict (k) do update set v = chaos_lists.v || $2</c>, a read <c>select v ... where
 /// k = $1</c> (no row: the empty list). Each transaction is sent as BEGIN with its isolation level, its micro-ops one
-/// statement each, then COMMIT. Anything that fails before COMMIT is sent leaves nothing committed: fail. A failure
+/// statement each, then COMMIT. Anything that fails before COMMIT is sent leaves nothing committed: fail (a deadlock, 40P01, among them: appends lock rows in any order). A failure
 /// of the COMMIT itself is classified like an autocommit write (40001 is fail; a lost connection is indeterminate).
 /// </summary>
 public static class ListAppendTransaction

@@ -43,7 +43,8 @@ internal sealed class TransactionGraph
         IndexReads();
         OrderVersions();
         AddDataEdges();
-        if (model.UsesProcessOrder())
+        // A client runs one transaction at a time, so real-time order already holds each client's order.
+        if (model.UsesProcessOrder() && !model.UsesRealtimeOrder())
         {
             AddProcessEdges();
         }
@@ -334,29 +335,46 @@ internal sealed class TransactionGraph
     // replaces in the frontier those it followed.
     private void AddRealtimeEdges()
     {
+        // Txns are in invoke order already; only the completions need sorting, then the two are merged.
         var okCount = 0;
         foreach (var op in Txns)
         {
             okCount += op.Outcome == OperationOutcome.Ok ? 1 : 0;
         }
 
-        // Invokes and completions on one primitive sort key; at the same instant invokes first, since an edge needs
-        // the completion strictly before the invoke.
-        var times = new long[okCount * 2];
-        var items = new int[okCount * 2];
+        var ends = new long[okCount];
+        var ended = new int[okCount];
+        var invoked = new int[okCount];
         var i = 0;
         for (var t = 0; t < Txns.Length; t++)
         {
             if (Txns[t].Outcome == OperationOutcome.Ok)
             {
-                times[i] = Txns[t].InvokeMicros * 2;
-                items[i++] = (t << 1) | 1;
-                times[i] = (Txns[t].EndMicros * 2) + 1;
-                items[i++] = t << 1;
+                ends[i] = Txns[t].EndMicros;
+                ended[i] = t;
+                invoked[i++] = t;
             }
         }
 
-        Array.Sort(times, items);
+        Array.Sort(ends, ended);
+        var items = new int[okCount * 2];
+        int next = 0, e = 0;
+        foreach (var t in invoked)
+        {
+            // At the same instant the invoke goes first: an edge needs the completion strictly before the invoke.
+            while (e < okCount && ends[e] < Txns[t].InvokeMicros)
+            {
+                items[next++] = ended[e++] << 1;
+            }
+
+            items[next++] = (t << 1) | 1;
+        }
+
+        while (e < okCount)
+        {
+            items[next++] = ended[e++] << 1;
+        }
+
         var inFrontier = new bool[Txns.Length];
         var frontier = new List<int>();
         var firstEdge = new int[Txns.Length];
@@ -385,9 +403,9 @@ internal sealed class TransactionGraph
             }
             else
             {
-                for (var e = firstEdge[t]; e < firstEdge[t] + edgeCount[t]; e++)
+                for (var edge = firstEdge[t]; edge < firstEdge[t] + edgeCount[t]; edge++)
                 {
-                    inFrontier[src[e]] = false;
+                    inFrontier[src[edge]] = false;
                 }
 
                 inFrontier[t] = true;
