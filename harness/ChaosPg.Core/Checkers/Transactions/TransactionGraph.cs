@@ -15,7 +15,10 @@ internal sealed class TransactionGraph
 {
     private readonly Dictionary<long, int> keyIds = [];
     private readonly List<long> keys = [];
-    private readonly Dictionary<(int Key, long Value), int> writers = [];
+    // (key, value) -> writer << 1 | intermediate. Values that fit an int (every workload's) share one long key with
+    // the key id, hashed as a long: about twice as fast as a tuple key; others go to the tuple dictionary.
+    private readonly Dictionary<(int Key, long Value), int> wideWriters = [];
+    private Dictionary<long, int> writers = [];
     private readonly List<ImmutableArray<long>> longest = [];
     private readonly List<int> longestReader = [];
     private readonly List<int[]> orderWriters = [];
@@ -39,6 +42,25 @@ internal sealed class TransactionGraph
         }
 
         Txns = [.. txns];
+        var appends = 0;
+        var readOps = 0;
+        foreach (var op in Txns)
+        {
+            foreach (var micro in op.Transaction)
+            {
+                appends += micro.Kind == MicroOpKind.Append ? 1 : 0;
+                readOps += micro.Kind == MicroOpKind.Read ? 1 : 0;
+            }
+        }
+
+        writers = new Dictionary<long, int>(appends);
+        reads.Capacity = readOps;
+        var edges = appends + (2 * readOps) + (model.UsesRealtimeOrder() ? 6 * Txns.Length : model.UsesProcessOrder() ? Txns.Length : 0) + 16;
+        src = new int[edges];
+        dst = new int[edges];
+        kind = new DependencyKind[edges];
+        edgeKey = new int[edges];
+        edgeAux = new int[edges];
         IndexWriters();
         IndexReads();
         OrderVersions();
@@ -176,7 +198,7 @@ internal sealed class TransactionGraph
                     intermediate = ops[j].Kind == MicroOpKind.Append && ops[j].Key == ops[i].Key;
                 }
 
-                if (!writers.TryAdd((key, ops[i].Value), (t << 1) | (intermediate ? 1 : 0)))
+                if (!TryAddWriter(key, ops[i].Value, (t << 1) | (intermediate ? 1 : 0)))
                 {
                     bad.Add(new Bad(AnomalyKind.DuplicateElements, -1, t, Invariant($"{Name(t)} appended {ops[i].Value} to key {ops[i].Key}, a value already appended by another transaction: values must be unique per key")));
                 }
@@ -184,7 +206,13 @@ internal sealed class TransactionGraph
         }
     }
 
-    private int WriterOf(int key, long value) => writers.TryGetValue((key, value), out var w) ? w >> 1 : -1;
+    private bool TryAddWriter(int key, long value, int writer) =>
+        value is >= int.MinValue and <= int.MaxValue ? writers.TryAdd(((long)key << 32) | (uint)(int)value, writer) : wideWriters.TryAdd((key, value), writer);
+
+    private bool TryGetWriter(int key, long value, out int writer) =>
+        value is >= int.MinValue and <= int.MaxValue ? writers.TryGetValue(((long)key << 32) | (uint)(int)value, out writer) : wideWriters.TryGetValue((key, value), out writer);
+
+    private int WriterOf(int key, long value) => TryGetWriter(key, value, out var w) ? w >> 1 : -1;
 
     // Reads of committed transactions only: an aborted or unknown transaction's reads say nothing about what committed.
     // A read's external part stops before the values the transaction itself appended to that key.
@@ -234,7 +262,7 @@ internal sealed class TransactionGraph
             for (var i = 0; i < order.Length; i++)
             {
                 ws[i] = WriterOf(key, order[i]);
-                if (!seen.Add(order[i]))
+                if (order.Length <= 64 ? order.AsSpan(0, i).Contains(order[i]) : !seen.Add(order[i]))
                 {
                     bad.Add(new Bad(AnomalyKind.DuplicateElements, longestReader[key], -1, Invariant($"{Name(longestReader[key])} read key {keys[key]} = {List(order)}, which holds {order[i]} twice")));
                 }
@@ -268,7 +296,7 @@ internal sealed class TransactionGraph
             if (read.External > 0)
             {
                 var last = values[read.External - 1];
-                if (writers.TryGetValue((read.Key, last), out var w) && (w >> 1) != read.Txn && (w & 1) == 1)
+                if (TryGetWriter(read.Key, last, out var w) && (w >> 1) != read.Txn && (w & 1) == 1)
                 {
                     bad.Add(new Bad(AnomalyKind.G1b, read.Txn, w >> 1, Invariant($"{Name(read.Txn)} read key {keys[read.Key]} = {List(values)}, ending at {last}, an intermediate value: {Name(w >> 1)} appended more to key {keys[read.Key]} after it in the same transaction")));
                 }
