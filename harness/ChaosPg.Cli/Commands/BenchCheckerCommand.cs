@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using ChaosPg.Core.Checkers;
+using ChaosPg.Core.Checkers.Transactions;
 using ChaosPg.Core.Histories;
 using ChaosPg.Core.Simulation;
 using ChaosPg.Core.Snapshots;
@@ -21,11 +22,49 @@ public static class BenchCheckerCommand
     {
         var ops = new Option<int>("--ops") { Description = "operations in the simulated history", DefaultValueFactory = _ => 1_000_000 };
         var seed = new Option<long>("--seed") { Description = "simulation seed", DefaultValueFactory = _ => 1 };
+        var workload = new Option<string>("--workload") { Description = "writes (the default: single writes and reads) or list-append (transactions)", DefaultValueFactory = _ => "writes" };
+        var model = new Option<string?>("--model") { Description = "with list-append: the consistency model to judge by (default: the simulated history's own, strict-serializable)" };
+        var txns = new Option<int>("--txns") { Description = "transactions in the simulated list-append history", DefaultValueFactory = _ => 1_000_000 };
         var command = new Command("checker", "Throughput and peak memory of the checkers on a simulated history.");
         command.Options.Add(ops);
         command.Options.Add(seed);
+        command.Options.Add(workload);
+        command.Options.Add(txns);
+        command.Options.Add(model);
         command.SetAction((parseResult, cancellationToken) =>
         {
+            var kind = parseResult.GetValue(workload);
+            if (kind == "list-append")
+            {
+                var transactions = parseResult.GetValue(txns);
+                if (transactions < 1)
+                {
+                    Console.Error.WriteLine("--txns must be at least 1");
+                    return Task.FromResult(2);
+                }
+
+                var modelName = parseResult.GetValue(model);
+                ConsistencyModel? judged = null;
+                if (modelName is not null)
+                {
+                    if (!ConsistencyModels.TryParse(modelName, out var parsed))
+                    {
+                        Console.Error.WriteLine($"--model must be one of {string.Join(", ", ConsistencyModels.Names)}, not '{modelName}'");
+                        return Task.FromResult(2);
+                    }
+
+                    judged = parsed;
+                }
+
+                return BenchListAppend.RunAsync(transactions, parseResult.GetValue(seed), judged, cancellationToken);
+            }
+
+            if (kind != "writes")
+            {
+                Console.Error.WriteLine($"--workload must be writes or list-append, not '{kind}'");
+                return Task.FromResult(2);
+            }
+
             var count = parseResult.GetValue(ops);
             if (count < 1)
             {
@@ -137,13 +176,13 @@ public static class BenchCheckerCommand
     }
 
     // Wall-clock figures on a shared machine depend on the load; CPU time shows the cost itself.
-    private static double CpuSeconds()
+    internal static double CpuSeconds()
     {
         using var process = Process.GetCurrentProcess();
         return process.TotalProcessorTime.TotalSeconds;
     }
 
-    private static double LoadAverage()
+    internal static double LoadAverage()
     {
         const string path = "/proc/loadavg";
         return File.Exists(path) && double.TryParse(File.ReadAllText(path).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var load) ? load : -1;

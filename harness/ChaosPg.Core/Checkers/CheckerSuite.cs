@@ -32,10 +32,11 @@ public sealed class CheckerSuite
         new MinimumWorkChecker(new DurabilityChecker(), MinAcknowledgedBeforeFault),
         new PhantomChecker(),
         new DuplicateChecker(),
-        new MinimumWorkChecker(new ConvergenceChecker(), MinAcknowledgedBeforeFault),
+        new MinimumWorkChecker(new ConvergenceChecker(), MinAcknowledgedBeforeFault, transactionsCount: true),
         new MinimumWorkChecker(new ReplicaReadChecker(), MinAcknowledgedBeforeFault, MinOkReads),
         new SplitBrainChecker(),
         new AvailabilityChecker(),
+        new Transactions.ListAppendChecker(),
     ]);
 
     public ImmutableArray<IChecker> Checkers { get; }

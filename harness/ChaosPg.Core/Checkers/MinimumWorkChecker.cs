@@ -23,7 +23,7 @@ public sealed class MinimumWorkChecker : IChecker
     /// <param name="inner">The checker whose valid needs the work.</param>
     /// <param name="acknowledgedBeforeFault">Writes the primary must have acknowledged before the first fault.</param>
     /// <param name="okReads">Ok reads the run must have (0: none needed).</param>
-    public MinimumWorkChecker(IChecker inner, int acknowledgedBeforeFault, int okReads = 0)
+    public MinimumWorkChecker(IChecker inner, int acknowledgedBeforeFault, int okReads = 0, bool transactionsCount = false)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentOutOfRangeException.ThrowIfNegative(acknowledgedBeforeFault);
@@ -31,6 +31,7 @@ public sealed class MinimumWorkChecker : IChecker
         this.inner = inner;
         AcknowledgedBeforeFault = acknowledgedBeforeFault;
         OkReads = okReads;
+        TransactionsCount = transactionsCount;
     }
 
     public string Name => inner.Name;
@@ -40,6 +41,9 @@ public sealed class MinimumWorkChecker : IChecker
 
     /// <summary>Ok reads that a valid verdict needs.</summary>
     public int OkReads { get; }
+
+    /// <summary>Whether acknowledged list-append transactions that appended count as acknowledged writes.</summary>
+    public bool TransactionsCount { get; }
 
     public CheckerResult Check(CheckContext context)
     {
@@ -59,6 +63,19 @@ public sealed class MinimumWorkChecker : IChecker
             if (write.Node == primary && write.EndMicros < faultAt)
             {
                 acknowledged++;
+            }
+        }
+
+        if (TransactionsCount)
+        {
+            // A list-append transaction that appended is work for a checker that compares the nodes' data.
+            foreach (var op in history.Operations)
+            {
+                if (op.Kind == OperationKind.Txn && op.Outcome == OperationOutcome.Ok && op.Node == primaryName && op.EndMicros < faultAt
+                    && op.Transaction.Any(m => m.Kind == MicroOpKind.Append))
+                {
+                    acknowledged++;
+                }
             }
         }
 

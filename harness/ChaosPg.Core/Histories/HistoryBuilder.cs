@@ -265,7 +265,10 @@ public sealed class HistoryBuilder
             completion?.CommitLsn,
             completion?.Read,
             completion is null || completion.Notices.IsDefault ? [] : completion.Notices,
-            completion?.CancelledAtStop ?? false);
+            completion?.CancelledAtStop ?? false)
+        {
+            Transaction = completion is { Txn.IsDefault: false } ? completion.Txn : invoke.Txn,
+        };
 
     // Node names are few, so the set is only touched the first time a name is seen.
     private string InternNode(string name)

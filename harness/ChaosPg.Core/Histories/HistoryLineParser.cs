@@ -34,14 +34,14 @@ internal static class HistoryLineParser
         {
             LineType.Invoke => new OperationInvoked(
                 fields.AtMicros, fields.OperationId, Required(fields.Client, "client"), fields.OperationKind, Required(fields.Node, "node"),
-                Required(fields.Link, "link"), fields.WriteId, fields.Seq, fields.Table),
+                Required(fields.Link, "link"), fields.WriteId, fields.Seq, fields.Table, fields.Txn),
             LineType.Complete => new OperationCompleted(
-                fields.AtMicros, fields.OperationId, fields.Outcome ?? throw new JsonException("missing outcome"), fields.Error, fields.CommitLsn, fields.Read, fields.Notices, fields.CancelledAtStop),
+                fields.AtMicros, fields.OperationId, fields.Outcome ?? throw new JsonException("missing outcome"), fields.Error, fields.CommitLsn, fields.Read, fields.Notices, fields.CancelledAtStop, fields.Txn),
             LineType.EventStart => new EventStarted(
                 fields.AtMicros, fields.EventId, fields.EventKind ?? throw new JsonException("missing kind"), Required(fields.Target, "target"), fields.Parameters),
             LineType.EventEnd => new EventEnded(fields.AtMicros, fields.EventId, fields.Ok ?? true, fields.Message),
             LineType.Run => new RunStarted(
-                fields.AtMicros, Required(fields.Scenario, "scenario"), fields.Seed, fields.StartedUtc, Required(fields.InitialPrimary, "initialPrimary")),
+                fields.AtMicros, Required(fields.Scenario, "scenario"), fields.Seed, fields.StartedUtc, Required(fields.InitialPrimary, "initialPrimary"), fields.ConsistencyModel),
             _ => throw new JsonException("missing or unknown \"type\""),
         };
     }
@@ -82,6 +82,10 @@ internal static class HistoryLineParser
             else if (reader.ValueTextEquals("read"u8))
             {
                 fields.OperationKind = OperationKind.Read;
+            }
+            else if (reader.ValueTextEquals("txn"u8))
+            {
+                fields.OperationKind = OperationKind.Txn;
             }
             else
             {
@@ -184,6 +188,15 @@ internal static class HistoryLineParser
         else if (reader.ValueTextEquals("initialPrimary"u8))
         {
             fields.InitialPrimary = ReadString(ref reader);
+        }
+        else if (reader.ValueTextEquals("consistencyModel"u8))
+        {
+            fields.ConsistencyModel = ReadString(ref reader);
+        }
+        else if (reader.ValueTextEquals("txn"u8))
+        {
+            Next(ref reader);
+            fields.Txn = MicroOpJsonConverter.ReadTransaction(ref reader);
         }
         else
         {
@@ -415,5 +428,7 @@ internal static class HistoryLineParser
         public long Seed;
         public DateTimeOffset StartedUtc;
         public string? InitialPrimary;
+        public string? ConsistencyModel;
+        public ImmutableArray<MicroOp> Txn;
     }
 }

@@ -39,10 +39,10 @@ public sealed class HistoryWriter : IAsyncDisposable, IDisposable
     public long ElapsedMicros => (long)Stopwatch.GetElapsedTime(startTimestamp).TotalMicroseconds;
 
     /// <summary>Creates (or truncates) the file and writes the run header at time 0.</summary>
-    public static HistoryWriter Create(string path, string scenario, long seed, string initialPrimary)
+    public static HistoryWriter Create(string path, string scenario, long seed, string initialPrimary, string? consistencyModel = null)
     {
         var writer = Open(path);
-        writer.Append(new RunStarted(0, scenario, seed, DateTimeOffset.UtcNow, initialPrimary));
+        writer.Append(new RunStarted(0, scenario, seed, DateTimeOffset.UtcNow, initialPrimary, consistencyModel));
         return writer;
     }
 
@@ -58,6 +58,17 @@ public sealed class HistoryWriter : IAsyncDisposable, IDisposable
         lock (gate)
         {
             var line = new OperationInvoked(ElapsedMicros, ++lastOperationId, client, OperationKind.Write, node, link, writeId, seq, table);
+            WriteLocked(line);
+            return line;
+        }
+    }
+
+    /// <summary>Records that a client starts a list-append transaction (reads without values).</summary>
+    public OperationInvoked InvokeTxn(string client, string node, string link, ImmutableArray<MicroOp> txn)
+    {
+        lock (gate)
+        {
+            var line = new OperationInvoked(ElapsedMicros, ++lastOperationId, client, OperationKind.Txn, node, link, Txn: txn);
             WriteLocked(line);
             return line;
         }
@@ -82,11 +93,12 @@ public sealed class HistoryWriter : IAsyncDisposable, IDisposable
         Lsn? commitLsn = null,
         ReadResult? read = null,
         ImmutableArray<ServerNotice> notices = default,
-        bool cancelledAtStop = false)
+        bool cancelledAtStop = false,
+        ImmutableArray<MicroOp> txn = default)
     {
         lock (gate)
         {
-            var line = new OperationCompleted(ElapsedMicros, operationId, outcome, error, commitLsn, read, notices.IsDefaultOrEmpty ? default : notices, cancelledAtStop);
+            var line = new OperationCompleted(ElapsedMicros, operationId, outcome, error, commitLsn, read, notices.IsDefaultOrEmpty ? default : notices, cancelledAtStop, txn);
             WriteLocked(line);
             return line;
         }

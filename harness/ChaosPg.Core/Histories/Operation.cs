@@ -29,12 +29,20 @@ public sealed record Operation(
     ImmutableArray<ServerNotice> Notices,
     bool CancelledAtStop = false)
 {
+    private readonly ImmutableArray<MicroOp> transaction = [];
     private readonly long seq = Seq.GetValueOrDefault();
     private readonly ulong commitLsn = CommitLsn.GetValueOrDefault().Value;
     private readonly byte kind = checked((byte)Kind);
     private readonly byte outcome = checked((byte)Outcome);
     private readonly bool hasSeq = Seq.HasValue;
     private readonly bool hasCommitLsn = CommitLsn.HasValue;
+
+    /// <summary>For a transaction: its micro-ops, with read values when it completed ok; empty for other operations.</summary>
+    public ImmutableArray<MicroOp> Transaction
+    {
+        get => transaction;
+        init => transaction = value.IsDefault ? [] : value;
+    }
 
     public OperationKind Kind
     {

@@ -8,6 +8,7 @@ namespace ChaosPg.Core.Histories;
 /// True when the operation was still waiting when the workload stopped and gave up on it: it ended only because the
 /// client cancelled it then (a commit waiting for a synchronous standby comes back ok with a warning).
 /// </param>
+/// <param name="Txn">For a transaction that committed: its micro-ops with the values each read returned.</param>
 public sealed record OperationCompleted(
     long AtMicros,
     long OperationId,
@@ -18,4 +19,5 @@ public sealed record OperationCompleted(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     ImmutableArray<ServerNotice> Notices = default,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    bool CancelledAtStop = false) : HistoryLine(AtMicros);
+    bool CancelledAtStop = false,
+    ImmutableArray<MicroOp> Txn = default) : HistoryLine(AtMicros);

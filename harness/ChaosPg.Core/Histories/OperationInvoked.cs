@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+
 namespace ChaosPg.Core.Histories;
 
 /// <summary>A client started an operation on a node through a link.</summary>
@@ -6,6 +9,7 @@ namespace ChaosPg.Core.Histories;
 /// <param name="WriteId">For writes: the unique id of the row written, derived from the run seed.</param>
 /// <param name="Seq">For writes: the run-wide increasing sequence number stored in the row (what reads report as max).</param>
 /// <param name="Table">For writes: the table written.</param>
+/// <param name="Txn">For transactions: the micro-ops as planned (reads without values).</param>
 public sealed record OperationInvoked(
     long AtMicros,
     long OperationId,
@@ -15,4 +19,6 @@ public sealed record OperationInvoked(
     string Link,
     string? WriteId = null,
     long? Seq = null,
-    string? Table = null) : HistoryLine(AtMicros);
+    string? Table = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    ImmutableArray<MicroOp> Txn = default) : HistoryLine(AtMicros);

@@ -197,7 +197,7 @@ public sealed class ScenarioRunner
             try
             {
                 cluster = prepared.Cluster!;
-                history = HistoryWriter.Create(folder.HistoryPath, scenario.Name, prepared.Seed, cluster.Primary.Name);
+                history = HistoryWriter.Create(folder.HistoryPath, scenario.Name, prepared.Seed, cluster.Primary.Name, scenario.Workload.EffectiveConsistencyModel);
                 runner.Phase(scenario, $"preparing the {scenario.Workload.Kind} schema");
                 await Workload.PrepareSchemaAsync(cluster.Primary.GetConnectionString(DatabaseRole.Superuser), scenario.Workload.Kind, cancellationToken).ConfigureAwait(false);
                 string? scheduleError = await RunWorkloadAndScheduleAsync(cancellationToken).ConfigureAwait(false);

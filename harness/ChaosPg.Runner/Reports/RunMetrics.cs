@@ -27,6 +27,10 @@ internal sealed class RunMetrics
 
     public ImmutableArray<LatencyRow> Latency { get; private set; } = [];
 
+    /// <summary>The kinds to chart: transactions for a list-append run, writes and reads otherwise.</summary>
+    public ImmutableArray<OperationKind> ChartedKinds =>
+        Rates.Any(r => r.Key.Kind == OperationKind.Txn && r.Value.Any(v => v > 0)) ? [OperationKind.Txn] : [OperationKind.Write, OperationKind.Read];
+
     public static RunMetrics From(History history)
     {
         ArgumentNullException.ThrowIfNull(history);
@@ -38,7 +42,7 @@ internal sealed class RunMetrics
         var metrics = new RunMetrics(bucket, buckets);
         var latencies = new Dictionary<(OperationKind, OperationOutcome), List<double>>();
         var okByBucket = new Dictionary<OperationKind, List<double>[]>();
-        foreach (var kind in new[] { OperationKind.Write, OperationKind.Read })
+        foreach (var kind in new[] { OperationKind.Write, OperationKind.Read, OperationKind.Txn })
         {
             okByBucket[kind] = [.. Enumerable.Range(0, buckets).Select(_ => new List<double>())];
             foreach (var outcome in Outcomes)

@@ -148,7 +148,7 @@ public static class RunReportBuilder
         html.Append(TimelineSvg.Render(history.Events, end));
         var bands = Bands(run);
         var bucket = metrics.BucketSeconds >= 1 ? Html.Number(metrics.BucketSeconds) + " s" : Html.Number(metrics.BucketSeconds * 1000) + " ms";
-        foreach (var kind in new[] { OperationKind.Write, OperationKind.Read })
+        foreach (var kind in metrics.ChartedKinds)
         {
             var chart = new SvgChart($"{Html.Word(kind)} throughput (completions per second, {bucket} buckets)", "ops/s", end / 1e6);
             chart.AddBands(bands);
@@ -170,7 +170,7 @@ public static class RunReportBuilder
 
         var chart = new SvgChart("latency of ok operations over time (p50 solid, p99 dashed)", "ms", EndSeconds(run));
         chart.AddBands(Bands(run));
-        foreach (var (kind, color) in new[] { (OperationKind.Write, "#2563eb"), (OperationKind.Read, "#0d9488") })
+        foreach (var (kind, color) in new[] { (OperationKind.Write, "#2563eb"), (OperationKind.Read, "#0d9488"), (OperationKind.Txn, "#7c3aed") }.Where(k => metrics.ChartedKinds.Contains(k.Item1)))
         {
             var (p50, p99) = metrics.LatencyOverTime[kind];
             chart.Add(new ChartSeries(Html.Word(kind) + " p50", color, metrics.Points(p50)));
@@ -395,11 +395,33 @@ public static class RunReportBuilder
             }
 
             html.Append("</table>");
+            AppendCycles(html, result);
             if (result.Evidence.Length > EvidencePerChecker)
             {
                 html.Append(Inv, $"<p class=\"muted\">… {result.Evidence.Length - EvidencePerChecker} more in <a href=\"{RunResults.FileName}\">{RunResults.FileName}</a>.</p>");
             }
         }
+    }
+
+    // The transactions checker's cycles, each drawn as a small graph with its steps as the caption.
+    private static void AppendCycles(StringBuilder html, CheckerResult result)
+    {
+        var cycles = result.Evidence.Where(e => e.Details.ContainsKey("edges") && e.Details.ContainsKey("txns")).Take(EvidencePerChecker).ToList();
+        if (cycles.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<div class=\"cycles\">");
+        foreach (var e in cycles)
+        {
+            var txns = e.Details["txns"].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var edges = e.Details["edges"].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var steps = e.Details.Where(d => d.Key.StartsWith("step", StringComparison.Ordinal)).Select(d => "<li>" + Html.Text(d.Value) + "</li>");
+            html.Append(Inv, $"<figure class=\"cycle\"><figcaption><code>{Html.Text(e.Id)}</code> {Html.Text(e.What)}</figcaption>{CycleSvg.Render(txns, edges)}<ol class=\"small\">{string.Concat(steps)}</ol></figure>");
+        }
+
+        html.Append("</div>");
     }
 
     private static string Window(Evidence e)

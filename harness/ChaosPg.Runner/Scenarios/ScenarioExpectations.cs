@@ -14,11 +14,12 @@ public sealed record ScenarioExpectations(
     ExpectedVerdict ReplicaReads,
     ExpectedVerdict SplitBrain,
     ExpectedVerdict Availability,
-    LostWritesPolicy LostWrites)
+    LostWritesPolicy LostWrites,
+    ExpectedVerdict Transactions = ExpectedVerdict.Valid)
 {
     /// <summary>The checker names a scenario file may use under <c>expect</c>.</summary>
     public static readonly ImmutableArray<string> CheckerNames =
-        ["durability", "phantoms", "duplicates", "convergence", "replica-reads", "split-brain", "availability"];
+        ["durability", "phantoms", "duplicates", "convergence", "replica-reads", "split-brain", "availability", "transactions"];
 
     /// <summary>What a scenario that says nothing under <c>expect</c> expects.</summary>
     public static ScenarioExpectations Default { get; } = new(
@@ -41,6 +42,7 @@ public sealed record ScenarioExpectations(
         "replica-reads" => ReplicaReads,
         "split-brain" => SplitBrain,
         "availability" => Availability,
+        "transactions" => Transactions,
         _ => throw new ArgumentOutOfRangeException(nameof(checker), checker, "Not a checker name."),
     };
 
@@ -54,6 +56,7 @@ public sealed record ScenarioExpectations(
         "replica-reads" => this with { ReplicaReads = verdict },
         "split-brain" => this with { SplitBrain = verdict },
         "availability" => this with { Availability = verdict },
+        "transactions" => this with { Transactions = verdict },
         _ => throw new ArgumentOutOfRangeException(nameof(checker), checker, "Not a checker name."),
     };
 }

@@ -29,6 +29,8 @@ internal static class ScenarioKeys
     public const string Rate = "rate";
     public const string ClientTimeout = "client-timeout";
     public const string Unthrottled = "unthrottled";
+    public const string Isolation = "isolation";
+    public const string ConsistencyModel = "consistency-model";
 
     public const string At = "at";
     public const string Fault = "fault";
@@ -44,7 +46,7 @@ internal static class ScenarioKeys
 
     public static readonly ImmutableArray<string> TopLevel = [Name, Description, Tags, Cluster, Workload, Duration, Schedule, Expect];
     public static readonly ImmutableArray<string> ClusterKeys = [Replicas, Replication, Quorum, SynchronousCommit, SyncAfterPromotion, Settings, Network, Manager];
-    public static readonly ImmutableArray<string> WorkloadKeys = [Kind, Writers, Readers, Rate, ClientTimeout];
+    public static readonly ImmutableArray<string> WorkloadKeys = [Kind, Writers, Readers, Rate, ClientTimeout, Isolation, ConsistencyModel];
     public static readonly ImmutableArray<string> ExpectKeys = [.. ScenarioExpectations.CheckerNames, LostWrites];
 
     public static string Step(int index) => $"{Schedule}[{index}]";

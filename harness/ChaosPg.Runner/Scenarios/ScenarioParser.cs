@@ -287,7 +287,13 @@ public sealed class ScenarioParser
         TimeSpan? clientTimeout = keys.TryGetValue(ScenarioKeys.ClientTimeout, out var timeoutNode)
             ? Duration(timeoutNode, Child(path, ScenarioKeys.ClientTimeout))
             : null;
-        return new ScenarioWorkload(kind, writers, readers, rate, clientTimeout);
+        string? isolation = keys.TryGetValue(ScenarioKeys.Isolation, out var isolationNode)
+            ? Text(isolationNode, Child(path, ScenarioKeys.Isolation), $"one of {string.Join(", ", ScenarioWorkload.IsolationLevels)}")
+            : null;
+        string? model = keys.TryGetValue(ScenarioKeys.ConsistencyModel, out var modelNode)
+            ? Text(modelNode, Child(path, ScenarioKeys.ConsistencyModel), $"one of {string.Join(", ", Core.Checkers.Transactions.ConsistencyModels.Names)}")
+            : null;
+        return new ScenarioWorkload(kind, writers, readers, rate, clientTimeout, isolation, model);
     }
 
     private ImmutableArray<ScheduleStep> Schedule(YamlNode node)

@@ -179,6 +179,21 @@ public static partial class ScenarioValidator
             add(Path(ScenarioKeys.Kind), $"workload kind '{workload.Kind}' is unknown; expected one of: {string.Join(", ", ScenarioWorkload.Kinds)}");
         }
 
+        if (workload.Kind != ScenarioWorkload.ListAppend && (workload.Isolation is not null || workload.ConsistencyModel is not null))
+        {
+            add(Path(workload.Isolation is not null ? ScenarioKeys.Isolation : ScenarioKeys.ConsistencyModel), $"only a {ScenarioWorkload.ListAppend} workload takes {ScenarioKeys.Isolation} and {ScenarioKeys.ConsistencyModel}; remove it or set kind: {ScenarioWorkload.ListAppend}");
+        }
+
+        if (workload.Isolation is { } isolation && !ScenarioWorkload.IsolationLevels.Contains(isolation))
+        {
+            add(Path(ScenarioKeys.Isolation), $"isolation '{isolation}' is unknown; expected one of: {string.Join(", ", ScenarioWorkload.IsolationLevels)}");
+        }
+
+        if (workload.ConsistencyModel is { } model && !Core.Checkers.Transactions.ConsistencyModels.Names.Contains(model))
+        {
+            add(Path(ScenarioKeys.ConsistencyModel), $"consistency model '{model}' is unknown; expected one of: {string.Join(", ", Core.Checkers.Transactions.ConsistencyModels.Names)}");
+        }
+
         if (workload.Writers is < 1 or > ScenarioWorkload.MaxClients)
         {
             add(Path(ScenarioKeys.Writers), $"writers {workload.Writers} is out of range; expected 1 to {ScenarioWorkload.MaxClients}");

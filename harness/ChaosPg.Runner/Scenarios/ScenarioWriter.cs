@@ -79,6 +79,16 @@ public static class ScenarioWriter
             node.Add(ScenarioKeys.ClientTimeout, DurationText.Format(timeout));
         }
 
+        if (workload.Isolation is { } isolation)
+        {
+            node.Add(ScenarioKeys.Isolation, isolation);
+        }
+
+        if (workload.ConsistencyModel is { } model)
+        {
+            node.Add(ScenarioKeys.ConsistencyModel, model);
+        }
+
         return node;
     }
 

@@ -64,15 +64,16 @@ public static class SnapshotTaker
                 {
                     var (role, current, flush, replay, timeline) = await ReadStatusAsync(connection, cancellationToken).ConfigureAwait(false);
                     var ids = ImmutableArray.CreateBuilder<string>();
-                    await foreach (var id in QueryAsync(connection, $"select write_id from {schema.Table}", r => r.GetString(0), cancellationToken).ConfigureAwait(false))
+                    // A list-append table holds keys, not single writes: no ids, but the digest still compares the lists.
+                    if (schema.HasWriteIds)
                     {
-                        ids.Add(id);
+                        await foreach (var id in QueryAsync(connection, $"select write_id from {schema.Table}", r => r.GetString(0), cancellationToken).ConfigureAwait(false))
+                        {
+                            ids.Add(id);
+                        }
                     }
 
-                    var digest = await ScalarAsync<string>(
-                        connection,
-                        $"select md5(coalesce(string_agg(t::text, E'\\n' order by seq, write_id), '')) from {schema.Table} t",
-                        cancellationToken).ConfigureAwait(false);
+                    var digest = await ScalarAsync<string>(connection, schema.DigestSql, cancellationToken).ConfigureAwait(false);
                     return new NodeSnapshot(node, true, role, timeline, current, flush, replay, ids.ToImmutable(), digest);
                 }
             }

@@ -42,6 +42,7 @@ public sealed class Workload : IAsyncDisposable
     private readonly CancellationTokenSource inFlight = new();
     private readonly List<Task> clients = [];
     private readonly TaskCompletionSource firstAcknowledgement = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ListAppendKeys listKeys = new();
     private long seq;
     private long writesOk, writesFailed, writesIndeterminate, readsOk, readsFailed, writeConnectFailures;
     private int disposed;
@@ -126,10 +127,11 @@ public sealed class Workload : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
+        var transactions = !Schema.HasWriteIds;
         for (var i = 0; i < options.Writers; i++)
         {
             var index = i;
-            clients.Add(Task.Run(() => RunWriterAsync(index), CancellationToken.None));
+            clients.Add(Task.Run(() => transactions ? RunTransactionsAsync(index, null) : RunWriterAsync(index), CancellationToken.None));
         }
 
         // Readers go to replicas first, then the primary, round-robin.
@@ -138,7 +140,7 @@ public sealed class Workload : IAsyncDisposable
         {
             var index = i;
             var node = order[i % order.Length];
-            clients.Add(Task.Run(() => RunReaderAsync(index, node), CancellationToken.None));
+            clients.Add(Task.Run(() => transactions ? RunTransactionsAsync(index, node) : RunReaderAsync(index, node), CancellationToken.None));
         }
 
         return Task.CompletedTask;
@@ -316,6 +318,96 @@ public sealed class Workload : IAsyncDisposable
 
             // A real application's pool drops a connection after an error; a read-only answer means a demoted node.
             return false;
+        }
+    }
+
+    // A list-append client: a writer (pinned is null) runs read/append transactions on whichever node takes writes, at
+    // the scenario's isolation level; a reader runs read-only transactions on its node, repeatable read on a replica
+    // (a standby refuses serializable), the scenario's level on the original primary.
+    private async Task RunTransactionsAsync(int index, WorkloadNode? pinned)
+    {
+        var client = (pinned is null ? "t" : "r") + (index + 1).ToString(CultureInfo.InvariantCulture);
+        var folded = unchecked((int)(options.Seed ^ (options.Seed >>> 32)) + ((index + (pinned is null ? 0 : 1000)) * 7919));
+        var random = new Bogus.Randomizer(folded);
+        var readOnly = pinned is not null;
+        var isolation = pinned is null || pinned.Name == nodes[0].Name ? options.Isolation : "repeatable-read";
+        var begin = ListAppendTransaction.BeginSql(isolation, readOnly);
+        var notices = new NoticeRecorder();
+        var backoff = MinBackoff;
+        NpgsqlConnection? connection = null;
+        try
+        {
+            while (!issuing.IsCancellationRequested)
+            {
+                await pacer.WaitAsync(issuing.Token).ConfigureAwait(false);
+                if (connection is null)
+                {
+                    // Nothing is recorded before a node accepted the connection: no transaction was started.
+                    connection = pinned is null ? await TryOpenWriterAsync(notices).ConfigureAwait(false) : await TryOpenAsync(readSources[pinned.Name], notices).ConfigureAwait(false);
+                    if (connection is null)
+                    {
+                        Interlocked.Increment(ref writeConnectFailures);
+                        await Task.Delay(backoff, issuing.Token).ConfigureAwait(false);
+                        backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                        continue;
+                    }
+
+                    backoff = MinBackoff;
+                }
+
+                var node = pinned ?? NodeAt(connection.Host, connection.Port);
+                var planned = ListAppendTransaction.Plan(random, listKeys, readOnly);
+                notices.Drain();
+                var op = history.InvokeTxn(client, node.Name, node.Link, planned);
+                try
+                {
+                    var done = await ListAppendTransaction.RunAsync(connection, begin, planned, inFlight.Token).ConfigureAwait(false);
+                    history.Complete(op.OperationId, OperationOutcome.Ok, notices: notices.Drain(), cancelledAtStop: inFlight.IsCancellationRequested, txn: done);
+                    Interlocked.Increment(ref writesOk);
+                    firstAcknowledgement.TrySetResult();
+                }
+                catch (ListAppendFailedException failure)
+                {
+                    // Before COMMIT nothing can have committed; a failed COMMIT is judged like an autocommit write.
+                    var classified = OperationClassifier.Classify(OperationKind.Write, failure.InnerException!, statementSent: true);
+                    var outcome = failure.AtCommit ? classified.Outcome : OperationOutcome.Fail;
+                    history.Complete(op.OperationId, outcome, classified.Error, notices: notices.Drain());
+                    Interlocked.Increment(ref outcome == OperationOutcome.Fail ? ref writesFailed : ref writesIndeterminate);
+                    await CloseAsync(connection, notices, clearPool: failure.InnerException is not PostgresException).ConfigureAwait(false);
+                    connection = null;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (issuing.IsCancellationRequested)
+        {
+            // Stopping between transactions.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The runner closed the history while this client was abandoned in a transaction.
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await CloseAsync(connection, notices, clearPool: false).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<NpgsqlConnection?> TryOpenAsync(NpgsqlDataSource source, NoticeRecorder notices)
+    {
+        var connection = source.CreateConnection();
+        notices.Attach(connection);
+        try
+        {
+            await connection.OpenAsync(issuing.Token).ConfigureAwait(false);
+            return connection;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            await CloseAsync(connection, notices, clearPool: false).ConfigureAwait(false);
+            return null;
         }
     }
 

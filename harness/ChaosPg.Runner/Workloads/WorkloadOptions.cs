@@ -14,12 +14,13 @@ public sealed record WorkloadOptions(
     int? Rate,
     TimeSpan? ClientTimeout,
     long Seed,
-    string AppConnectionString)
+    string AppConnectionString,
+    string Isolation = "serializable")
 {
     /// <summary>The options of a scenario's workload for one run.</summary>
     public static WorkloadOptions For(ScenarioWorkload workload, long seed, string appConnectionString)
     {
         ArgumentNullException.ThrowIfNull(workload);
-        return new WorkloadOptions(workload.Kind, workload.Writers, workload.Readers, workload.Rate, workload.ClientTimeout, seed, appConnectionString);
+        return new WorkloadOptions(workload.Kind, workload.Writers, workload.Readers, workload.Rate, workload.ClientTimeout, seed, appConnectionString, workload.EffectiveIsolation);
     }
 }

@@ -23,18 +23,31 @@ public sealed record WorkloadSchema(string Kind, string Table, ImmutableArray<st
         ["from_iban", "to_iban", "amount", "memo"],
         "from_iban text not null, to_iban text not null, amount numeric(12,2) not null, memo text not null");
 
+    /// <summary>list-append: rows keyed by an integer, each holding a list of unique integers; no write ids.</summary>
+    public static readonly WorkloadSchema ListAppend = new("list-append", ListAppendTransaction.Table, [], "k int primary key, v int[] not null");
+
     /// <summary>The schema of <paramref name="kind"/>.</summary>
-    /// <exception cref="ArgumentException">The kind is neither bank nor orders.</exception>
+    /// <exception cref="ArgumentException">The kind is not bank, orders or list-append.</exception>
     public static WorkloadSchema For(string kind) => kind switch
     {
         "orders" => Orders,
         "bank" => Bank,
-        _ => throw new ArgumentException($"unknown workload kind '{kind}'; expected bank or orders", nameof(kind)),
+        "list-append" => ListAppend,
+        _ => throw new ArgumentException($"unknown workload kind '{kind}'; expected bank, orders or list-append", nameof(kind)),
     };
 
+    /// <summary>False for list-append, whose rows are keys that transactions update, not single writes with a write id.</summary>
+    public bool HasWriteIds => Kind != ListAppend.Kind;
+
+    /// <summary>The query a snapshot digests, in a stable order: every row of the table.</summary>
+    public string DigestSql => HasWriteIds
+        ? $"select md5(coalesce(string_agg(t::text, E'\\n' order by seq, write_id), '')) from {Table} t"
+        : $"select md5(coalesce(string_agg(t::text, E'\\n' order by k), '')) from {Table} t";
+
     /// <summary>Idempotent DDL: the table, an index on seq for the readers' max(seq), and the app role's rights.</summary>
-    public string CreateSql =>
-        $"create table if not exists {Table} (write_id text not null, seq bigint not null, {ColumnDefinitions}); "
+    public string CreateSql => !HasWriteIds
+        ? $"create table if not exists {Table} ({ColumnDefinitions}); grant select, insert, update on {Table} to public"
+        : $"create table if not exists {Table} (write_id text not null, seq bigint not null, {ColumnDefinitions}); "
         + $"create index if not exists {Table}_seq on {Table} (seq); "
 
         // The chaospg database holds only harness roles; PUBLIC spares the schema step from knowing the app role's name.

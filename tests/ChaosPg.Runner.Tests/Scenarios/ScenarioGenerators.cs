@@ -57,15 +57,19 @@ internal static class ScenarioGenerators
         from readers in Gen.Choose(0, 8)
         from rate in Gen.Choose(0, 500)
         from timeoutMs in Gen.Choose(0, 5_000)
+        from isolation in Gen.Elements(-1, 0, 1, 2)
+        from model in Gen.Elements(-1, 0, 1, 2, 3, 4, 5)
         select new ScenarioWorkload(
             kind,
             writers,
             readers,
             rate == 0 ? null : rate,
-            timeoutMs == 0 ? null : TimeSpan.FromMilliseconds(timeoutMs));
+            timeoutMs == 0 ? null : TimeSpan.FromMilliseconds(timeoutMs),
+            kind == ScenarioWorkload.ListAppend && isolation >= 0 ? ScenarioWorkload.IsolationLevels[isolation] : null,
+            kind == ScenarioWorkload.ListAppend && model >= 0 ? Core.Checkers.Transactions.ConsistencyModels.Names[model] : null);
 
     private static Gen<ScenarioExpectations> Expectations() =>
-        from verdicts in Gen.Elements(ExpectedVerdict.Valid, ExpectedVerdict.Invalid, ExpectedVerdict.Any).ArrayOf(7)
+        from verdicts in Gen.Elements(ExpectedVerdict.Valid, ExpectedVerdict.Invalid, ExpectedVerdict.Any).ArrayOf(ScenarioExpectations.CheckerNames.Length)
         from allowed in Gen.Elements(true, false)
         select Consistent(ScenarioExpectations.CheckerNames
             .Select((checker, i) => (checker, verdict: verdicts[i]))
