@@ -16,6 +16,10 @@ internal static class LocalTargetDescriber
 
     private const string Postmaster = "pid=$(head -n 1 {data}/postmaster.pid)";
 
+    // The node's log belongs to the harness (its shell opens it before switching user), so the server's output is
+    // appended by this shell too, never by pg_ctl -l as the server user; and no pipe is left open to the caller.
+    private const string ToLog = " >>{log} 2>&1 </dev/null";
+
     public static TargetDescription Describe(LocalCluster cluster, RunSecrets secrets, string file)
     {
         var pgCtl = cluster.Binaries.Tool("pg_ctl");
@@ -30,8 +34,8 @@ internal static class LocalTargetDescriber
         var commands = ImmutableDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string>
         {
             [TargetCommands.Kill] = $"{Postmaster} && kill -KILL \"$pid\" && while kill -0 \"$pid\" 2>/dev/null; do sleep 0.05; done",
-            [TargetCommands.Start] = AsServerUser("-D", "{data}", "-l", "{log}", "-w", "-t", "60", "start"),
-            [TargetCommands.Restart] = AsServerUser("-D", "{data}", "-l", "{log}", "-m", "fast", "-w", "-t", "60", "restart"),
+            [TargetCommands.Start] = AsServerUser("-D", "{data}", "-w", "-t", "60", "start") + ToLog,
+            [TargetCommands.Restart] = AsServerUser("-D", "{data}", "-m", "fast", "-w", "-t", "60", "restart") + ToLog,
             [TargetCommands.Pause] = $"{Postmaster} && kill -STOP \"$pid\" && {{ pkill -STOP -P \"$pid\" || true; }}",
             [TargetCommands.Resume] = $"{Postmaster} && {{ pkill -CONT -P \"$pid\" || true; }} && kill -CONT \"$pid\"",
             [TargetCommands.Promote] = AsServerUser("-D", "{data}", "-w", "-t", "60", "promote"),
