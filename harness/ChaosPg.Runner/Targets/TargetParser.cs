@@ -17,6 +17,9 @@ public sealed partial class TargetParser : StrictYamlParser
 {
     private const int MaxSchemaPrefixLength = 40;
 
+    // Every node the file names, even one with errors: links to it are checked against the names, not the results.
+    private readonly HashSet<string> nodeNames = new(StringComparer.Ordinal);
+
     private TargetParser(string file)
         : base(file)
     {
@@ -67,7 +70,7 @@ public sealed partial class TargetParser : StrictYamlParser
         var sharedVariables = top.TryGetValue(TargetKeys.Variables, out var varsNode) ? Variables(varsNode, TargetKeys.Variables) : ImmutableDictionary<string, string>.Empty;
         var sharedCommands = top.TryGetValue(TargetKeys.Commands, out var commandsNode) ? Commands(commandsNode, TargetKeys.Commands) : ImmutableDictionary<string, (string Line, string Path)>.Empty;
         var nodes = Nodes(Required(top, root, string.Empty, TargetKeys.Nodes, "a mapping of node names (primary, replica1, ...) to their connections"), sharedVariables, sharedCommands);
-        var toxiproxy = top.TryGetValue(TargetKeys.Toxiproxy, out var toxiproxyNode) ? Toxiproxy(toxiproxyNode, nodes) : null;
+        var toxiproxy = top.TryGetValue(TargetKeys.Toxiproxy, out var toxiproxyNode) ? Toxiproxy(toxiproxyNode) : null;
         Uri? rest = null;
         if (top.TryGetValue(TargetKeys.Manager, out var managerNode) && Mapping(managerNode, TargetKeys.Manager, TargetKeys.ManagerKeys, "manager") is { } manager)
         {
@@ -85,6 +88,7 @@ public sealed partial class TargetParser : StrictYamlParser
         }
 
         var nodes = ImmutableArray.CreateBuilder<TargetNodeSpec>();
+        nodeNames.UnionWith(byName.Keys.Where(IsNodeName));
         foreach (var (name, value) in byName)
         {
             var path = TargetKeys.Node(name);
@@ -237,7 +241,7 @@ public sealed partial class TargetParser : StrictYamlParser
         return commands.ToImmutable();
     }
 
-    private TargetToxiproxy? Toxiproxy(YamlNode node, ImmutableArray<TargetNodeSpec> nodes)
+    private TargetToxiproxy? Toxiproxy(YamlNode node)
     {
         const string path = TargetKeys.Toxiproxy;
         if (Mapping(node, path, TargetKeys.ToxiproxyKeys, "toxiproxy") is not { } keys)
@@ -252,9 +256,9 @@ public sealed partial class TargetParser : StrictYamlParser
         foreach (var (link, value) in linksNode is null ? [] : Mapping(linksNode, linksPath, null, linksPath) ?? [])
         {
             var linkPath = Child(linksPath, link);
-            if (!Link.TryParse(link, out var parsed) || !IsLinkOf(parsed!, nodes))
+            if (!Link.TryParse(link, out var parsed) || !IsLinkOf(parsed!))
             {
-                Fail(linkPath, Marks[linkPath], $"'{link}' is not a link of this target; expected client->NODE or REPLICA->UPSTREAM with nodes {string.Join(", ", nodes.Select(n => n.Name))}");
+                Fail(linkPath, Marks[linkPath], $"'{link}' is not a link of this target; expected client->NODE or REPLICA->UPSTREAM with nodes {string.Join(", ", nodeNames.Order(StringComparer.Ordinal))}");
                 continue;
             }
 
@@ -283,8 +287,8 @@ public sealed partial class TargetParser : StrictYamlParser
         return null;
     }
 
-    private static bool IsLinkOf(Link link, ImmutableArray<TargetNodeSpec> nodes) =>
-        nodes.Any(n => n.Name == link.To) && (link.IsClientLink || (nodes.Any(n => n.Name == link.From) && link.From != link.To));
+    private bool IsLinkOf(Link link) =>
+        nodeNames.Contains(link.To) && (link.IsClientLink || (nodeNames.Contains(link.From) && link.From != link.To));
 
     private static bool IsNodeName(string name) =>
         name == NodeNames.Primary || Enumerable.Range(1, NodeNames.MaxReplicas).Any(i => name == NodeNames.Replica(i));
