@@ -87,6 +87,6 @@ public sealed class ClusterProviderRegistryTests
     {
         var extended = Registry.WithBackend(new RecordingBackend(new Journal(), "lab"));
 
-        Assert.That(extended.Available(ClusterAxis.Backend), Is.EqualTo(new[] { "local", "docker", "lab" }));
+        Assert.That(extended.Available(ClusterAxis.Backend), Is.EqualTo(new[] { "local", "docker", "target", "lab" }));
     }
 }
