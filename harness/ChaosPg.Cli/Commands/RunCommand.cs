@@ -1,5 +1,8 @@
 using System.CommandLine;
+using ChaosPg.Cluster.Providers;
+using ChaosPg.Cluster.Target;
 using ChaosPg.Runner.Orchestration;
+using ChaosPg.Runner.Targets;
 
 namespace ChaosPg.Cli.Commands;
 
@@ -16,8 +19,10 @@ public static class RunCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var seed = new Option<long?>("--seed") { Description = "Seed of the workload (default: random; recorded in run.json)." };
+        var target = new Option<string?>("--target") { Description = "Run against a cluster ChaosPg did not start, described by this target file (docs/targets.md)." };
+        var ownIt = new Option<bool>("--i-own-this-cluster") { Description = "Confirm that the --target cluster may be killed, paused and partitioned (or say i-own-this-cluster: true in the file)." };
         var shared = new RunInvocation();
-        var command = new Command("run", "Run scenarios and judge them; exit 0 all expectations met, 1 one unmet, 2 usage or environment error.") { paths, catalog, seed };
+        var command = new Command("run", "Run scenarios and judge them; exit 0 all expectations met, 1 one unmet, 2 usage or environment error.") { paths, catalog, seed, target, ownIt };
         shared.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
@@ -38,10 +43,52 @@ public static class RunCommand
                 return CommandErrors.EnvironmentError;
             }
 
-            return await RunInvocation.RunAsync(parseResult, files, progress => shared.Options(parseResult, parseResult.GetValue(seed), progress), cancellationToken).ConfigureAwait(false);
+            TargetSpec? targetSpec = null;
+            if (parseResult.GetValue(target) is { } targetFile)
+            {
+                if (TargetConflict(parseResult, shared) is { } targetConflict)
+                {
+                    await parseResult.InvocationConfiguration.Error.WriteLineAsync(targetConflict).ConfigureAwait(false);
+                    return CommandErrors.EnvironmentError;
+                }
+
+                var parsed = TargetParser.Parse(await File.ReadAllTextAsync(targetFile, cancellationToken).ConfigureAwait(false), targetFile);
+                if (!parsed.IsValid)
+                {
+                    foreach (var error in parsed.Errors)
+                    {
+                        await parseResult.InvocationConfiguration.Error.WriteLineAsync(error.ToString()).ConfigureAwait(false);
+                    }
+
+                    return CommandErrors.EnvironmentError;
+                }
+
+                targetSpec = parsed.Target;
+            }
+            else if (parseResult.GetValue(ownIt))
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync("chaospg: --i-own-this-cluster goes with --target <file>").ConfigureAwait(false);
+                return CommandErrors.EnvironmentError;
+            }
+
+            return await RunInvocation.RunAsync(
+                parseResult,
+                files,
+                progress => targetSpec is null
+                    ? shared.Options(parseResult, parseResult.GetValue(seed), progress)
+                    : shared.Options(parseResult, parseResult.GetValue(seed), progress) with { Backend = ClusterAxisNames.Target, Target = targetSpec, OwnsTarget = parseResult.GetValue(ownIt) },
+                cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }
+
+    // A target names its own nodes and Toxiproxy: options that choose a backend's or a proxy contradict it.
+    private static string? TargetConflict(ParseResult parseResult, RunInvocation shared) =>
+        shared.Backend.Chosen(parseResult, ClusterAxisNames.Target) != ClusterAxisNames.Target ? "chaospg: --target runs against the target file's cluster; leave out --backend (or say --backend target)"
+        : parseResult.GetValue(shared.ToxiproxyUrl) is not null ? "chaospg: --target takes its Toxiproxy from the target file (toxiproxy.url); leave out --toxiproxy-url"
+        : parseResult.GetValue(shared.PgBin) is not null || parseResult.GetValue(shared.Backend.PgImage) is not null || parseResult.GetValue(shared.Backend.ToxiproxyImage) is not null
+            ? "chaospg: --pg-bin, --pg-image and --toxiproxy-image choose what ChaosPg starts; a --target run starts no server"
+            : null;
 
     // The named scenarios of the default catalog (all of them when none is named), or why they cannot be had.
     private static (IReadOnlyList<string> Files, string? Problem) FromCatalog(string[] names, string[] paths)

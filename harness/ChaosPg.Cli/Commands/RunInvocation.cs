@@ -4,6 +4,7 @@ using ChaosPg.Cluster.Providers;
 using ChaosPg.Runner.Runs;
 using ChaosPg.Runner.Orchestration;
 using ChaosPg.Runner.Scenarios;
+using ChaosPg.Runner.Targets;
 
 namespace ChaosPg.Cli.Commands;
 
@@ -94,6 +95,15 @@ internal sealed class RunInvocation
             }
 
             return result.ExitCode;
+        }
+        catch (TargetMismatchException e)
+        {
+            foreach (var problem in e.Problems)
+            {
+                await error.WriteLineAsync(problem).ConfigureAwait(false);
+            }
+
+            return CommandErrors.EnvironmentError;
         }
         catch (ScenarioValidationException e)
         {

@@ -98,8 +98,27 @@ public sealed class LinkFaults : ILinkFaults
         }
     }
 
-    /// <summary>Removes every fault from every link: enables every proxy and removes every toxic (Toxiproxy's <c>/reset</c>).</summary>
-    public Task HealAsync(CancellationToken cancellationToken = default) => router.Client.ResetAsync(cancellationToken);
+    /// <summary>
+    /// Removes every fault from every link: enables every proxy and removes every toxic (Toxiproxy's <c>/reset</c>).
+    /// On someone else's Toxiproxy (adopted links) only this router's links are touched, and only ChaosPg's toxics.
+    /// </summary>
+    public async Task HealAsync(CancellationToken cancellationToken = default)
+    {
+        if (!router.HasAdoptedLinks)
+        {
+            await router.Client.ResetAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var link in router.Links)
+        {
+            await RemoveAsync(new LinkFault(link.Link, LinkFaultKind.Partition), cancellationToken).ConfigureAwait(false);
+            foreach (var kind in (LinkFaultKind[])[LinkFaultKind.Blackhole, LinkFaultKind.Latency, LinkFaultKind.Bandwidth, LinkFaultKind.ResetPeer])
+            {
+                await RemoveAsync(new LinkFault(link.Link, kind), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     /// <summary>The name of the toxic a fault puts on one stream: <c>chaospg-&lt;fault&gt;-&lt;stream&gt;</c>.</summary>
     public static string ToxicName(LinkFaultKind kind, ToxicDirection stream)

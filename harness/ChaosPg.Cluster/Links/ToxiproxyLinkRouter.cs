@@ -15,6 +15,7 @@ public sealed class ToxiproxyLinkRouter : ILinkRouter
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly Dictionary<string, RoutedLink> links = new(StringComparer.Ordinal);
+    private readonly HashSet<string> adopted = new(StringComparer.Ordinal);
     private readonly ProxyPlacement placement;
     private int disposed;
 
@@ -64,6 +65,40 @@ public sealed class ToxiproxyLinkRouter : ILinkRouter
                     : throw new KeyNotFoundException($"link {link} is not routed; routed links are {string.Join(", ", links.Keys.Order(StringComparer.Ordinal))}");
             }
         }
+    }
+
+    /// <summary>True when some link runs through a proxy this router did not create (<see cref="AdoptAsync"/>): the Toxiproxy is someone else's.</summary>
+    public bool HasAdoptedLinks
+    {
+        get
+        {
+            lock (links)
+            {
+                return adopted.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes an existing proxy as the one that carries <paramref name="link"/> (a target's Toxiproxy, set up by its
+    /// owner): faults go on it, and disposal leaves it in place.
+    /// </summary>
+    /// <exception cref="ToxiproxyException">No proxy of that name (404), or the API does not answer.</exception>
+    public async Task<RoutedLink> AdoptAsync(string link, string proxyName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(link);
+        ArgumentException.ThrowIfNullOrEmpty(proxyName);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        var proxy = await Client.GetProxyAsync(proxyName, cancellationToken).ConfigureAwait(false);
+        var listen = ParseListen(proxy.Listen);
+        var routed = new RoutedLink(link, proxyName, listen, ParseListen(proxy.Upstream));
+        lock (links)
+        {
+            links[link] = routed;
+            adopted.Add(link);
+        }
+
+        return routed;
     }
 
     /// <summary>
@@ -134,7 +169,7 @@ public sealed class ToxiproxyLinkRouter : ILinkRouter
         await gate.WaitAsync(timeout.Token).ConfigureAwait(false);
         try
         {
-            foreach (var routed in Links)
+            foreach (var routed in Links.Where(l => !IsAdopted(l.Link)))
             {
                 try
                 {
@@ -155,6 +190,14 @@ public sealed class ToxiproxyLinkRouter : ILinkRouter
         {
             gate.Release();
             gate.Dispose();
+        }
+    }
+
+    private bool IsAdopted(string link)
+    {
+        lock (links)
+        {
+            return adopted.Contains(link);
         }
     }
 

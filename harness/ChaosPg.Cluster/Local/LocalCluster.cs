@@ -3,6 +3,7 @@ using ChaosPg.Toxiproxy;
 using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
+using ChaosPg.Cluster.Target;
 
 namespace ChaosPg.Cluster.Local;
 
@@ -10,7 +11,7 @@ namespace ChaosPg.Cluster.Local;
 /// A primary and its streaming replicas as local processes, each in its own data directory under a per-run work
 /// directory. Disposal stops every process and removes the directories.
 /// </summary>
-public sealed class LocalCluster : IReplicatedCluster
+public sealed class LocalCluster : IReplicatedCluster, IDescribableAsTarget
 {
     private readonly SemaphoreSlim ownerFileLock = new(1, 1);
     private readonly HashSet<int> allocatedPorts = [];
@@ -199,6 +200,9 @@ public sealed class LocalCluster : IReplicatedCluster
     }
 
     internal string ConnectionString(LinkEndpoint endpoint, DatabaseRole role) => Secrets.ConnectionString(endpoint, role);
+
+    /// <summary>This cluster as a target file describes it: its client links, its nodes, pid-file and pg_ctl commands.</summary>
+    public TargetDescription DescribeAsTarget(string file) => LocalTargetDescriber.Describe(this, Secrets, file);
 
     /// <summary>Points <paramref name="node"/>'s WAL stream at <paramref name="upstream"/> through its link, reloading it if it runs.</summary>
     internal async Task FollowAsync(LocalNode node, LocalNode upstream, bool createSlot, CancellationToken cancellationToken)

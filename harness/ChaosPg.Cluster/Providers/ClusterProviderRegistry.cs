@@ -3,6 +3,7 @@ using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Local;
 using ChaosPg.Cluster.Managers.None;
 using ChaosPg.Cluster.Networks.Proxy;
+using ChaosPg.Cluster.Target;
 
 namespace ChaosPg.Cluster.Providers;
 
@@ -33,6 +34,7 @@ public sealed class ClusterProviderRegistry
     public static ClusterProviderRegistry Default { get; } = Empty
         .WithBackend(new LocalBackend())
         .WithBackend(new DockerBackend())
+        .WithBackend(new TargetBackend())
         .WithNetwork(new ProxyNetwork())
         .WithManager(new NoManager());
 

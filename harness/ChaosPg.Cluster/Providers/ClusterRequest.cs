@@ -1,4 +1,5 @@
 using ChaosPg.Cluster.Docker;
+using ChaosPg.Cluster.Target;
 
 namespace ChaosPg.Cluster.Providers;
 
@@ -25,6 +26,9 @@ public sealed record ClusterRequest(ClusterSpec Spec)
 
     /// <summary>A running Toxiproxy (<c>--toxiproxy-url</c>); null starts toxiproxy-server from PATH or the embedded one.</summary>
     public Uri? ToxiproxyUrl { get; init; }
+
+    /// <summary>The cluster someone else runs, for the target backend (<c>--target</c>); the other backends ignore it.</summary>
+    public TargetSpec? Target { get; init; }
 
     /// <summary>Where node (and later manager) logs go; null keeps them in the cluster's work directory.</summary>
     public string? LogDirectory { get; init; }

@@ -1,6 +1,7 @@
 using ChaosPg.Cluster;
 using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Providers;
+using ChaosPg.Cluster.Target;
 
 namespace ChaosPg.Runner.Orchestration;
 
@@ -34,6 +35,12 @@ public sealed record ScenarioRunOptions
     /// <summary>A running Toxiproxy (<c>--toxiproxy-url</c>); null starts toxiproxy-server from PATH or the embedded one.</summary>
     public Uri? ToxiproxyUrl { get; init; }
 
+    /// <summary>The cluster someone else runs (<c>--target</c>), for the target backend; null otherwise.</summary>
+    public TargetSpec? Target { get; init; }
+
+    /// <summary>True when <c>--i-own-this-cluster</c> was given (a target file can say so itself).</summary>
+    public bool OwnsTarget { get; init; }
+
     /// <summary>Where clusters keep their data directories and templates.</summary>
     public string WorkRoot { get; init; } = "/var/tmp/chaospg";
 
@@ -56,6 +63,7 @@ public sealed record ScenarioRunOptions
         PgImage = PgImage,
         ToxiproxyImage = ToxiproxyImage,
         ToxiproxyUrl = ToxiproxyUrl,
+        Target = Target,
         KeepData = KeepData,
         WorkRoot = WorkRoot,
         CleanupTimeout = CleanupTimeout,

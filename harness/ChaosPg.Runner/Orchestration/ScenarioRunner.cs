@@ -4,6 +4,7 @@ using System.Globalization;
 using ChaosPg.Cluster;
 using ChaosPg.Cluster.Local;
 using ChaosPg.Cluster.Providers;
+using ChaosPg.Cluster.Target;
 using ChaosPg.Core.Checkers;
 using ChaosPg.Core.Histories;
 using ChaosPg.Core.Schedule;
@@ -185,6 +186,7 @@ public sealed class ScenarioRunner
         private HistoryWriter? history;
         private Workload? workload;
         private ReplicationMonitor? monitor;
+        private RoleChangeObserver? observer;
         private HistoryRecordingInjector? injector;
 
         public async Task<RunResults> ExecuteAsync(CancellationToken cancellationToken)
@@ -242,6 +244,10 @@ public sealed class ScenarioRunner
                 history!,
                 text => options.Progress?.OnEvent(scenario.Name, text));
             monitor = ReplicationMonitor.Start(cluster, history!, folder.ReplicationPath);
+            if (cluster is IObservableRoles roles)
+            {
+                observer = RoleChangeObserver.Start(roles, history!, text => options.Progress?.OnEvent(scenario.Name, text));
+            }
             workload = Workload.Create(
                 WorkloadOptions.For(scenario.Workload, prepared.Seed, cluster.Primary.GetConnectionString(DatabaseRole.App)),
                 history!,
@@ -359,9 +365,16 @@ public sealed class ScenarioRunner
                 new PlannedStep(index + 1, new WaitConvergedAction(scenario.Duration, options.ConvergenceDeadline), []),
                 cancellationToken).ConfigureAwait(false);
             await monitor!.DisposeAsync().ConfigureAwait(false);
+            if (observer is not null)
+            {
+                await observer.DisposeAsync().ConfigureAwait(false);
+            }
 
             runner.Phase(scenario, "taking snapshots");
-            var finalPrimary = scenario.Schedule.OfType<PromoteAction>().LastOrDefault()?.Node ?? NodeNames.Primary;
+            // Where someone else may change roles, the primary is the one last seen; otherwise the schedule's.
+            var finalPrimary = cluster is IObservableRoles
+                ? cluster.Primary.Name
+                : scenario.Schedule.OfType<PromoteAction>().LastOrDefault()?.Node ?? NodeNames.Primary;
             var finalState = await SnapshotTaker.TakeAsync(
                 [.. cluster.Nodes.Select(n => (n.Name, n.GetConnectionString(DatabaseRole.Superuser)))],
                 finalPrimary,
@@ -397,6 +410,11 @@ public sealed class ScenarioRunner
             if (monitor is not null)
             {
                 steps.Add(("replication monitor", monitor.DisposeAsync));
+            }
+
+            if (observer is not null)
+            {
+                steps.Add(("role observer", observer.DisposeAsync));
             }
 
             if (history is not null)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ChaosPg.Runner.Reports;
 using ChaosPg.Runner.Scenarios;
+using ChaosPg.Runner.Targets;
 
 namespace ChaosPg.Runner.Orchestration;
 
@@ -39,6 +40,15 @@ public static class SuiteRunner
             throw new ScenarioValidationException(errors.ToImmutable());
         }
 
+        if (options.Target is { } target)
+        {
+            ImmutableArray<string> problems = [.. scenarios.SelectMany(s => TargetCompatibility.Check(s.Scenario, s.File, target, options.OwnsTarget)).Distinct(StringComparer.Ordinal)];
+            if (!problems.IsEmpty)
+            {
+                throw new TargetMismatchException(problems);
+            }
+        }
+
         var runner = new ScenarioRunner(options);
         var runs = ImmutableArray.CreateBuilder<ScenarioRunResult>();
         var suiteStarted = DateTimeOffset.UtcNow;
@@ -52,7 +62,8 @@ public static class SuiteRunner
                 : await next.ConfigureAwait(false);
             next = null;
             Action? nearTheEnd = null;
-            if (i + 1 < scenarios.Count)
+            // A target is one cluster: the next run may open it only once this one has healed it and dropped its schema.
+            if (i + 1 < scenarios.Count && options.Target is null)
             {
                 var (file, scenario) = scenarios[i + 1];
                 nearTheEnd = () => next = runner.PrepareAsync(scenario, file, background: true, cancellationToken);

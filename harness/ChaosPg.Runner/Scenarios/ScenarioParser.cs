@@ -14,7 +14,7 @@ namespace ChaosPg.Runner.Scenarios;
 /// Reads a scenario file strictly: unknown keys, wrong types, bad durations and everything
 /// <see cref="ScenarioValidator"/> finds are all reported at once, each with the line and column it comes from.
 /// </summary>
-public sealed class ScenarioParser
+public sealed class ScenarioParser : StrictYamlParser
 {
     private static readonly ImmutableArray<string> StepKeys =
     [
@@ -55,15 +55,9 @@ public sealed class ScenarioParser
             ["wait-converged"] = [ScenarioKeys.Deadline],
         }.ToImmutableDictionary(StringComparer.Ordinal);
 
-    private readonly string file;
-    private readonly List<ScenarioError> errors = [];
-    private readonly Dictionary<string, Mark> marks = new(StringComparer.Ordinal);
-    private readonly HashSet<string> brokenPaths = new(StringComparer.Ordinal);
-    private Mark documentStart = Mark.Empty;
-
     private ScenarioParser(string file)
+        : base(file)
     {
-        this.file = file;
     }
 
     /// <summary>Parses and validates scenario text; <paramref name="file"/> names it in errors.</summary>
@@ -73,8 +67,7 @@ public sealed class ScenarioParser
         ArgumentNullException.ThrowIfNull(file);
         var parser = new ScenarioParser(file);
         Scenario? scenario = parser.ParseDocument(text);
-        ImmutableArray<ScenarioError> errors =
-            [.. parser.errors.OrderBy(e => e.Line).ThenBy(e => e.Column).Distinct()];
+        ImmutableArray<ScenarioError> errors = parser.SortedErrors();
         return new ScenarioParseResult(errors.IsEmpty ? scenario : null, errors);
     }
 
@@ -87,50 +80,11 @@ public sealed class ScenarioParser
 
     private Scenario? ParseDocument(string text)
     {
-        if (text.Length > ScenarioLimits.MaxFileCharacters)
+        if (LoadRoot(text, $"a mapping with the keys {string.Join(", ", ScenarioKeys.TopLevel)}") is not { } root)
         {
-            Error(Mark.Empty, $"the file has {text.Length} characters; a scenario may have at most {ScenarioLimits.MaxFileCharacters} (the catalog's longest has under 3000)");
             return null;
         }
 
-        var stream = new YamlStream();
-        try
-        {
-            // YamlStream.Load recurses once per level, so a deep enough nesting overflows the stack and kills the
-            // process; the flat event stream is checked first.
-            if (TooDeep(text) is { } deep)
-            {
-                Error(deep, $"the YAML nests deeper than {ScenarioLimits.MaxNesting} levels here; a scenario needs at most 4 (schedule, step, key)");
-                return null;
-            }
-
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            Error(e.Start, $"not valid YAML: {e.Message}");
-            return null;
-        }
-        catch (InvalidOperationException e)
-        {
-            // YamlDotNet's scanner fails this way on some malformed input (an unclosed flow sequence) and gives no position.
-            Error(Mark.Empty, $"not valid YAML (position unknown): {e.Message}");
-            return null;
-        }
-
-        if (stream.Documents.Count == 0)
-        {
-            Error(Mark.Empty, $"the file is empty; expected a mapping with the keys {string.Join(", ", ScenarioKeys.TopLevel)}");
-            return null;
-        }
-
-        if (stream.Documents.Count > 1)
-        {
-            Error(stream.Documents[1].RootNode.Start, $"expected one YAML document, found {stream.Documents.Count}");
-        }
-
-        YamlNode root = stream.Documents[0].RootNode;
-        documentStart = root.Start;
         if (Mapping(root, string.Empty, ScenarioKeys.TopLevel, "the scenario") is not { } top)
         {
             return null;
@@ -160,26 +114,6 @@ public sealed class ScenarioParser
         return scenario;
     }
 
-    // Where the nesting first goes past the limit, or null. Reads events one at a time, so depth costs no stack.
-    private static Mark? TooDeep(string text)
-    {
-        var parser = new Parser(new StringReader(text));
-        int depth = 0;
-        while (parser.MoveNext())
-        {
-            switch (parser.Current)
-            {
-                case MappingStart or SequenceStart when ++depth > ScenarioLimits.MaxNesting:
-                    return parser.Current.Start;
-                case MappingEnd or SequenceEnd:
-                    depth--;
-                    break;
-            }
-        }
-
-        return null;
-    }
-
     private ImmutableArray<string> Tags(YamlNode node)
     {
         if (node is not YamlSequenceNode sequence)
@@ -192,7 +126,7 @@ public sealed class ScenarioParser
         foreach (var (item, index) in sequence.Children.Select((n, i) => (n, i)))
         {
             string path = $"{ScenarioKeys.Tags}[{index}]";
-            marks[path] = item.Start;
+            Marks[path] = item.Start;
             if (Text(item, path, "a tag such as release") is { } tag)
             {
                 tags.Add(tag);
@@ -211,7 +145,7 @@ public sealed class ScenarioParser
             return fallback;
         }
 
-        int replicas = Int(Required(keys, node, path, ScenarioKeys.Replicas, $"the number of replicas, {NodeNames.MinReplicas} to {NodeNames.MaxReplicas}"), Child(path, ScenarioKeys.Replicas)) ?? 0;
+        int replicas = WholeNumber(Required(keys, node, path, ScenarioKeys.Replicas, $"the number of replicas, {NodeNames.MinReplicas} to {NodeNames.MaxReplicas}"), Child(path, ScenarioKeys.Replicas)) ?? 0;
         var replication = keys.TryGetValue(ScenarioKeys.Replication, out var replicationNode)
             ? OneOf(replicationNode, Child(path, ScenarioKeys.Replication), "replication", ReplicationValues) switch
             {
@@ -220,7 +154,7 @@ public sealed class ScenarioParser
                 _ => ReplicationMode.Async,
             }
             : ReplicationMode.Async;
-        int? quorum = keys.TryGetValue(ScenarioKeys.Quorum, out var quorumNode) ? Int(quorumNode, Child(path, ScenarioKeys.Quorum)) : null;
+        int? quorum = keys.TryGetValue(ScenarioKeys.Quorum, out var quorumNode) ? WholeNumber(quorumNode, Child(path, ScenarioKeys.Quorum)) : null;
         string synchronousCommit = keys.TryGetValue(ScenarioKeys.SynchronousCommit, out var commitNode)
             ? Text(commitNode, Child(path, ScenarioKeys.SynchronousCommit), "on, remote_apply, remote_write, local or off") ?? "on"
             : "on";
@@ -274,8 +208,8 @@ public sealed class ScenarioParser
         }
 
         string kind = RequiredText(keys, node, path, ScenarioKeys.Kind, $"one of {string.Join(", ", ScenarioWorkload.Kinds)}") ?? ScenarioWorkload.Kinds[0];
-        int writers = Int(Required(keys, node, path, ScenarioKeys.Writers, "the number of writing clients"), Child(path, ScenarioKeys.Writers)) ?? 1;
-        int readers = keys.TryGetValue(ScenarioKeys.Readers, out var readersNode) ? Int(readersNode, Child(path, ScenarioKeys.Readers)) ?? 0 : 0;
+        int writers = WholeNumber(Required(keys, node, path, ScenarioKeys.Writers, "the number of writing clients"), Child(path, ScenarioKeys.Writers)) ?? 1;
+        int readers = keys.TryGetValue(ScenarioKeys.Readers, out var readersNode) ? WholeNumber(readersNode, Child(path, ScenarioKeys.Readers)) ?? 0 : 0;
         int? rate = null;
         if (keys.TryGetValue(ScenarioKeys.Rate, out var rateNode)
             && Text(rateNode, Child(path, ScenarioKeys.Rate), $"operations per second or {ScenarioKeys.Unthrottled}") is { } rateText
@@ -307,14 +241,14 @@ public sealed class ScenarioParser
         var steps = ImmutableArray.CreateBuilder<ScheduleStep>();
         foreach (var (item, index) in sequence.Children.Select((n, i) => (n, i)))
         {
-            marks[ScenarioKeys.Step(index)] = item.Start;
+            Marks[ScenarioKeys.Step(index)] = item.Start;
             if (Step(item, index) is { } step)
             {
                 steps.Add(step);
             }
             else
             {
-                brokenPaths.Add(ScenarioKeys.Schedule);
+                BrokenPaths.Add(ScenarioKeys.Schedule);
             }
         }
 
@@ -329,7 +263,7 @@ public sealed class ScenarioParser
             return null;
         }
 
-        int errorsBefore = errors.Count;
+        int errorsBefore = Errors.Count;
         TimeSpan at = Duration(Required(keys, node, path, ScenarioKeys.At, "the step's offset from the workload start, e.g. 5s"), Child(path, ScenarioKeys.At)) ?? TimeSpan.Zero;
         string? keyword = StepKeyword(keys, node, path);
         if (keyword is null)
@@ -342,7 +276,7 @@ public sealed class ScenarioParser
         {
             if (!parameters.Contains(key))
             {
-                Fail(Child(path, key), marks[Child(path, key)], parameters.IsEmpty
+                Fail(Child(path, key), Marks[Child(path, key)], parameters.IsEmpty
                     ? $"key '{key}' does not apply to {keyword}; it takes only at"
                     : $"key '{key}' does not apply to {keyword}; expected only at, {string.Join(", ", parameters)}");
             }
@@ -358,7 +292,7 @@ public sealed class ScenarioParser
             "isolate" => NodeTarget(keys, node, path, keyword) is { } n ? new IsolateFault(at, n, length) : null,
             "latency" => Latency(keys, node, path, at, length),
             "bandwidth" => LinkTarget(keys, node, path, keyword) is { } link
-                && Int(Required(keys, node, path, ScenarioKeys.Rate, "the bandwidth in KB/s"), Child(path, ScenarioKeys.Rate)) is { } rate
+                && WholeNumber(Required(keys, node, path, ScenarioKeys.Rate, "the bandwidth in KB/s"), Child(path, ScenarioKeys.Rate)) is { } rate
                 ? new BandwidthFault(at, link, rate, length)
                 : null,
             "reset" => LinkTarget(keys, node, path, keyword) is { } link ? new ResetFault(at, link, length) : null,
@@ -373,7 +307,7 @@ public sealed class ScenarioParser
                 ? new WaitConvergedAction(at, deadline)
                 : null,
         };
-        return errors.Count == errorsBefore ? step : null;
+        return Errors.Count == errorsBefore ? step : null;
     }
 
     private string? StepKeyword(Dictionary<string, YamlNode> keys, YamlNode node, string path)
@@ -514,149 +448,9 @@ public sealed class ScenarioParser
         return expect;
     }
 
-    private Dictionary<string, YamlNode>? Mapping(YamlNode node, string path, ImmutableArray<string>? allowed, string where)
-    {
-        if (node is not YamlMappingNode mapping)
-        {
-            Fail(path, node.Start, allowed is { } keys
-                ? $"{where} must be a mapping with the keys {string.Join(", ", keys)}"
-                : $"{where} must be a mapping of names to values");
-            return null;
-        }
-
-        var result = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
-        foreach (var (keyNode, value) in mapping.Children)
-        {
-            if (keyNode is not YamlScalarNode { Value: { Length: > 0 } key })
-            {
-                Error(keyNode.Start, $"keys in {where} must be plain names");
-                brokenPaths.Add(path);
-                continue;
-            }
-
-            if (allowed is { } known && !known.Contains(key))
-            {
-                Error(keyNode.Start, $"unknown key '{key}' in {where}; expected one of: {string.Join(", ", known)}");
-                continue;
-            }
-
-            marks[Child(path, key)] = value.Start;
-            result[key] = value;
-        }
-
-        return result;
-    }
-
-    private YamlNode? Required(Dictionary<string, YamlNode> keys, YamlNode mapping, string path, string key, string expected)
-    {
-        if (keys.TryGetValue(key, out var value))
-        {
-            return value;
-        }
-
-        Fail(Child(path, key), mapping.Start, $"missing key '{key}' in {Describe(path)}; expected {expected}");
-        return null;
-    }
-
-    private string? RequiredText(Dictionary<string, YamlNode> keys, YamlNode mapping, string path, string key, string expected) =>
-        Required(keys, mapping, path, key, expected) is { } node ? Text(node, Child(path, key), expected) : null;
-
-    private string? Text(YamlNode node, string path, string expected)
-    {
-        if (node is not YamlScalarNode scalar)
-        {
-            Fail(path, node.Start, $"{Leaf(path)} must be a single value; expected {expected}");
-            return null;
-        }
-
-        // An empty or ~ plain scalar is YAML's null: the key is there but says nothing.
-        if (scalar.Style == ScalarStyle.Plain && scalar.Value is null or "" or "~")
-        {
-            Fail(path, node.Start, $"{Leaf(path)} has no value; expected {expected}");
-            return null;
-        }
-
-        return scalar.Value ?? string.Empty;
-    }
-
-    private int? Int(YamlNode? node, string path) =>
-        node is not null && Text(node, path, "a whole number") is { } text ? ParseInt(text, node, path, "a whole number") : null;
-
-    private int? ParseInt(string text, YamlNode node, string path, string expected)
-    {
-        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
-        {
-            return value;
-        }
-
-        Fail(path, node.Start, $"{Leaf(path)} '{text}' is not a whole number; expected {expected}");
-        return null;
-    }
-
-    private TimeSpan? Duration(YamlNode? node, string path)
-    {
-        if (node is null || Text(node, path, DurationText.Expected) is not { } text)
-        {
-            return null;
-        }
-
-        if (DurationText.TryParse(text, out var value))
-        {
-            return value;
-        }
-
-        Fail(path, node.Start, $"{Leaf(path)} '{text}' is not a duration; expected {DurationText.Expected}");
-        return null;
-    }
-
-    private string? OneOf(YamlNode node, string path, string what, ImmutableArray<string> values)
-    {
-        if (Text(node, path, $"one of {string.Join(", ", values)}") is not { } text)
-        {
-            return null;
-        }
-
-        if (values.Contains(text))
-        {
-            return text;
-        }
-
-        Fail(path, node.Start, $"unknown {what} '{text}'; expected one of: {string.Join(", ", values)}");
-        return null;
-    }
-
-    private static string Describe(string path) =>
+    protected override string Describe(string path) =>
         path.Length == 0 ? "the scenario"
         : path.StartsWith(ScenarioKeys.Schedule + "[", StringComparison.Ordinal)
             ? $"step {int.Parse(path.AsSpan(ScenarioKeys.Schedule.Length + 1, path.Length - ScenarioKeys.Schedule.Length - 2), CultureInfo.InvariantCulture) + 1} of the schedule"
             : path;
-
-    private static string Child(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
-
-    private static string Leaf(string path) => path[(path.LastIndexOf('.') + 1)..];
-
-    private bool IsBroken(string path) =>
-        brokenPaths.Any(broken => path == broken || path.StartsWith(broken + ".", StringComparison.Ordinal) || path.StartsWith(broken + "[", StringComparison.Ordinal));
-
-    private Mark MarkOf(string path)
-    {
-        for (string current = path; current.Length > 0; current = current[..Math.Max(0, current.LastIndexOfAny(['.', '[']))])
-        {
-            if (marks.TryGetValue(current, out var mark))
-            {
-                return mark;
-            }
-        }
-
-        return documentStart;
-    }
-
-    private void Fail(string path, Mark mark, string message)
-    {
-        brokenPaths.Add(path);
-        Error(mark, message);
-    }
-
-    private void Error(Mark mark, string message) =>
-        errors.Add(new ScenarioError(file, Math.Max(1, (int)mark.Line), Math.Max(1, (int)mark.Column), message));
 }

@@ -32,7 +32,7 @@ public sealed class ClusterProviderRegistryTests
         Assert.That(parts.Where(p => p.Key != p.Name), Is.Empty);
     }
 
-    [TestCase(ClusterAxis.Backend, "local, docker")]
+    [TestCase(ClusterAxis.Backend, "local, docker, target")]
     [TestCase(ClusterAxis.Network, "proxy")]
     [TestCase(ClusterAxis.Manager, "none")]
     public void Available_lists_what_this_version_built_in_the_documented_order(ClusterAxis axis, string expected)
@@ -44,7 +44,6 @@ public sealed class ClusterProviderRegistryTests
     [TestCase(ClusterAxis.Manager, "repmgr", "manager repmgr is not available yet in this version; available: none")]
     [TestCase(ClusterAxis.Manager, "pg_auto_failover", "manager pg_auto_failover is not available yet in this version; available: none")]
     [TestCase(ClusterAxis.Network, "kernel", "network kernel is not available yet in this version; available: proxy")]
-    [TestCase(ClusterAxis.Backend, "target", "backend target is not available yet in this version; available: local, docker")]
     public void A_planned_name_is_not_available_yet_which_is_not_the_same_as_unknown(ClusterAxis axis, string name, string expected)
     {
         Assert.That(Registry.Problem(axis, name), Is.EqualTo(expected));
@@ -52,7 +51,7 @@ public sealed class ClusterProviderRegistryTests
 
     [TestCase(ClusterAxis.Manager, "pacemaker", "manager 'pacemaker' is unknown; available: none (patroni, repmgr, pg_auto_failover: not available yet)")]
     [TestCase(ClusterAxis.Network, "iptables", "network 'iptables' is unknown; available: proxy (kernel: not available yet)")]
-    [TestCase(ClusterAxis.Backend, "vm", "backend 'vm' is unknown; available: local, docker (target: not available yet)")]
+    [TestCase(ClusterAxis.Backend, "vm", "backend 'vm' is unknown; available: local, docker, target")]
     [TestCase(ClusterAxis.Manager, "None", "manager 'None' is unknown; available: none (patroni, repmgr, pg_auto_failover: not available yet)")]
     public void An_unknown_name_is_one_line_naming_what_is_available(ClusterAxis axis, string name, string expected)
     {
@@ -88,6 +87,6 @@ public sealed class ClusterProviderRegistryTests
     {
         var extended = Registry.WithBackend(new RecordingBackend(new Journal(), "lab"));
 
-        Assert.That(extended.Available(ClusterAxis.Backend), Is.EqualTo(new[] { "local", "docker", "lab" }));
+        Assert.That(extended.Available(ClusterAxis.Backend), Is.EqualTo(new[] { "local", "docker", "target", "lab" }));
     }
 }

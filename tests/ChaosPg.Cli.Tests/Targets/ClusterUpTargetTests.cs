@@ -1,0 +1,195 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using ChaosPg.Cli.Commands;
+using ChaosPg.Cluster;
+using ChaosPg.Runner.Targets;
+using Npgsql;
+using NUnit.Framework;
+
+namespace ChaosPg.Cli.Tests.Targets;
+
+/// <summary>
+/// A cluster that ChaosPg did not start in this process: <c>chaospg cluster up --write-target</c> runs in another
+/// process, and catalog scenarios run against its target file, faults through its commands and its Toxiproxy.
+/// </summary>
+[Category("Local")]
+[NonParallelizable]
+public class ClusterUpTargetTests
+{
+    private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(180);
+    private string directory = string.Empty;
+
+    [SetUp]
+    public void CreateDirectory()
+    {
+        directory = Path.Combine(Path.GetTempPath(), $"chaospg-target-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+    }
+
+    [TearDown]
+    public void DeleteDirectory() => Directory.Delete(directory, recursive: true);
+
+    [Test]
+    public async Task Catalog_scenarios_run_against_a_cluster_up_of_another_process_meet_their_expectations_and_leave_no_schema()
+    {
+        var targetFile = Path.Combine(directory, "target.yaml");
+        using var clusterUp = StartClusterUp(targetFile, out var output);
+        try
+        {
+            await WaitForAsync(clusterUp, output, "ready; press Ctrl-C");
+            var environment = (await File.ReadAllLinesAsync(targetFile + ".env")).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+            Assert.That(await File.ReadAllTextAsync(targetFile), Does.Not.Contain(environment.Values.First()), "the target file names password variables, never passwords");
+            foreach (var (name, value) in environment)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+
+            var reports = Path.Combine(directory, "reports");
+
+            // Given a kill and restart through the file's commands, and a partition through the cluster's own Toxiproxy.
+            var (code, stdout, stderr) = await InvokeAsync("run", "--catalog", "replica-kill-restart", "replica-partition-heal", "--target", targetFile, "--out", reports);
+
+            Assert.That(code, Is.EqualTo(0), $"stdout:\n{stdout}\nstderr:\n{stderr}");
+            var manifests = Directory.GetFiles(Path.Combine(reports, "runs"), "run.json", SearchOption.AllDirectories);
+            Assert.That(manifests, Has.Length.EqualTo(2));
+            foreach (var manifest in manifests)
+            {
+                using var json = JsonDocument.Parse(await File.ReadAllTextAsync(manifest));
+                Assert.That(json.RootElement.GetProperty("backend").GetString(), Is.EqualTo("target"));
+            }
+
+            var history = await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(reports, "runs", "replica-kill-restart"), "history.jsonl", SearchOption.AllDirectories).Single());
+            Assert.That(history, Does.Contain("\"kill\""), "the kill ran through the target's command and is in the history");
+            Assert.That(await WorkloadSchemasAsync(targetFile), Is.Zero, "each run drops the schema it made");
+        }
+        finally
+        {
+            foreach (var name in new[] { "CHAOSPG_TARGET_SUPERUSER_PASSWORD", "CHAOSPG_TARGET_APP_PASSWORD" })
+            {
+                Environment.SetEnvironmentVariable(name, null);
+            }
+
+            await StopAsync(clusterUp);
+        }
+
+        Assert.That(clusterUp.ExitCode, Is.EqualTo(0), output.ToString());
+    }
+
+    [Test]
+    public async Task A_target_file_without_the_ownership_key_or_flag_exits_2_before_any_run_folder_exists()
+    {
+        var targetFile = Path.Combine(directory, "target.yaml");
+        await File.WriteAllTextAsync(
+            targetFile,
+            "nodes:\n  primary:\n    client:\n      connection: \"Host=127.0.0.1;Port=1;Username=a;Database=d\"\n    admin:\n      connection: \"Host=127.0.0.1;Port=1;Username=a;Database=d\"\n  replica1:\n    client:\n      connection: \"Host=127.0.0.1;Port=2;Username=a;Database=d\"\n    admin:\n      connection: \"Host=127.0.0.1;Port=2;Username=a;Database=d\"\n");
+        var reports = Path.Combine(directory, "reports");
+        var scenario = Path.Combine(directory, "one.yaml");
+        await File.WriteAllTextAsync(scenario, "name: one\ndescription: Proves one thing.\ncluster:\n  replicas: 1\nworkload:\n  kind: bank\n  writers: 1\nduration: 10s\n");
+
+        var (code, _, error) = await InvokeAsync("run", scenario, "--target", targetFile, "--out", reports);
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error.Trim(), Is.EqualTo($"{targetFile}: a run against a target kills, pauses and partitions its nodes: say i-own-this-cluster: true in the target file or pass --i-own-this-cluster"));
+        Assert.That(Directory.Exists(reports), Is.False, "nothing may start, not even a run folder");
+    }
+
+    [Test]
+    public async Task A_malformed_target_file_exits_2_with_its_file_line_and_column()
+    {
+        var targetFile = Path.Combine(directory, "target.yaml");
+        await File.WriteAllTextAsync(targetFile, "i-own-this-cluster: true\ncommands:\n  explode: boom\nnodes: {}\n");
+
+        var (code, _, error) = await InvokeAsync("run", directory, "--target", targetFile);
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error, Does.Contain($"{targetFile}:3:12: unknown fault command 'explode'"));
+    }
+
+    private static Process StartClusterUp(string targetFile, out StringBuilder output)
+    {
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "chaospg.dll"), "cluster", "up", "--replicas", "2", "--write-target", targetFile })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        var lines = new StringBuilder();
+        var process = new Process { StartInfo = startInfo };
+        process.OutputDataReceived += (_, e) => { lock (lines) { lines.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (lines) { lines.AppendLine(e.Data); } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        output = lines;
+        return process;
+    }
+
+    private static async Task WaitForAsync(Process process, StringBuilder output, string line)
+    {
+        var deadline = DateTime.UtcNow + ReadyDeadline;
+        while (true)
+        {
+            lock (output)
+            {
+                if (output.ToString().Contains(line, StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"cluster up did not print '{line}' (exited: {process.HasExited}):\n{output}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    // SIGTERM is what a service manager sends: cluster up tears its cluster down and exits 0.
+    private static async Task StopAsync(Process process)
+    {
+        if (!process.HasExited)
+        {
+            await ProcessRunner.RunAsync("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+    }
+
+    private static async Task<long> WorkloadSchemasAsync(string targetFile)
+    {
+        var target = await TargetParser.LoadAsync(targetFile);
+        var admin = target.Node("primary")!.Admin;
+        var builder = new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Password = Environment.GetEnvironmentVariable(admin.PasswordEnvironmentVariable!) };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'chaospg_run%'", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<(int Code, string Output, string Error)> InvokeAsync(params string[] args)
+    {
+        var root = new RootCommand { RunCommand.Create() };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+}
