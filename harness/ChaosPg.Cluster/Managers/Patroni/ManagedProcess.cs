@@ -86,6 +86,28 @@ internal sealed class ManagedProcess : IAsyncDisposable
         await PostmasterSignals.WaitGoneAsync([pid], StopTimeout, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// SIGKILL of the process and then of what it had started and still runs (a Patroni's pg_basebackup or
+    /// pg_rewind), except <paramref name="keep"/>: for teardown, so nothing writes into a directory being deleted.
+    /// </summary>
+    public async Task KillTreeAsync(Func<int, bool> keep, CancellationToken cancellationToken = default)
+    {
+        if (Pid is not { } pid)
+        {
+            return;
+        }
+
+        var descendants = Descendants(pid).Where(d => !keep(d)).ToList();
+        await KillAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var descendant in descendants)
+        {
+            NativeMethods.Signal(descendant, NativeMethods.SigCont);
+            NativeMethods.Signal(descendant, NativeMethods.SigKill);
+        }
+
+        await PostmasterSignals.WaitGoneAsync(descendants, StopTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>SIGSTOP: the process freezes without closing a connection.</summary>
     public void Pause()
     {
@@ -118,6 +140,22 @@ internal sealed class ManagedProcess : IAsyncDisposable
         {
             await KillAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static List<int> Descendants(int pid)
+    {
+        var found = new List<int>();
+        var queue = new Queue<int>([pid]);
+        while (queue.TryDequeue(out var parent))
+        {
+            foreach (var child in ProcessTable.Children(parent))
+            {
+                found.Add(child);
+                queue.Enqueue(child);
+            }
+        }
+
+        return found;
     }
 
     /// <summary>The last lines of the log, for an error message.</summary>

@@ -31,6 +31,6 @@ public sealed record ManagerObservation(DateTimeOffset At, PatroniClusterView? C
         return this with { Cluster = Cluster ?? last.Cluster, Servers = servers };
     }
 
-    /// <summary>Nodes whose PostgreSQL answered as a primary (not in recovery): more than one is a split brain.</summary>
+    /// <summary>Nodes whose PostgreSQL answered as a primary (not in recovery): more than one is a split brain (on a carried-forward observation, last known states count too).</summary>
     public ImmutableArray<string> WritableServers => [.. Servers.Where(s => !s.Value.InRecovery).Select(s => s.Key).Order(StringComparer.Ordinal)];
 }

@@ -86,7 +86,7 @@ public sealed class PatroniCluster : IReplicatedCluster
     public PatroniObserver Observer { get; }
 
     /// <summary>The leader Patroni lists now, or the last one it listed while no one holds the key.</summary>
-    public PatroniNode Primary => this[Observer.Latest?.Cluster?.Leader ?? lastLeader ?? Spec.NodeNames[0]];
+    public PatroniNode Primary => this[Observer.LatestView?.Leader ?? lastLeader ?? Spec.NodeNames[0]];
 
     ImmutableArray<IClusterNode> IReplicatedCluster.Nodes => [.. Nodes];
 
@@ -187,8 +187,12 @@ public sealed class PatroniCluster : IReplicatedCluster
                     // 3.0.2 says "running" for a streaming replica: pg_stat_replication on the leader is the judge.
                     var status = await NodeSql.StatusAsync(this[leaderName], cancellationToken).ConfigureAwait(false);
                     last = status.Replication.Length == 0 ? $"no standby streams from {leaderName}" : string.Join(", ", status.Replication.Select(r => $"{r.ApplicationName}={r.State}/{r.SyncState}"));
+                    // pg_basebackup's own WAL stream carries the member's name too: a replica counts once its
+                    // server answers in recovery and Patroni calls it running.
                     if (status.Role == NodeRole.Primary
-                        && names.All(n => status.Replication.Any(r => r.ApplicationName == n && r.State == "streaming"))
+                        && names.All(n => status.Replication.Any(r => r.ApplicationName == n && r.State == "streaming")
+                            && observation.Servers.TryGetValue(n, out var server) && server.InRecovery
+                            && observation.Cluster[n]?.State == "running")
                         && (!synchronous || status.Replication.Any(r => r.SyncState == "sync")))
                     {
                         return;
@@ -250,7 +254,7 @@ public sealed class PatroniCluster : IReplicatedCluster
     /// <summary>The leader while Patroni lists <paramref name="node"/> as one of its replicas; null otherwise.</summary>
     internal PatroniNode? UpstreamOf(PatroniNode node)
     {
-        var view = Observer.Latest?.Cluster;
+        var view = Observer.LatestView;
         return view?[node.Name] is { IsLeader: false } && view.Leader is { } leader && leader != node.Name ? this[leader] : null;
     }
 
@@ -389,7 +393,7 @@ public sealed class PatroniCluster : IReplicatedCluster
                 NoteLeader(change.Node);
             }
         };
-        NoteLeader(Observer.Latest?.Cluster?.Leader);
+        NoteLeader(Observer.LatestView?.Leader);
         Observer.Start();
     }
 

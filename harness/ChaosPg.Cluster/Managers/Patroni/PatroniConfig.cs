@@ -83,6 +83,8 @@ public static class PatroniConfig
                 ["data_dir"] = node.DataDirectory,
                 ["bin_dir"] = node.BinDirectory,
                 ["pgpass"] = node.PassFile,
+                // A replica's pg_basebackup must not wait for a spread checkpoint (minutes on a loaded disk).
+                ["basebackup"] = new JsonArray(new JsonObject { ["checkpoint"] = "fast" }),
                 ["use_unix_socket"] = false,
                 ["use_unix_socket_repl"] = false,
                 ["authentication"] = new JsonObject

@@ -184,10 +184,11 @@ public sealed class PatroniNode : IClusterNode
 
     public Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default) => NodeSql.StatusAsync(this, cancellationToken);
 
-    /// <summary>Immediate teardown: Patroni killed first (so it restarts nothing), then its server shut down.</summary>
+    /// <summary>Immediate teardown: Patroni and what it runs besides the server (pg_basebackup, pg_rewind) killed first, so nothing restarts the server or writes into the data directory; then the server shut down.</summary>
     internal async Task TerminateAsync()
     {
-        await Patroni.KillAsync(CancellationToken.None).ConfigureAwait(false);
+        var postmaster = PostmasterPid;
+        await Patroni.KillTreeAsync(pid => pid == postmaster || (postmaster is { } p && ProcessTable.Children(p).Contains(pid)), CancellationToken.None).ConfigureAwait(false);
         if (PostmasterPid is { } pid)
         {
             await PostmasterSignals.TerminateAsync(DataDirectory, pid, CancellationToken.None).ConfigureAwait(false);

@@ -18,6 +18,7 @@ public sealed class PatroniObserver : IAsyncDisposable
     private readonly Lock gate = new();
     private ImmutableList<RoleChange> changes = [];
     private ManagerObservation? latest;
+    private ManagerObservation? known;
     private Task? loop;
     private int disposed;
 
@@ -42,7 +43,7 @@ public sealed class PatroniObserver : IAsyncDisposable
         }
     }
 
-    /// <summary>The latest observation, with what it could not see carried forward from earlier ones.</summary>
+    /// <summary>The latest observation as taken: a node that did not answer is missing from it.</summary>
     public ManagerObservation? Latest
     {
         get
@@ -50,6 +51,18 @@ public sealed class PatroniObserver : IAsyncDisposable
             lock (gate)
             {
                 return latest;
+            }
+        }
+    }
+
+    /// <summary>The latest Patroni view any REST API gave (the last one, while none answers).</summary>
+    public PatroniClusterView? LatestView
+    {
+        get
+        {
+            lock (gate)
+            {
+                return known?.Cluster;
             }
         }
     }
@@ -67,16 +80,16 @@ public sealed class PatroniObserver : IAsyncDisposable
         ImmutableArray<RoleChange> found;
         lock (gate)
         {
-            var previous = latest;
-            var known = observation.CarryForward(previous);
-            // Observations are serialized by the caller's order only loosely: never let an older one overwrite a newer.
-            if (previous is not null && previous.At > known.At)
+            // Polls may overlap (the loop and a caller's wait): an older observation never overwrites a newer one.
+            if (latest is not null && latest.At > observation.At)
             {
-                return known;
+                return observation;
             }
 
-            found = RoleChangeDetector.Detect(previous, known);
-            latest = known;
+            var carried = observation.CarryForward(known);
+            found = RoleChangeDetector.Detect(known, carried);
+            known = carried;
+            latest = observation;
             changes = changes.AddRange(found);
         }
 

@@ -18,7 +18,9 @@ public class PatroniClusterTests
     {
         await using var proxy = await ToxiproxyProvider.AcquireAsync(new ToxiproxyProviderOptions());
         await using var router = new ToxiproxyLinkRouter(proxy.Client);
+        var bringUp = Stopwatch.StartNew();
         await using var cluster = await StartAsync(router, replicas: 2);
+        TestContext.Out.WriteLine($"bring-up {bringUp.Elapsed.TotalSeconds:0.0}s");
         var oldLeader = cluster.Primary;
         Assert.That(oldLeader.Name, Is.EqualTo("primary"), "the first node bootstraps and leads");
         Assert.That(router.Links.Select(l => l.Link), Is.SupersetOf(new[]
@@ -58,6 +60,38 @@ public class PatroniClusterTests
         }, "a write through the multi-host connection string succeeds after the failover", seconds: 30);
         Assert.That(servedBy, Is.EqualTo(newLeader.Port), "the multi-host string found the new leader (the port its server listens on)");
         Assert.That(await ScalarAsync<long>(multiHost, "SELECT count(*) FROM t WHERE id = 1"), Is.EqualTo(1), "the write made before the failover survived it");
+    }
+
+    [Test]
+    public async Task With_only_the_leaders_Patroni_killed_its_server_keeps_acknowledging_writes_beside_a_new_leader_until_Patroni_returns_and_rejoins_it()
+    {
+        await using var proxy = await ToxiproxyProvider.AcquireAsync(new ToxiproxyProviderOptions());
+        await using var router = new ToxiproxyLinkRouter(proxy.Client);
+        await using var cluster = await StartAsync(router, replicas: 2);
+        var oldLeader = cluster.Primary;
+        var oldLeaderWrites = oldLeader.GetClientConnectionString(DatabaseRole.App);
+        await ExecuteAsync(oldLeaderWrites, "CREATE TABLE t (id int PRIMARY KEY)");
+
+        await oldLeader.KillManagerAsync();
+        Assert.That((oldLeader.IsRunning, oldLeader.ManagerIsRunning), Is.EqualTo((true, false)), "no watchdog: nothing fences the server");
+        var bound = Fast.Ttl + Fast.LoopWait + TimeSpan.FromSeconds(15);
+        var twoPrimaries = await cluster.Observer.WaitForAsync(o => o.Cluster?.Leader is { } l && l != oldLeader.Name && o.WritableServers.Length == 2, bound);
+        Assert.That(twoPrimaries, Is.True, $"no second writable server within {bound.TotalSeconds}s; changes: {string.Join("; ", cluster.Observer.Changes.Select(c => c.Evidence))}");
+        var newLeader = cluster.Primary;
+        Assert.That(newLeader, Is.Not.SameAs(oldLeader));
+
+        // Split brain: the old server acknowledges a write the new leader never gets.
+        await ExecuteAsync(oldLeaderWrites, "INSERT INTO t VALUES (1)");
+        Assert.That(await ScalarAsync<long>(newLeader.GetClientConnectionString(DatabaseRole.App), "SELECT count(*) FROM t WHERE id = 1"), Is.Zero);
+
+        await oldLeader.RejoinAsync();
+        var demoted = await cluster.Observer.WaitForAsync(o => o.WritableServers.SequenceEqual([newLeader.Name]), TimeSpan.FromSeconds(60));
+        Assert.That(demoted, Is.True, "the old leader's Patroni demoted its server once it was back");
+        Assert.That(cluster.Observer.Changes.Any(c => c.Kind == RoleChangeKind.Demoted && c.Node == oldLeader.Name), Is.True);
+        Assert.That(oldLeader.Upstream, Is.SameAs(newLeader));
+        var converged = await cluster.WaitConvergedAsync(TimeSpan.FromSeconds(60));
+        Assert.That(converged.Converged, Is.True, () => string.Join("; ", converged.Replicas.Select(r => $"{r.Node}: {r.Problem}")));
+        Assert.That(await ScalarAsync<long>(oldLeader.GetConnectionString(DatabaseRole.App), "SELECT count(*) FROM t WHERE id = 1"), Is.Zero, "pg_rewind discarded the write only the old leader had: it is lost");
     }
 
     private static Task<PatroniCluster> StartAsync(ILinkRouter router, int replicas, PatroniSettings? settings = null) =>
