@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ChaosPg.Cluster;
 using ChaosPg.Cluster.Docker;
+using ChaosPg.Cluster.Providers;
 using ChaosPg.Runner.Orchestration;
 
 namespace ChaosPg.Cli.Commands;
@@ -22,17 +23,17 @@ internal sealed class BackendOptions
     }
 
     /// <summary>The backend given, else <paramref name="defaultBackend"/>, else local.</summary>
-    public ClusterBackend Chosen(ParseResult parseResult, ClusterBackend? defaultBackend = null) =>
-        parseResult.GetResult(Backend) is { Implicit: false } ? Parse(parseResult.GetValue(Backend)!) : defaultBackend ?? ClusterBackend.Local;
+    public string Chosen(ParseResult parseResult, string? defaultBackend = null) =>
+        parseResult.GetResult(Backend) is { Implicit: false } ? parseResult.GetValue(Backend)! : defaultBackend ?? ClusterAxisNames.Local;
 
     /// <summary>A one-line error for image options given to the local backend, or null.</summary>
-    public string? Conflict(ParseResult parseResult, ClusterBackend? defaultBackend = null) =>
-        Chosen(parseResult, defaultBackend) == ClusterBackend.Local && (parseResult.GetValue(PgImage) ?? parseResult.GetValue(ToxiproxyImage)) is not null
+    public string? Conflict(ParseResult parseResult, string? defaultBackend = null) =>
+        Chosen(parseResult, defaultBackend) == ClusterAxisNames.Local && (parseResult.GetValue(PgImage) ?? parseResult.GetValue(ToxiproxyImage)) is not null
             ? "chaospg: --pg-image and --toxiproxy-image are for --backend docker; the local backend takes --pg-bin"
             : null;
 
     /// <summary>The options with the backend and images given, else the defaults (a replay's recorded ones first).</summary>
-    public ScenarioRunOptions Apply(ParseResult parseResult, ScenarioRunOptions options, ClusterBackend? defaultBackend = null, string? defaultPgImage = null, string? defaultToxiproxyImage = null) => options with
+    public ScenarioRunOptions Apply(ParseResult parseResult, ScenarioRunOptions options, string? defaultBackend = null, string? defaultPgImage = null, string? defaultToxiproxyImage = null) => options with
     {
         Backend = Chosen(parseResult, defaultBackend),
         PgImage = parseResult.GetValue(PgImage) ?? defaultPgImage ?? DockerClusterOptions.DefaultPgImage,
@@ -40,33 +41,16 @@ internal sealed class BackendOptions
     };
 
     /// <summary>
-    /// For the Docker backend: that a daemon answers and holds both images, checked before any run folder or
-    /// container exists. Returns a one-line error, or null.
+    /// What keeps the options' cluster from starting (no PostgreSQL binaries, no Docker daemon or image, ...), asked
+    /// of the provider before any run folder, process or container exists. Returns one line, or null.
     /// </summary>
     public static async Task<string?> PreflightAsync(ScenarioRunOptions options, CancellationToken cancellationToken)
     {
-        if (options.Backend != ClusterBackend.Docker)
-        {
-            return null;
-        }
-
-        try
-        {
-            var daemon = await DockerDaemon.ProbeAsync(cancellationToken).ConfigureAwait(false);
-            using var client = DockerDaemon.CreateClient(daemon);
-            var tags = await DockerDaemon.ImageTagsAsync(client, cancellationToken).ConfigureAwait(false);
-            var missing = new[] { (options.PgImage, "--pg-image"), (options.ToxiproxyImage, "--toxiproxy-image") }.FirstOrDefault(i => !DockerDaemon.HasImage(tags, i.Item1));
-            return missing.Item1 is null
-                ? null
-                : $"chaospg: the image {missing.Item1} ({missing.Item2}) is not present in the Docker daemon and ChaosPg never pulls: `docker pull {missing.Item1}`, or build ChaosPg's own with docker/images/build.sh and pass {missing.Item2}";
-        }
-        catch (ClusterConfigurationException e)
-        {
-            return "chaospg: " + e.Message;
-        }
+        ArgumentNullException.ThrowIfNull(options);
+        var request = options.Request(ClusterSpec.CreateBuilder().WithPgBinDirectory(options.PgBinDirectory).Build());
+        var problems = await options.Provider.PreflightAsync(request, cancellationToken).ConfigureAwait(false);
+        return problems.IsEmpty ? null : "chaospg: " + string.Join("; ", problems);
     }
-
-    public static ClusterBackend Parse(string name) => name == "docker" ? ClusterBackend.Docker : ClusterBackend.Local;
 
     private static Option<string> CreateBackend()
     {
@@ -75,7 +59,7 @@ internal sealed class BackendOptions
             Description = "Where clusters run: local (PostgreSQL processes) or docker (containers through Testcontainers, with a Toxiproxy container).",
             DefaultValueFactory = _ => "local",
         };
-        option.AcceptOnlyFromAmong("local", "docker");
+        option.AcceptOnlyFromAmong([.. ClusterProviderRegistry.Default.Available(ClusterAxis.Backend)]);
         return option;
     }
 }

@@ -1,11 +1,10 @@
 using System.CommandLine;
 using ChaosPg.Cluster;
-using ChaosPg.Cluster.Docker;
-using ChaosPg.Cluster.Local;
+using ChaosPg.Cluster.Providers;
 
 namespace ChaosPg.Cli.Commands;
 
-/// <summary><c>chaospg cluster up</c>: brings a cluster up (local or in containers), prints its connection strings, tears it down on Ctrl-C.</summary>
+/// <summary><c>chaospg cluster up</c>: asks the provider for a cluster, prints its connection strings, tears it down on Ctrl-C.</summary>
 public static class ClusterCommand
 {
     public static Command Create()
@@ -16,8 +15,10 @@ public static class ClusterCommand
         var pgBin = new Option<string?>("--pg-bin") { Description = "PostgreSQL bin directory (default: CHAOSPG_PG_BIN, pg_config, newest /usr/lib/postgresql/*/bin)." };
 
         var backend = new BackendOptions();
-        var up = new Command("up", "Bring up a primary and its replicas (local processes or containers); Ctrl-C tears them down.") { replicas, replication, pgBin };
+        var axes = new ClusterAxisOptions();
+        var up = new Command("up", "Bring up a primary and its replicas (local processes or containers, links through Toxiproxy); Ctrl-C tears them down.") { replicas, replication, pgBin };
         backend.AddTo(up);
+        axes.AddTo(up);
         up.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var spec = ClusterSpec.CreateBuilder()
@@ -32,27 +33,35 @@ public static class ClusterCommand
             }
 
             var options = backend.Apply(parseResult, new Runner.Orchestration.ScenarioRunOptions());
-            IReplicatedCluster cluster = options.Backend == ClusterBackend.Docker
-                ? await DockerCluster.StartAsync(spec, new DockerClusterOptions { PgImage = options.PgImage, ToxiproxyImage = options.ToxiproxyImage }, cancellationToken).ConfigureAwait(false)
-                : await LocalCluster.StartAsync(spec, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await using (cluster.ConfigureAwait(false))
+            var request = axes.Apply(parseResult, options.Request(spec));
+            var problems = await options.Provider.PreflightAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!problems.IsEmpty)
             {
-                Console.WriteLine($"PostgreSQL {cluster.ServerVersion} ({cluster.Backend}), {spec.Replicas} replica(s), {spec.ReplicationMode.ToString().ToLowerInvariant()} replication");
-                switch (cluster)
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync("chaospg: " + string.Join("; ", problems)).ConfigureAwait(false);
+                return CommandErrors.EnvironmentError;
+            }
+
+            var provided = await options.Provider.StartAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await using (provided.ConfigureAwait(false))
+            {
+                var cluster = provided.Cluster;
+                var facts = provided.Facts;
+                Console.WriteLine($"PostgreSQL {cluster.ServerVersion} ({facts.Backend}, network {facts.Network}, manager {facts.Manager}), {spec.Replicas} replica(s), {spec.ReplicationMode.ToString().ToLowerInvariant()} replication");
+                if (facts.ProxyKind is { } kind)
                 {
-                    case LocalCluster local:
-                        Console.WriteLine($"work directory: {local.WorkDirectory}");
-                        Console.WriteLine($"logs: {local.LogDirectory}");
-                        break;
-                    case DockerCluster docker:
-                        Console.WriteLine($"docker run: {docker.RunId} (containers and networks labelled {DockerLabels.Run}={docker.RunId})");
-                        break;
+                    Console.WriteLine($"links through Toxiproxy ({kind.ToString().ToLowerInvariant()}{(facts.ProxyVersion is null ? string.Empty : " " + facts.ProxyVersion)})");
+                }
+
+                foreach (var note in provided.Notes)
+                {
+                    Console.WriteLine(note);
                 }
 
                 foreach (var node in cluster.Nodes)
                 {
                     Console.WriteLine($"{node.Name} superuser: {node.GetConnectionString(DatabaseRole.Superuser)}");
                     Console.WriteLine($"{node.Name} app: {node.GetConnectionString(DatabaseRole.App)}");
+                    Console.WriteLine($"{node.Name} client link: {node.ClientEndpoint.Host}:{node.ClientEndpoint.Port}");
                 }
 
                 Console.WriteLine("ready; press Ctrl-C to stop and remove the cluster");

@@ -34,7 +34,7 @@ public static class ReplayCommand
             }
 
             // The recorded backend and images, unless the options say otherwise.
-            if (shared.Conflict(parseResult, BackendOptions.Parse(manifest.Backend)) is { } conflict)
+            if (shared.Conflict(parseResult, manifest.Backend) is { } conflict)
             {
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync(conflict).ConfigureAwait(false);
                 return CommandErrors.EnvironmentError;

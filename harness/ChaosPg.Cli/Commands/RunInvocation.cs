@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ChaosPg.Cli.Progress;
-using ChaosPg.Cluster;
+using ChaosPg.Cluster.Providers;
 using ChaosPg.Runner.Runs;
 using ChaosPg.Runner.Orchestration;
 using ChaosPg.Runner.Scenarios;
@@ -38,12 +38,12 @@ internal sealed class RunInvocation
         ToxiproxyUrl = parseResult.GetValue(ToxiproxyUrl),
         Seed = seed,
         Progress = progress,
-    }, recorded is null ? null : BackendOptions.Parse(recorded.Backend), recorded?.PgImage, recorded?.ToxiproxyImage);
+    }, recorded?.Backend, recorded?.PgImage, recorded?.ToxiproxyImage);
 
     /// <summary>A one-line error for options that contradict the chosen backend, or null.</summary>
-    public string? Conflict(ParseResult parseResult, ClusterBackend? defaultBackend = null)
+    public string? Conflict(ParseResult parseResult, string? defaultBackend = null)
     {
-        var docker = Backend.Chosen(parseResult, defaultBackend) == ClusterBackend.Docker;
+        var docker = Backend.Chosen(parseResult, defaultBackend) == ClusterAxisNames.Docker;
         return docker && parseResult.GetValue(PgBin) is not null ? "chaospg: --pg-bin is for --backend local; the Docker backend takes --pg-image"
             : docker && parseResult.GetValue(ToxiproxyUrl) is not null ? "chaospg: --toxiproxy-url is for --backend local; the Docker backend starts a --toxiproxy-image container"
             : Backend.Conflict(parseResult, defaultBackend);

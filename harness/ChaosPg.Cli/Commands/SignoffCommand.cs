@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ChaosPg.Cli.Progress;
-using ChaosPg.Cluster;
+using ChaosPg.Cluster.Providers;
 using ChaosPg.Runner.Orchestration;
 using ChaosPg.Runner.Scenarios;
 using ChaosPg.Runner.Signoff;
@@ -28,7 +28,7 @@ public static class SignoffCommand
         {
             var error = parseResult.InvocationConfiguration.Error;
             var conflict = backend.Conflict(parseResult)
-                ?? (backend.Chosen(parseResult) == ClusterBackend.Docker && parseResult.GetValue(pgBin) is not null ? "chaospg: --pg-bin is for --backend local; the Docker backend takes --pg-image" : null);
+                ?? (backend.Chosen(parseResult) == ClusterAxisNames.Docker && parseResult.GetValue(pgBin) is not null ? "chaospg: --pg-bin is for --backend local; the Docker backend takes --pg-image" : null);
             if (conflict is not null)
             {
                 await error.WriteLineAsync(conflict).ConfigureAwait(false);

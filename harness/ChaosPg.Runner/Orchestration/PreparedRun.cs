@@ -1,6 +1,5 @@
 using ChaosPg.Cluster;
-using ChaosPg.Cluster.Links;
-using ChaosPg.Cluster.Local;
+using ChaosPg.Cluster.Providers;
 using ChaosPg.Core.Schedule;
 using ChaosPg.Runner.Runs;
 using ChaosPg.Runner.Scenarios;
@@ -15,10 +14,9 @@ namespace ChaosPg.Runner.Orchestration;
 /// </summary>
 public sealed class PreparedRun : IAsyncDisposable
 {
-    private readonly TimeSpan cleanupTimeout;
     private int disposed;
 
-    internal PreparedRun(Scenario scenario, SchedulePlan plan, string scenarioFile, long seed, DateTimeOffset startedUtc, RunFolder folder, TimeSpan cleanupTimeout)
+    internal PreparedRun(Scenario scenario, SchedulePlan plan, string scenarioFile, long seed, DateTimeOffset startedUtc, RunFolder folder)
     {
         Scenario = scenario;
         Plan = plan;
@@ -26,7 +24,6 @@ public sealed class PreparedRun : IAsyncDisposable
         Seed = seed;
         StartedUtc = startedUtc;
         Folder = folder;
-        this.cleanupTimeout = cleanupTimeout;
     }
 
     public Scenario Scenario { get; }
@@ -44,37 +41,31 @@ public sealed class PreparedRun : IAsyncDisposable
 
     internal DateTimeOffset StartedUtc { get; }
 
-    /// <summary>The images of a Docker-backend run, recorded so that a replay uses them again.</summary>
-    internal (string PgImage, string ToxiproxyImage)? Images { get; set; }
-
-    /// <summary>The backend's name before the cluster exists (local or docker).</summary>
-    internal string BackendName { get; set; } = "local";
+    /// <summary>
+    /// How the cluster comes (or came) to exist: backend, network mode, manager, proxy and images; planned before
+    /// bring-up, so that a run whose cluster never started still records them.
+    /// </summary>
+    internal ClusterFacts Facts { get; set; } = new(ClusterAxisNames.Local, ClusterAxisNames.Proxy, ClusterAxisNames.None);
 
     internal string GitCommit { get; set; } = Orchestration.GitCommit.Unknown;
 
     internal TimeSpan PreparationTime { get; set; }
 
-    internal ToxiproxyHandle? Proxy { get; set; }
+    /// <summary>The cluster the provider made, with its router and link faults, once up.</summary>
+    internal ProvidedCluster? Provided { get; set; }
 
-    internal ToxiproxyLinkRouter? Router { get; set; }
-
-    internal IReplicatedCluster? Cluster { get; set; }
-
-    /// <summary>Which Toxiproxy carries the links, once known.</summary>
-    internal ToxiproxyKind? ProxyKind { get; set; }
-
-    internal string? ProxyVersion { get; set; }
+    internal IReplicatedCluster? Cluster => Provided?.Cluster;
 
     /// <summary>The manifest as of now: <paramref name="endedUtc"/> and <paramref name="exitStatus"/> are null until the run ends.</summary>
-    internal RunManifest Manifest(DateTimeOffset? endedUtc, int? exitStatus, ToxiproxyKind defaultProxyKind) => new(
+    internal RunManifest Manifest(DateTimeOffset? endedUtc, int? exitStatus) => new(
         Scenario.Name,
         Scenario.Description,
         ScenarioFile,
         Seed,
-        Cluster?.Backend ?? BackendName,
+        Facts.Backend,
         Cluster?.ServerVersion ?? "unknown",
-        ProxyKind ?? defaultProxyKind,
-        ProxyVersion,
+        Facts.ProxyKind ?? ToxiproxyKind.Embedded,
+        Facts.ProxyVersion,
         GitCommit,
         RunManifest.ReplayCommandFor(Folder.Path),
         StartedUtc,
@@ -82,40 +73,19 @@ public sealed class PreparedRun : IAsyncDisposable
         Scenario.Cluster.Replication.ToString().ToLowerInvariant(),
         Scenario.Cluster.Replicas,
         exitStatus,
-        Images?.PgImage,
-        Images?.ToxiproxyImage);
+        Facts.PgImage,
+        Facts.ToxiproxyImage,
+        Facts.Network,
+        Facts.Manager);
 
-    /// <summary>Stops the cluster, the router and the proxy, in that order, each bounded by the cleanup timeout.</summary>
+    /// <summary>Stops the cluster, its router and what its network mode started, each bounded by the cleanup timeout.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        if (Interlocked.Exchange(ref disposed, 1) == 1 || Provided is null)
         {
             return;
         }
 
-        var failures = new List<Exception>();
-        foreach (var step in new IAsyncDisposable?[] { Cluster, Router, Proxy })
-        {
-            if (step is null)
-            {
-                continue;
-            }
-
-            try
-            {
-                await step.DisposeAsync().AsTask().WaitAsync(cleanupTimeout).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // One teardown step failing must not keep the next from running.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                failures.Add(e);
-            }
-        }
-
-        if (failures.Count > 0)
-        {
-            throw new AggregateException("tearing down the cluster, its link router or Toxiproxy failed", failures);
-        }
+        await Provided.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -1,5 +1,6 @@
 using ChaosPg.Cluster;
 using ChaosPg.Cluster.Docker;
+using ChaosPg.Cluster.Providers;
 
 namespace ChaosPg.Runner.Orchestration;
 
@@ -15,8 +16,11 @@ public sealed record ScenarioRunOptions
     /// <summary>Keeps the nodes' data directories after the run (for a post-mortem).</summary>
     public bool KeepData { get; init; }
 
-    /// <summary>What runs the nodes (<c>--backend</c>): local processes or containers.</summary>
-    public ClusterBackend Backend { get; init; } = ClusterBackend.Local;
+    /// <summary>What runs the nodes (<c>--backend</c>): a backend name of the provider (local processes, docker containers).</summary>
+    public string Backend { get; init; } = ClusterAxisNames.Local;
+
+    /// <summary>What makes each run's cluster exist; the scenario gives its network mode and manager.</summary>
+    public IClusterProvider Provider { get; init; } = ClusterProvider.Default;
 
     /// <summary>The PostgreSQL image of the Docker backend (<c>--pg-image</c>).</summary>
     public string PgImage { get; init; } = DockerClusterOptions.DefaultPgImage;
@@ -41,4 +45,19 @@ public sealed record ScenarioRunOptions
 
     /// <summary>Told what the run does as it goes (the CLI's live view); null tells nobody.</summary>
     public IRunProgress? Progress { get; init; }
+
+    /// <summary>
+    /// The request for a cluster of <paramref name="spec"/> with these options' backend, images, proxy and work root,
+    /// and the default network mode and manager (a scenario's are set by the runner).
+    /// </summary>
+    public ClusterRequest Request(ClusterSpec spec) => new(spec)
+    {
+        Backend = Backend,
+        PgImage = PgImage,
+        ToxiproxyImage = ToxiproxyImage,
+        ToxiproxyUrl = ToxiproxyUrl,
+        KeepData = KeepData,
+        WorkRoot = WorkRoot,
+        CleanupTimeout = CleanupTimeout,
+    };
 }

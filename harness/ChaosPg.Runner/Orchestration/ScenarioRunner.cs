@@ -2,9 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using ChaosPg.Cluster;
-using ChaosPg.Cluster.Docker;
-using ChaosPg.Cluster.Links;
-using ChaosPg.Cluster.Local;
+using ChaosPg.Cluster.Providers;
 using ChaosPg.Core.Checkers;
 using ChaosPg.Core.Histories;
 using ChaosPg.Core.Schedule;
@@ -21,7 +19,7 @@ using ChaosPg.Toxiproxy;
 namespace ChaosPg.Runner.Orchestration;
 
 /// <summary>
-/// Runs one scenario against a cluster (local processes or containers) behind Toxiproxy and leaves a complete run folder: brings the cluster up,
+/// Runs one scenario against a cluster the provider makes (backend x network mode x manager) and leaves a complete run folder: brings the cluster up,
 /// runs the workload while the schedule injects faults, heals, waits for convergence, snapshots every node, judges the
 /// history against the scenario's expectations, writes results, manifest and report, and tears everything down.
 /// </summary>
@@ -66,7 +64,7 @@ public sealed class ScenarioRunner
     }
 
     /// <summary>
-    /// Creates the run folder and brings the cluster up behind its own Toxiproxy. Never throws for a cluster that
+    /// Creates the run folder and asks the provider for the cluster (backend x network mode x manager). Never throws for a cluster that
     /// cannot start: that is <see cref="PreparedRun.BringUpError"/>. With <paramref name="background"/> (the next
     /// run of a suite) it reports one event when done instead of its phases.
     /// </summary>
@@ -84,20 +82,20 @@ public sealed class ScenarioRunner
         var seed = options.Seed ?? Random.Shared.NextInt64(1, 1_000_000_000);
         var startedUtc = DateTimeOffset.UtcNow;
         var folder = RunFolder.Create(options.ReportsRoot, scenario.Name, startedUtc, seed);
-        var prepared = new PreparedRun(scenario, plan, Path.GetFullPath(scenarioFile), seed, startedUtc, folder, options.CleanupTimeout);
-        if (options.Backend == ClusterBackend.Docker)
+        var prepared = new PreparedRun(scenario, plan, Path.GetFullPath(scenarioFile), seed, startedUtc, folder)
         {
-            prepared.BackendName = "docker";
-            prepared.Images = (options.PgImage, options.ToxiproxyImage);
-        }
-
+            Facts = new ClusterFacts(options.Backend, scenario.Cluster.Network, scenario.Cluster.Manager),
+        };
         Action<string> phase = background ? _ => { } : text => Phase(scenario, text);
         try
         {
             await File.WriteAllTextAsync(folder.ScenarioPath, ScenarioWriter.Write(scenario), cancellationToken).ConfigureAwait(false);
             prepared.GitCommit = await GitCommit.ReadAsync(Environment.CurrentDirectory, cancellationToken).ConfigureAwait(false);
-            await folder.WriteManifestAsync(prepared.Manifest(null, null, DefaultProxyKind), cancellationToken).ConfigureAwait(false);
-            await BringUpAsync(prepared, phase, cancellationToken).ConfigureAwait(false);
+            var request = Request(prepared);
+            prepared.Facts = options.Provider.Plan(request);
+            await folder.WriteManifestAsync(prepared.Manifest(null, null), cancellationToken).ConfigureAwait(false);
+            prepared.Provided = await options.Provider.StartAsync(request, phase, cancellationToken).ConfigureAwait(false);
+            prepared.Facts = prepared.Provided.Facts;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -140,51 +138,23 @@ public sealed class ScenarioRunner
         var folder = prepared.Folder;
         using var finish = new CancellationTokenSource(options.CleanupTimeout);
         await folder.WriteResultsAsync(results, finish.Token).ConfigureAwait(false);
-        await folder.WriteManifestAsync(prepared.Manifest(DateTimeOffset.UtcNow, ScenarioRunResult.ExitCodeOf(results.Outcome), DefaultProxyKind), finish.Token).ConfigureAwait(false);
+        await folder.WriteManifestAsync(prepared.Manifest(DateTimeOffset.UtcNow, ScenarioRunResult.ExitCodeOf(results.Outcome)), finish.Token).ConfigureAwait(false);
         await RunReportBuilder.WriteAsync(folder.Path, finish.Token).ConfigureAwait(false);
         var result = new ScenarioRunResult(prepared.Scenario, prepared.Seed, folder, results, prepared.PreparationTime + clock.Elapsed);
         options.Progress?.OnRunCompleted(result);
         return result;
     }
 
-    private ToxiproxyKind DefaultProxyKind => options.Backend == ClusterBackend.Docker ? ToxiproxyKind.Container
-        : options.ToxiproxyUrl is null ? ToxiproxyKind.Embedded : ToxiproxyKind.External;
-
     private void Phase(Scenario scenario, string phase) => options.Progress?.OnPhase(scenario.Name, phase);
 
-    private async Task BringUpAsync(PreparedRun prepared, Action<string> phase, CancellationToken cancellationToken)
-    {
-        var scenario = prepared.Scenario;
-        var spec = scenario.Cluster.ToClusterSpec(options.PgBinDirectory);
-        var shape = $"primary + {scenario.Cluster.Replicas} replica(s), {scenario.Cluster.Replication.ToString().ToLowerInvariant()}";
-        if (options.Backend == ClusterBackend.Docker)
+    // The scenario gives the cluster, its network mode and its manager; the options give the backend and where things go.
+    private ClusterRequest Request(PreparedRun prepared) =>
+        options.Request(prepared.Scenario.Cluster.ToClusterSpec(options.PgBinDirectory)) with
         {
-            phase($"starting containers ({options.PgImage}, {options.ToxiproxyImage}): {shape}");
-            var cluster = await DockerCluster.StartAsync(
-                spec,
-                new DockerClusterOptions { PgImage = options.PgImage, ToxiproxyImage = options.ToxiproxyImage, LogDirectory = prepared.Folder.LogsDirectory },
-                cancellationToken).ConfigureAwait(false);
-            prepared.Cluster = cluster;
-            prepared.Router = cluster.Router;
-            prepared.ProxyKind = ToxiproxyKind.Container;
-            prepared.ProxyVersion = await cluster.Proxy!.GetVersionAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        phase("sweeping leftovers");
-        await ClusterSweeper.SweepAsync(options.WorkRoot, cancellationToken).ConfigureAwait(false);
-        var binaries = await PgBinariesLocator.LocateAsync(options.PgBinDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);
-        phase("starting Toxiproxy");
-        prepared.Proxy = await ToxiproxyProvider.AcquireAsync(new ToxiproxyProviderOptions { Url = options.ToxiproxyUrl }, cancellationToken).ConfigureAwait(false);
-        prepared.ProxyKind = prepared.Proxy.Kind;
-        prepared.ProxyVersion = prepared.Proxy.Version;
-        prepared.Router = new ToxiproxyLinkRouter(prepared.Proxy.Client);
-        phase($"starting PostgreSQL {binaries.Version}: {shape}");
-        prepared.Cluster = await LocalCluster.StartAsync(
-            scenario.Cluster.ToClusterSpec(binaries.BinDirectory),
-            new LocalClusterOptions { LogDirectory = prepared.Folder.LogsDirectory, KeepData = options.KeepData, LinkRouter = prepared.Router, WorkRoot = options.WorkRoot },
-            cancellationToken).ConfigureAwait(false);
-    }
+            Network = prepared.Scenario.Cluster.Network,
+            Manager = prepared.Scenario.Cluster.Manager,
+            LogDirectory = prepared.Folder.LogsDirectory,
+        };
 
     private static string Describe(Exception e) => e switch
     {
@@ -256,7 +226,7 @@ public sealed class ScenarioRunner
         private async Task<string?> RunWorkloadAndScheduleAsync(CancellationToken cancellationToken)
         {
             injector = new HistoryRecordingInjector(
-                new ClusterFaultInjector(cluster, new LinkFaults(prepared.Router!)),
+                new ClusterFaultInjector(cluster, prepared.Provided!.LinkFaults),
                 history!,
                 text => options.Progress?.OnEvent(scenario.Name, text));
             monitor = ReplicationMonitor.Start(cluster, history!, folder.ReplicationPath);

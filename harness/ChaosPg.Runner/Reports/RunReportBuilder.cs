@@ -102,6 +102,8 @@ public static class RunReportBuilder
         Row(html, "Scenario file", m?.ScenarioFile);
         Row(html, "Seed", (m?.Seed ?? header?.Seed)?.ToString(Inv));
         Row(html, "Backend", m?.Backend);
+        Row(html, "Network mode", m?.NetworkMode);
+        Row(html, "Manager", m?.ManagerName);
         Row(html, "PostgreSQL version", m?.PostgresVersion);
         Row(html, "Proxy", m is null ? null : Html.Word(m.ProxyKind) + (m.ProxyVersion is null ? string.Empty : " " + m.ProxyVersion));
         Row(html, "Git commit", m?.GitCommit ?? (m is null ? null : "not recorded"));

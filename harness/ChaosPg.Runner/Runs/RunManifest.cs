@@ -7,7 +7,7 @@ namespace ChaosPg.Runner.Runs;
 /// <param name="Description">The scenario's one-paragraph description.</param>
 /// <param name="ScenarioFile">The scenario file the run was started from (the copy as run is scenario.yaml).</param>
 /// <param name="Seed">The seed of the workload and the schedule.</param>
-/// <param name="Backend">"local" (processes) or "docker" (containers).</param>
+/// <param name="Backend">The backend that ran the nodes: "local" (processes) or "docker" (containers).</param>
 /// <param name="PostgresVersion">The server version as the primary reported it (e.g. "15.14").</param>
 /// <param name="ProxyKind">Which Toxiproxy carried the links.</param>
 /// <param name="ProxyVersion">The proxy's reported version, when it has one.</param>
@@ -20,6 +20,8 @@ namespace ChaosPg.Runner.Runs;
 /// <param name="ExitStatus">The exit code of the run (0 passed, 1 an unmet expectation, 2 the run could not complete).</param>
 /// <param name="PgImage">The PostgreSQL image of a Docker-backend run (a replay uses it again); null for local runs.</param>
 /// <param name="ToxiproxyImage">The Toxiproxy image of a Docker-backend run; null for local runs.</param>
+/// <param name="Network">The network mode that carried the links ("proxy"); null in run.json files older than the field, which all used the proxy.</param>
+/// <param name="Manager">The HA manager that decided failover ("none": the scenario promoted); null in older run.json files, which had none.</param>
 public sealed record RunManifest(
     string Scenario,
     string Description,
@@ -37,10 +39,18 @@ public sealed record RunManifest(
     int Replicas,
     int? ExitStatus,
     string? PgImage = null,
-    string? ToxiproxyImage = null)
+    string? ToxiproxyImage = null,
+    string? Network = null,
+    string? Manager = null)
 {
     /// <summary>The manifest's file name inside a run folder.</summary>
     public const string FileName = "run.json";
+
+    /// <summary>The network mode, reading a missing one (an older run.json) as the proxy every older run used.</summary>
+    public string NetworkMode => Network ?? "proxy";
+
+    /// <summary>The manager, reading a missing one (an older run.json) as none, which every older run had.</summary>
+    public string ManagerName => Manager ?? "none";
 
     /// <summary>Wall time from start to end, when the run ended.</summary>
     public TimeSpan? Duration => EndedUtc is { } ended ? ended - StartedUtc : null;

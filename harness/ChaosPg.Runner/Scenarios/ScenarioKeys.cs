@@ -19,6 +19,8 @@ internal static class ScenarioKeys
     public const string Quorum = "quorum";
     public const string SynchronousCommit = "synchronous-commit";
     public const string Settings = "settings";
+    public const string Network = "network";
+    public const string Manager = "manager";
 
     public const string Kind = "kind";
     public const string Writers = "writers";
@@ -40,7 +42,7 @@ internal static class ScenarioKeys
     public const string LostWrites = "lost-writes";
 
     public static readonly ImmutableArray<string> TopLevel = [Name, Description, Tags, Cluster, Workload, Duration, Schedule, Expect];
-    public static readonly ImmutableArray<string> ClusterKeys = [Replicas, Replication, Quorum, SynchronousCommit, Settings];
+    public static readonly ImmutableArray<string> ClusterKeys = [Replicas, Replication, Quorum, SynchronousCommit, Settings, Network, Manager];
     public static readonly ImmutableArray<string> WorkloadKeys = [Kind, Writers, Readers, Rate, ClientTimeout];
     public static readonly ImmutableArray<string> ExpectKeys = [.. ScenarioExpectations.CheckerNames, LostWrites];
 

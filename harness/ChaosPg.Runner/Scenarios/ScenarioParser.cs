@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using ChaosPg.Cluster.Providers;
 using ChaosPg.Core.Schedule;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -200,7 +201,24 @@ public sealed class ScenarioParser
             }
         }
 
-        return new ScenarioCluster(replicas, replication, quorum, synchronousCommit, settings.ToImmutable());
+        string network = keys.TryGetValue(ScenarioKeys.Network, out var networkNode)
+            ? Text(networkNode, Child(path, ScenarioKeys.Network), "a network mode name such as proxy") ?? ClusterAxisNames.Proxy
+            : ClusterAxisNames.Proxy;
+        string manager = ClusterAxisNames.None;
+        if (keys.TryGetValue(ScenarioKeys.Manager, out var managerNode))
+        {
+            // Room for a manager's own settings later (a mapping); until then one is an honest error, not a type error.
+            if (managerNode is YamlMappingNode)
+            {
+                Fail(Child(path, ScenarioKeys.Manager), managerNode.Start, "manager takes a manager name such as none; manager settings are not available yet in this version");
+            }
+            else
+            {
+                manager = Text(managerNode, Child(path, ScenarioKeys.Manager), "a manager name such as none") ?? ClusterAxisNames.None;
+            }
+        }
+
+        return new ScenarioCluster(replicas, replication, quorum, synchronousCommit, settings.ToImmutable()) { Network = network, Manager = manager };
     }
 
     private ScenarioWorkload Workload(YamlNode? node)

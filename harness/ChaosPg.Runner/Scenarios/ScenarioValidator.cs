@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using ChaosPg.Cluster.Providers;
 using ChaosPg.Core.Schedule;
 using ReplicationMode = ChaosPg.Cluster.ReplicationMode;
 
@@ -106,6 +107,15 @@ public static partial class ScenarioValidator
         if (!ScenarioCluster.SynchronousCommitValues.Contains(cluster.SynchronousCommit))
         {
             add(Path(ScenarioKeys.SynchronousCommit), $"synchronous-commit '{cluster.SynchronousCommit}' is unknown; expected one of: {string.Join(", ", ScenarioCluster.SynchronousCommitValues)}");
+        }
+
+        // Names come from the provider's registry, so a manager or network mode that lands is accepted without a change here.
+        foreach (var (axis, key, name) in new[] { (ClusterAxis.Network, ScenarioKeys.Network, cluster.Network), (ClusterAxis.Manager, ScenarioKeys.Manager, cluster.Manager) })
+        {
+            if (ClusterProviderRegistry.Default.Problem(axis, name) is { } problem)
+            {
+                add(Path(key), problem);
+            }
         }
 
         foreach (string name in cluster.Settings.Keys)

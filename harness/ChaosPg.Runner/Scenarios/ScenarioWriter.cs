@@ -55,6 +55,8 @@ public static class ScenarioWriter
                 new KeyValuePair<YamlNode, YamlNode>(Scalar(s.Key), Scalar(s.Value)))));
         }
 
+        node.Add(ScenarioKeys.Network, Scalar(cluster.Network));
+        node.Add(ScenarioKeys.Manager, Scalar(cluster.Manager));
         return node;
     }
 

@@ -32,7 +32,7 @@ public class DockerCatalogRunTests
         var options = new ScenarioRunOptions
         {
             ReportsRoot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "reports-docker"),
-            Backend = ClusterBackend.Docker,
+            Backend = ChaosPg.Cluster.Providers.ClusterAxisNames.Docker,
             PgImage = pgImage,
             ToxiproxyImage = DockerTestEnvironment.ToxiproxyImage,
         };

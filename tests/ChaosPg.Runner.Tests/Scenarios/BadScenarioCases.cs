@@ -32,6 +32,12 @@ public static class BadScenarioCases
         yield return Case("quorum with async", ScenarioText.Build(cluster: $"  replicas: 2\n  quorum: 1{M}\n"), "quorum applies to sync and quorum replication, not async");
         yield return Case("unknown synchronous-commit", ScenarioText.Build(cluster: $"  replicas: 2\n  synchronous-commit: maybe{M}\n"), "synchronous-commit 'maybe' is unknown; expected one of: on, remote_apply");
         yield return Case("fsync setting", ScenarioText.Build(cluster: $"  replicas: 2\n  settings:\n    fsync: off{M}\n"), "setting 'fsync' cannot be set by a scenario: durability stays on in every node");
+        yield return Case("manager not built yet", ScenarioText.Build(cluster: $"  replicas: 2\n  manager: patroni{M}\n"), "manager patroni is not available yet in this version; available: none");
+        yield return Case("manager not built yet (pg_auto_failover)", ScenarioText.Build(cluster: $"  replicas: 2\n  manager: pg_auto_failover{M}\n"), "manager pg_auto_failover is not available yet in this version; available: none");
+        yield return Case("unknown manager", ScenarioText.Build(cluster: $"  replicas: 2\n  manager: pacemaker{M}\n"), "manager 'pacemaker' is unknown; available: none (patroni, repmgr, pg_auto_failover: not available yet)");
+        yield return Case("manager settings not built yet", ScenarioText.Build(cluster: $"  replicas: 2\n  manager:\n    name: none{M}\n"), "manager takes a manager name such as none; manager settings are not available yet in this version");
+        yield return Case("network not built yet", ScenarioText.Build(cluster: $"  replicas: 2\n  network: kernel{M}\n"), "network kernel is not available yet in this version; available: proxy");
+        yield return Case("unknown network", ScenarioText.Build(cluster: $"  replicas: 2\n  network: iptables{M}\n"), "network 'iptables' is unknown; available: proxy (kernel: not available yet)");
         yield return Case("bad setting name", ScenarioText.Build(cluster: $"  replicas: 2\n  settings:\n    Shared Buffers: 1GB{M}\n"), "setting 'Shared Buffers' is not a PostgreSQL setting name");
 
         // Workload and duration.
