@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Local;
 using ChaosPg.Cluster.Managers.None;
+using ChaosPg.Cluster.Managers.Patroni;
 using ChaosPg.Cluster.Networks.Proxy;
 
 namespace ChaosPg.Cluster.Providers;
@@ -34,7 +35,8 @@ public sealed class ClusterProviderRegistry
         .WithBackend(new LocalBackend())
         .WithBackend(new DockerBackend())
         .WithNetwork(new ProxyNetwork())
-        .WithManager(new NoManager());
+        .WithManager(new NoManager())
+        .WithManager(new PatroniManager());
 
     public ImmutableDictionary<string, IClusterBackend> Backends { get; }
 
