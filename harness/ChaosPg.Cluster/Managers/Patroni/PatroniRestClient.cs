@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 
 namespace ChaosPg.Cluster.Managers.Patroni;
@@ -70,7 +69,8 @@ internal sealed class PatroniRestClient : IDisposable
             body["candidate"] = candidate;
         }
 
-        using var response = await http.PostAsJsonAsync(Url(rest, action), body, cancellationToken).ConfigureAwait(false);
+        using var content = Json(body);
+        using var response = await http.PostAsync(Url(rest, action), content, cancellationToken).ConfigureAwait(false);
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
@@ -83,7 +83,7 @@ internal sealed class PatroniRestClient : IDisposable
     /// <summary>PATCH /config {"pause": <paramref name="paused"/>}: maintenance mode on or off for the whole cluster.</summary>
     public async Task SetPausedAsync(LinkEndpoint rest, bool paused, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Patch, Url(rest, "config")) { Content = JsonContent.Create(new { pause = paused }) };
+        using var request = new HttpRequestMessage(HttpMethod.Patch, Url(rest, "config")) { Content = Json(new Dictionary<string, bool> { ["pause"] = paused }) };
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
@@ -93,6 +93,9 @@ internal sealed class PatroniRestClient : IDisposable
     }
 
     public void Dispose() => http.Dispose();
+
+    // Patroni's http.server refuses a chunked body (HTTP 411): the JSON body's length must be known up front.
+    private static StringContent Json<T>(T body) => new(System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
 
     private static Uri Url(LinkEndpoint rest, string path) => new($"http://{rest.Host}:{rest.Port}/{path}");
 }
