@@ -24,6 +24,16 @@ public static class ClusterSweeper
                 continue;
             }
 
+            // A manager's processes first, so no Patroni restarts a server the sweep is stopping.
+            foreach (var process in owner.Processes.IsDefault ? [] : owner.Processes)
+            {
+                if (ProcessTable.IsAlive(process.Pid) && ProcessTable.StartTime(process.Pid) == process.StartTime)
+                {
+                    NativeMethods.Signal(process.Pid, NativeMethods.SigCont);
+                    NativeMethods.Signal(process.Pid, NativeMethods.SigKill);
+                }
+            }
+
             foreach (var node in owner.Nodes)
             {
                 foreach (var pid in new[] { node.PostmasterPid, PostmasterPidFile.TryRead(node.DataDirectory)?.Pid }.OfType<int>().Distinct())

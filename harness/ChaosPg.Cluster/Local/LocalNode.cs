@@ -77,27 +77,7 @@ public sealed class LocalNode : IClusterNode
     }
 
     /// <summary>SIGKILL of the postmaster; returns once it and every process it forked are gone.</summary>
-    public async Task KillAsync(CancellationToken cancellationToken = default)
-    {
-        var pid = RequireRunning();
-        var children = ProcessTable.Children(pid);
-        NativeMethods.Signal(pid, NativeMethods.SigKill);
-        // A paused backend would never notice its postmaster died.
-        foreach (var child in children)
-        {
-            NativeMethods.Signal(child, NativeMethods.SigCont);
-        }
-
-        if (!await PostmasterSignals.WaitGoneAsync([pid, .. children], TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false))
-        {
-            foreach (var child in children)
-            {
-                NativeMethods.Signal(child, NativeMethods.SigKill);
-            }
-
-            await PostmasterSignals.WaitGoneAsync(children, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task KillAsync(CancellationToken cancellationToken = default) => PostmasterSignals.KillAsync(RequireRunning(), cancellationToken);
 
     /// <summary>SIGSTOP of the postmaster and all its children: the node hangs without closing a connection.</summary>
     public Task PauseAsync(CancellationToken cancellationToken = default)

@@ -9,6 +9,7 @@ internal static partial class NativeMethods
     public const int SigInt = 2;
     public const int SigQuit = 3;
     public const int SigKill = 9;
+    public const int SigTerm = 15;
     public const int SigCont = 18;
     public const int SigStop = 19;
     private const int IpcRmid = 0;

@@ -16,6 +16,28 @@ internal static class PostmasterSignals
         }
     }
 
+    /// <summary>SIGKILL of a postmaster; returns once it and every process it forked are gone.</summary>
+    public static async Task KillAsync(int postmasterPid, CancellationToken cancellationToken = default)
+    {
+        var children = ProcessTable.Children(postmasterPid);
+        NativeMethods.Signal(postmasterPid, NativeMethods.SigKill);
+        // A paused backend would never notice its postmaster died.
+        foreach (var child in children)
+        {
+            NativeMethods.Signal(child, NativeMethods.SigCont);
+        }
+
+        if (!await WaitGoneAsync([postmasterPid, .. children], TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var child in children)
+            {
+                NativeMethods.Signal(child, NativeMethods.SigKill);
+            }
+
+            await WaitGoneAsync(children, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Waits until none of <paramref name="pids"/> is alive; false when the deadline passes first.</summary>
     public static async Task<bool> WaitGoneAsync(IReadOnlyCollection<int> pids, TimeSpan timeout, CancellationToken cancellationToken = default)
     {

@@ -14,6 +14,9 @@ public sealed record RunOwnerFile(int HarnessPid, long HarnessStartTime, string 
 {
     public const string FileName = "owner.json";
 
+    /// <summary>Other processes the run started (a manager's etcd and Patroni), killed by a sweep when still alive.</summary>
+    public ImmutableArray<RunOwnerProcess> Processes { get; init; } = [];
+
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     /// <summary>True while the harness that wrote this file is still running.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Local;
 using ChaosPg.Cluster.Managers.None;
+using ChaosPg.Cluster.Managers.Patroni;
 using ChaosPg.Cluster.Networks.Proxy;
 using ChaosPg.Cluster.Target;
 
@@ -36,7 +37,8 @@ public sealed class ClusterProviderRegistry
         .WithBackend(new DockerBackend())
         .WithBackend(new TargetBackend())
         .WithNetwork(new ProxyNetwork())
-        .WithManager(new NoManager());
+        .WithManager(new NoManager())
+        .WithManager(new PatroniManager());
 
     public ImmutableDictionary<string, IClusterBackend> Backends { get; }
 

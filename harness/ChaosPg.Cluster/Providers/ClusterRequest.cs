@@ -1,4 +1,5 @@
 using ChaosPg.Cluster.Docker;
+using ChaosPg.Cluster.Managers.Patroni;
 using ChaosPg.Cluster.Target;
 
 namespace ChaosPg.Cluster.Providers;
@@ -17,6 +18,9 @@ public sealed record ClusterRequest(ClusterSpec Spec)
 
     /// <summary>Who decides failover (<c>cluster.manager</c>).</summary>
     public string Manager { get; init; } = ClusterAxisNames.None;
+
+    /// <summary>The settings of the <c>patroni</c> manager (ttl, loop_wait, synchronous mode, etcd members).</summary>
+    public PatroniSettings Patroni { get; init; } = new();
 
     /// <summary>The PostgreSQL image of the Docker backend (<c>--pg-image</c>).</summary>
     public string PgImage { get; init; } = DockerClusterOptions.DefaultPgImage;

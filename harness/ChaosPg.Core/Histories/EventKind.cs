@@ -22,4 +22,7 @@ public enum EventKind
     Converged,
     TerminateBackends,
     Isolate,
+
+    /// <summary>An HA manager's decision as the harness observed it (leader changed, lock lost, demoted, ...): recorded, not done.</summary>
+    RoleChange,
 }

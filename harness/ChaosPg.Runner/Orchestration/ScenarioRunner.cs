@@ -188,6 +188,7 @@ public sealed class ScenarioRunner
         private ReplicationMonitor? monitor;
         private RoleChangeObserver? observer;
         private HistoryRecordingInjector? injector;
+        private Action<ChaosPg.Cluster.Managers.Patroni.RoleChange>? recordRoleChange;
 
         public async Task<RunResults> ExecuteAsync(CancellationToken cancellationToken)
         {
@@ -200,6 +201,14 @@ public sealed class ScenarioRunner
             {
                 cluster = prepared.Cluster!;
                 history = HistoryWriter.Create(folder.HistoryPath, scenario.Name, prepared.Seed, cluster.Primary.Name, scenario.Workload.EffectiveConsistencyModel);
+                // A managed cluster's promotions are the manager's: the harness records what it observes of them.
+                if (cluster is IManagedCluster managed)
+                {
+                    var writer = history;
+                    recordRoleChange = change => ManagerEventRecorder.Record(writer, change);
+                    managed.RoleChanged += recordRoleChange;
+                }
+
                 runner.Phase(scenario, $"preparing the {scenario.Workload.Kind} schema");
                 await Workload.PrepareSchemaAsync(cluster.Primary.GetConnectionString(DatabaseRole.Superuser), scenario.Workload.Kind, cancellationToken).ConfigureAwait(false);
                 string? scheduleError = await RunWorkloadAndScheduleAsync(cancellationToken).ConfigureAwait(false);
@@ -385,8 +394,18 @@ public sealed class ScenarioRunner
             return finalState;
         }
 
+        private void StopRecordingRoleChanges()
+        {
+            if (recordRoleChange is not null && cluster is IManagedCluster managed)
+            {
+                managed.RoleChanged -= recordRoleChange;
+                recordRoleChange = null;
+            }
+        }
+
         private async Task DisposeWriterAsync()
         {
+            StopRecordingRoleChanges();
             if (workload is not null)
             {
                 await workload.DisposeAsync().ConfigureAwait(false);
@@ -401,6 +420,7 @@ public sealed class ScenarioRunner
         // Reverse order of bring-up; each step is bounded on its own and one failing does not keep the next from running.
         private async Task TearDownAsync()
         {
+            StopRecordingRoleChanges();
             var steps = new List<(string Name, Func<ValueTask> Dispose)>();
             if (workload is not null)
             {

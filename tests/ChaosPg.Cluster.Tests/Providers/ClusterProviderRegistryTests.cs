@@ -1,6 +1,7 @@
 using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Local;
 using ChaosPg.Cluster.Managers.None;
+using ChaosPg.Cluster.Managers.Patroni;
 using ChaosPg.Cluster.Networks.Proxy;
 using ChaosPg.Cluster.Providers;
 
@@ -19,6 +20,7 @@ public sealed class ClusterProviderRegistryTests
             Assert.That(Registry.Backend("docker"), Is.TypeOf<DockerBackend>());
             Assert.That(Registry.Network("proxy"), Is.TypeOf<ProxyNetwork>());
             Assert.That(Registry.Manager("none"), Is.TypeOf<NoManager>());
+            Assert.That(Registry.Manager("patroni"), Is.TypeOf<PatroniManager>());
         });
     }
 
@@ -34,25 +36,24 @@ public sealed class ClusterProviderRegistryTests
 
     [TestCase(ClusterAxis.Backend, "local, docker, target")]
     [TestCase(ClusterAxis.Network, "proxy")]
-    [TestCase(ClusterAxis.Manager, "none")]
+    [TestCase(ClusterAxis.Manager, "none, patroni")]
     public void Available_lists_what_this_version_built_in_the_documented_order(ClusterAxis axis, string expected)
     {
         Assert.That(string.Join(", ", Registry.Available(axis)), Is.EqualTo(expected));
     }
 
-    [TestCase(ClusterAxis.Manager, "patroni", "manager patroni is not available yet in this version; available: none")]
-    [TestCase(ClusterAxis.Manager, "repmgr", "manager repmgr is not available yet in this version; available: none")]
-    [TestCase(ClusterAxis.Manager, "pg_auto_failover", "manager pg_auto_failover is not available yet in this version; available: none")]
+    [TestCase(ClusterAxis.Manager, "repmgr", "manager repmgr is not available yet in this version; available: none, patroni")]
+    [TestCase(ClusterAxis.Manager, "pg_auto_failover", "manager pg_auto_failover is not available yet in this version; available: none, patroni")]
     [TestCase(ClusterAxis.Network, "kernel", "network kernel is not available yet in this version; available: proxy")]
     public void A_planned_name_is_not_available_yet_which_is_not_the_same_as_unknown(ClusterAxis axis, string name, string expected)
     {
         Assert.That(Registry.Problem(axis, name), Is.EqualTo(expected));
     }
 
-    [TestCase(ClusterAxis.Manager, "pacemaker", "manager 'pacemaker' is unknown; available: none (patroni, repmgr, pg_auto_failover: not available yet)")]
+    [TestCase(ClusterAxis.Manager, "pacemaker", "manager 'pacemaker' is unknown; available: none, patroni (repmgr, pg_auto_failover: not available yet)")]
     [TestCase(ClusterAxis.Network, "iptables", "network 'iptables' is unknown; available: proxy (kernel: not available yet)")]
     [TestCase(ClusterAxis.Backend, "vm", "backend 'vm' is unknown; available: local, docker, target")]
-    [TestCase(ClusterAxis.Manager, "None", "manager 'None' is unknown; available: none (patroni, repmgr, pg_auto_failover: not available yet)")]
+    [TestCase(ClusterAxis.Manager, "None", "manager 'None' is unknown; available: none, patroni (repmgr, pg_auto_failover: not available yet)")]
     public void An_unknown_name_is_one_line_naming_what_is_available(ClusterAxis axis, string name, string expected)
     {
         Assert.That(Registry.Problem(axis, name), Is.EqualTo(expected));
@@ -61,9 +62,9 @@ public sealed class ClusterProviderRegistryTests
     [Test]
     public void Looking_up_a_name_that_is_not_registered_throws_the_same_one_line_error()
     {
-        var error = Assert.Throws<ClusterConfigurationException>(() => Registry.Manager("patroni"));
+        var error = Assert.Throws<ClusterConfigurationException>(() => Registry.Manager("repmgr"));
 
-        Assert.That(error!.Message, Is.EqualTo(Registry.Problem(ClusterAxis.Manager, "patroni")));
+        Assert.That(error!.Message, Is.EqualTo(Registry.Problem(ClusterAxis.Manager, "repmgr")));
     }
 
     [Test]
@@ -71,14 +72,14 @@ public sealed class ClusterProviderRegistryTests
     {
         var journal = new Journal();
 
-        var extended = Registry.WithManager(new RecordingManager(journal, "patroni"));
+        var extended = Registry.WithManager(new RecordingManager(journal, "repmgr"));
 
         Assert.Multiple(() =>
         {
-            Assert.That(extended.Problem(ClusterAxis.Manager, "patroni"), Is.Null);
-            Assert.That(extended.Available(ClusterAxis.Manager), Is.EqualTo(new[] { "none", "patroni" }));
-            Assert.That(extended.Manager("patroni").Name, Is.EqualTo("patroni"));
-            Assert.That(Registry.Problem(ClusterAxis.Manager, "patroni"), Is.Not.Null, "the registry is immutable: the default is unchanged");
+            Assert.That(extended.Problem(ClusterAxis.Manager, "repmgr"), Is.Null);
+            Assert.That(extended.Available(ClusterAxis.Manager), Is.EqualTo(new[] { "none", "patroni", "repmgr" }));
+            Assert.That(extended.Manager("repmgr").Name, Is.EqualTo("repmgr"));
+            Assert.That(Registry.Problem(ClusterAxis.Manager, "repmgr"), Is.Not.Null, "the registry is immutable: the default is unchanged");
         });
     }
 

@@ -64,13 +64,16 @@ public sealed class DefaultPartsTests
     }
 
     [Test]
-    public async Task Doctor_sees_the_local_backend_the_proxy_and_no_manager_with_what_each_found()
+    public async Task Doctor_sees_the_local_backend_the_proxy_and_each_manager_with_what_each_found()
     {
         var reports = await Provider.DescribeAsync(new ClusterRequest(ClusterSpec.CreateBuilder().WithPgBinDirectory("/nonexistent/pg/bin").Build()));
 
         var local = reports.Single(r => r.Axis == ClusterAxis.Backend && r.Name == "local");
         Assert.That(local.Findings, Has.Some.Matches<AxisFinding>(f => f.Status == FindingStatus.Missing && f.Text.StartsWith("postgresql: --pg-bin /nonexistent/pg/bin", StringComparison.Ordinal)));
-        Assert.That(reports.Select(r => $"{r.Axis} {r.Name}"), Is.EqualTo(new[] { "Backend local", "Backend docker", "Backend target", "Network proxy", "Manager none" }));
+        Assert.That(reports.Select(r => $"{r.Axis} {r.Name}"), Is.EqualTo(new[] { "Backend local", "Backend docker", "Backend target", "Network proxy", "Manager none", "Manager patroni" }));
         Assert.That(reports.Single(r => r.Name == "proxy").Findings.Single().Text, Does.StartWith("toxiproxy: "));
+        // Either found with the version it reports, or missing with the apt command; never silent.
+        Assert.That(reports.Single(r => r.Name == "patroni").Findings.Select(f => f.Text), Has.Exactly(2).Matches<string>(t =>
+            System.Text.RegularExpressions.Regex.IsMatch(t, @"^(patroni|etcd)( \d+\.\d+\.\d+|: not on PATH; install it: apt-get install .+)$")));
     }
 }

@@ -1,0 +1,4 @@
+namespace ChaosPg.Cluster.Managers.Patroni;
+
+/// <summary>What a node's PostgreSQL itself said when polled: whether it is in recovery and its timeline.</summary>
+public sealed record ServerObservation(bool InRecovery, int Timeline);

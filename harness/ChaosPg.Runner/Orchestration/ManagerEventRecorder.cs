@@ -1,0 +1,43 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using ChaosPg.Cluster.Managers.Patroni;
+using ChaosPg.Core.Histories;
+
+namespace ChaosPg.Runner.Orchestration;
+
+/// <summary>
+/// Writes the role changes a manager's observer sees into the run's history, as they are seen. A server that left
+/// recovery is a <c>promote</c> event on that node (by the manager), so the checkers judge the manager's promotions
+/// as they judge the harness's own; every other change (leader changed, lock lost, demoted, timeline, maintenance) is
+/// a <c>role-change</c> event with its evidence. Each is an instant: it starts and ends when it was observed.
+/// </summary>
+public static class ManagerEventRecorder
+{
+    /// <summary>Records <paramref name="change"/> in <paramref name="history"/>.</summary>
+    public static void Record(HistoryWriter history, RoleChange change, string manager = "patroni")
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(change);
+        var parameters = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        parameters["by"] = manager;
+        parameters["change"] = Kebab(change.Kind);
+        parameters["evidence"] = change.Evidence;
+        parameters["observed-at"] = change.At.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+        if (change.From is { } from)
+        {
+            parameters["from"] = from;
+        }
+
+        if (change.To is { } to)
+        {
+            parameters["to"] = to;
+        }
+
+        var kind = change.Kind == RoleChangeKind.Promoted ? EventKind.Promote : EventKind.RoleChange;
+        var started = history.StartEvent(kind, change.Node ?? "cluster", parameters.ToImmutable());
+        history.EndEvent(started.EventId);
+    }
+
+    private static string Kebab(RoleChangeKind kind) =>
+        string.Concat(kind.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}
