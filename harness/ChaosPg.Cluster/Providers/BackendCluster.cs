@@ -17,7 +17,7 @@ namespace ChaosPg.Cluster.Providers;
 public sealed record BackendCluster(
     IReplicatedCluster Cluster,
     ILinkRouter Router,
-    LinkFaults? LinkFaults,
+    ILinkFaults? LinkFaults,
     ToxiproxyKind? ProxyKind,
     string? ProxyVersion,
     ImmutableArray<string> Notes);

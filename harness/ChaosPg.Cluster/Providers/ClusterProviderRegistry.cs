@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Local;
 using ChaosPg.Cluster.Managers.None;
+using ChaosPg.Cluster.Networks.Kernel;
 using ChaosPg.Cluster.Networks.Proxy;
 
 namespace ChaosPg.Cluster.Providers;
@@ -34,6 +35,7 @@ public sealed class ClusterProviderRegistry
         .WithBackend(new LocalBackend())
         .WithBackend(new DockerBackend())
         .WithNetwork(new ProxyNetwork())
+        .WithNetwork(new KernelNetwork())
         .WithManager(new NoManager());
 
     public ImmutableDictionary<string, IClusterBackend> Backends { get; }

@@ -30,7 +30,7 @@ public sealed class ProvidedCluster : IAsyncDisposable
     public ILinkRouter Router => started.Router;
 
     /// <summary>Faults on the cluster's links, or null when the network mode cannot apply any.</summary>
-    public LinkFaults? LinkFaults => started.LinkFaults;
+    public ILinkFaults? LinkFaults => started.LinkFaults;
 
     /// <summary>Backend, network mode, manager, proxy kind and version, images.</summary>
     public ClusterFacts Facts { get; }

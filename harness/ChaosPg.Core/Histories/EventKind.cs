@@ -22,4 +22,5 @@ public enum EventKind
     Converged,
     TerminateBackends,
     Isolate,
+    Loss,
 }
