@@ -1,6 +1,7 @@
 using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Local;
 using ChaosPg.Cluster.Managers.None;
+using ChaosPg.Cluster.Networks.Kernel;
 using ChaosPg.Cluster.Networks.Proxy;
 using ChaosPg.Cluster.Providers;
 
@@ -18,6 +19,7 @@ public sealed class ClusterProviderRegistryTests
             Assert.That(Registry.Backend("local"), Is.TypeOf<LocalBackend>());
             Assert.That(Registry.Backend("docker"), Is.TypeOf<DockerBackend>());
             Assert.That(Registry.Network("proxy"), Is.TypeOf<ProxyNetwork>());
+            Assert.That(Registry.Network("kernel"), Is.TypeOf<KernelNetwork>());
             Assert.That(Registry.Manager("none"), Is.TypeOf<NoManager>());
         });
     }
@@ -33,7 +35,7 @@ public sealed class ClusterProviderRegistryTests
     }
 
     [TestCase(ClusterAxis.Backend, "local, docker")]
-    [TestCase(ClusterAxis.Network, "proxy")]
+    [TestCase(ClusterAxis.Network, "proxy, kernel")]
     [TestCase(ClusterAxis.Manager, "none")]
     public void Available_lists_what_this_version_built_in_the_documented_order(ClusterAxis axis, string expected)
     {
@@ -43,7 +45,6 @@ public sealed class ClusterProviderRegistryTests
     [TestCase(ClusterAxis.Manager, "patroni", "manager patroni is not available yet in this version; available: none")]
     [TestCase(ClusterAxis.Manager, "repmgr", "manager repmgr is not available yet in this version; available: none")]
     [TestCase(ClusterAxis.Manager, "pg_auto_failover", "manager pg_auto_failover is not available yet in this version; available: none")]
-    [TestCase(ClusterAxis.Network, "kernel", "network kernel is not available yet in this version; available: proxy")]
     [TestCase(ClusterAxis.Backend, "target", "backend target is not available yet in this version; available: local, docker")]
     public void A_planned_name_is_not_available_yet_which_is_not_the_same_as_unknown(ClusterAxis axis, string name, string expected)
     {
@@ -51,7 +52,7 @@ public sealed class ClusterProviderRegistryTests
     }
 
     [TestCase(ClusterAxis.Manager, "pacemaker", "manager 'pacemaker' is unknown; available: none (patroni, repmgr, pg_auto_failover: not available yet)")]
-    [TestCase(ClusterAxis.Network, "iptables", "network 'iptables' is unknown; available: proxy (kernel: not available yet)")]
+    [TestCase(ClusterAxis.Network, "iptables", "network 'iptables' is unknown; available: proxy, kernel")]
     [TestCase(ClusterAxis.Backend, "vm", "backend 'vm' is unknown; available: local, docker (target: not available yet)")]
     [TestCase(ClusterAxis.Manager, "None", "manager 'None' is unknown; available: none (patroni, repmgr, pg_auto_failover: not available yet)")]
     public void An_unknown_name_is_one_line_naming_what_is_available(ClusterAxis axis, string name, string expected)
