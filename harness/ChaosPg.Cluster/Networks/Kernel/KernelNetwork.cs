@@ -58,10 +58,21 @@ public sealed class KernelNetwork : INetworkMode
         }
 
         phase("making the run's network namespaces");
+        return await StartSessionAsync(request.Spec.NodeNames, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sweeps dead runs, then makes a topology for <paramref name="nodes"/> and the session that owns it.</summary>
+    public static async Task<NetworkSession> StartSessionAsync(IEnumerable<string> nodes, CancellationToken cancellationToken = default)
+    {
+        if (Problem() is { } problem)
+        {
+            throw new ClusterConfigurationException(problem);
+        }
+
         await KernelSweeper.SweepAsync(cancellationToken).ConfigureAwait(false);
         var runId = KernelTopology.NewRunId();
         var subnet = await FreeSubnetAsync(runId, cancellationToken).ConfigureAwait(false);
-        var topology = KernelTopology.Create(runId, subnet, request.Spec.NodeNames);
+        var topology = KernelTopology.Create(runId, subnet, nodes);
         // The owner file first: a harness killed at any point after this leaves a run the sweep can find.
         await KernelOwnerFile.Of(topology).WriteAsync(cancellationToken).ConfigureAwait(false);
         var resources = new KernelNetworkResources(topology);
@@ -76,7 +87,7 @@ public sealed class KernelNetwork : INetworkMode
         }
 
         var router = new KernelLinkRouter(topology);
-        return new NetworkSession(Name, router, new KernelLinkFaults(router), proxy: null, new KernelNodeNetwork(topology), resources);
+        return new NetworkSession(ClusterAxisNames.Kernel, router, new KernelLinkFaults(router), proxy: null, new KernelNodeNetwork(topology), resources);
     }
 
     // A /24 that no address or route of the root namespace, and no live kernel run, already uses.
