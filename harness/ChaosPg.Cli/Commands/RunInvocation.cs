@@ -54,7 +54,7 @@ internal sealed class RunInvocation
     {
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
-        if (await BackendOptions.PreflightAsync(options(new PlainRunProgress(output)), cancellationToken).ConfigureAwait(false) is { } unready)
+        if (await BackendOptions.PreflightAsync(options(new PlainRunProgress(output)), files, cancellationToken).ConfigureAwait(false) is { } unready)
         {
             await error.WriteLineAsync(unready).ConfigureAwait(false);
             return CommandErrors.EnvironmentError;

@@ -95,7 +95,15 @@ public sealed class KernelNetwork : INetworkMode
     {
         var addresses = await ProcessRunner.RunAsync("ip", ["-4", "-o", "addr", "show"], cancellationToken: cancellationToken).ConfigureAwait(false);
         var routes = await ProcessRunner.RunAsync("ip", ["-4", "route", "show", "table", "all"], cancellationToken: cancellationToken).ConfigureAwait(false);
-        var taken = addresses.StandardOutput + "\n" + routes.StandardOutput;
+        // Runs that recorded their subnet but have not added its address yet count too.
+        var owned = System.IO.Directory.Exists(KernelOwnerFile.Directory)
+            ? System.IO.Directory.GetFiles(KernelOwnerFile.Directory, "*.json")
+                .Select(f => KernelOwnerFile.TryRead(Path.GetFileNameWithoutExtension(f)))
+                .OfType<KernelOwnerFile>()
+                .Where(o => o.OwnerIsAlive)
+                .Select(o => " " + o.Subnet.Replace("0/24", string.Empty, StringComparison.Ordinal))
+            : [];
+        var taken = addresses.StandardOutput + "\n" + routes.StandardOutput + "\n" + string.Join("\n", owned);
         for (var attempt = 0; attempt < 64; attempt++)
         {
             var candidate = KernelTopology.PreferredSubnet(runId, attempt);
