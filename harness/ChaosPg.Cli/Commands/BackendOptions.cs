@@ -3,6 +3,7 @@ using ChaosPg.Cluster;
 using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Providers;
 using ChaosPg.Runner.Orchestration;
+using ChaosPg.Runner.Scenarios;
 
 namespace ChaosPg.Cli.Commands;
 
@@ -50,6 +51,42 @@ internal sealed class BackendOptions
         var request = options.Request(ClusterSpec.CreateBuilder().WithPgBinDirectory(options.PgBinDirectory).Build());
         var problems = await options.Provider.PreflightAsync(request, cancellationToken).ConfigureAwait(false);
         return problems.IsEmpty ? null : "chaospg: " + string.Join("; ", problems);
+    }
+
+    /// <summary>
+    /// As <see cref="PreflightAsync(ScenarioRunOptions, CancellationToken)"/>, and also for each network mode and
+    /// manager that the scenario files (or the *.yaml in a folder) ask for, so that e.g. <c>network: kernel</c> without
+    /// root is one line before any run folder exists. A file that does not parse is left to the run to report.
+    /// </summary>
+    public static async Task<string?> PreflightAsync(ScenarioRunOptions options, IEnumerable<string> files, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        if (await PreflightAsync(options, cancellationToken).ConfigureAwait(false) is { } unready)
+        {
+            return unready;
+        }
+
+        var asked = new HashSet<(string Network, string Manager)>();
+        foreach (var file in files.SelectMany(f => Directory.Exists(f) ? Directory.GetFiles(f, "*.yaml") : File.Exists(f) ? [f] : []))
+        {
+            var parsed = ScenarioParser.Parse(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false), file);
+            if (parsed.Scenario is { } scenario)
+            {
+                asked.Add((scenario.Cluster.Network, scenario.Cluster.Manager));
+            }
+        }
+
+        foreach (var (network, manager) in asked)
+        {
+            var request = options.Request(ClusterSpec.CreateBuilder().WithPgBinDirectory(options.PgBinDirectory).Build()) with { Network = network, Manager = manager };
+            var problems = await options.Provider.PreflightAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!problems.IsEmpty)
+            {
+                return "chaospg: " + string.Join("; ", problems);
+            }
+        }
+
+        return null;
     }
 
     private static Option<string> CreateBackend()

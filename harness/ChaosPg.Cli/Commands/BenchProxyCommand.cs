@@ -19,9 +19,11 @@ public static class BenchProxyCommand
         var threads = PositiveOption("--threads", "pgbench threads (-j).", 2);
         var scale = PositiveOption("--scale", "pgbench scale factor of the initialisation (-i -s).", 10);
         var pgBin = new Option<string?>("--pg-bin") { Description = "PostgreSQL bin directory." };
+        var network = new Option<string>("--network") { Description = "proxy (default): the node on 127.0.0.1; kernel: the node in a network namespace, and the kernel path (no relay) measured too.", DefaultValueFactory = _ => "proxy" };
+        network.AcceptOnlyFromAmong("proxy", "kernel");
         var command = new Command("proxy", "pgbench -S against one node directly, through the embedded proxy in this process and in a `chaospg proxy` child, and through toxiproxy-server if on PATH.")
         {
-            rounds, seconds, clients, threads, scale, pgBin,
+            rounds, seconds, clients, threads, scale, pgBin, network,
         };
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
@@ -34,7 +36,14 @@ public static class BenchProxyCommand
                 Scale = parseResult.GetValue(scale),
                 PgBinDirectory = parseResult.GetValue(pgBin),
                 ChildProxyCommand = ChildProxyCommand(),
+                Network = parseResult.GetValue(network),
             };
+            if (options.Network == "kernel" && ChaosPg.Cluster.Networks.Kernel.KernelNetwork.Problem() is { } problem)
+            {
+                await Console.Error.WriteLineAsync(problem).ConfigureAwait(false);
+                return 2;
+            }
+
             var figures = await ProxyBenchmark.MeasureAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
             Console.WriteLine(JsonSerializer.Serialize(figures, JsonOptions));
             return 0;

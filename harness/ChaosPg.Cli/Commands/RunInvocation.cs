@@ -59,7 +59,7 @@ internal sealed class RunInvocation
         var output = parseResult.InvocationConfiguration.Output;
         var error = parseResult.InvocationConfiguration.Error;
         var given = options(new PlainRunProgress(output));
-        if ((OutputFolder.Problem(given.ReportsRoot, "--out") ?? await BackendOptions.PreflightAsync(given, cancellationToken).ConfigureAwait(false)) is { } unready)
+        if ((OutputFolder.Problem(given.ReportsRoot, "--out") ?? await BackendOptions.PreflightAsync(given, files, cancellationToken).ConfigureAwait(false)) is { } unready)
         {
             await error.WriteLineAsync(unready).ConfigureAwait(false);
             return CommandErrors.EnvironmentError;

@@ -17,4 +17,7 @@ public enum LinkFaultKind
 
     /// <summary>Connections are reset as soon as data moves on them.</summary>
     ResetPeer,
+
+    /// <summary>A share of packets is dropped (kernel network mode only).</summary>
+    Loss,
 }

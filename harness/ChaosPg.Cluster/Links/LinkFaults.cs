@@ -29,6 +29,27 @@ public sealed class LinkFaults : ILinkFaults
         return [.. router.Links.Select(l => l.Link).Where(link => link.StartsWith(node + "->", StringComparison.Ordinal) || link.EndsWith("->" + node, StringComparison.Ordinal))];
     }
 
+    /// <inheritdoc/>
+    public string Mechanism(LinkFaultKind kind) => kind switch
+    {
+        LinkFaultKind.Partition => "toxiproxy-disable",
+        LinkFaultKind.Blackhole => "toxiproxy-timeout",
+        LinkFaultKind.Latency => "toxiproxy-latency",
+        LinkFaultKind.Bandwidth => "toxiproxy-bandwidth",
+        LinkFaultKind.ResetPeer => "toxiproxy-reset-peer",
+        _ => "none",
+    };
+
+    /// <summary>A relay cannot cut one direction of a TCP connection: only <see cref="LinkDirection.Both"/> is accepted.</summary>
+    public Task<LinkFault> PartitionAsync(string link, LinkDirection direction, CancellationToken cancellationToken = default) =>
+        direction == LinkDirection.Both
+            ? PartitionAsync(link, cancellationToken)
+            : throw new NotSupportedException("a one-way partition needs network: kernel; Toxiproxy relays TCP and can only cut both directions");
+
+    /// <summary>Toxiproxy relays TCP and never sees a packet to drop.</summary>
+    public Task<LinkFault> LossAsync(string link, double probability, LinkDirection direction, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("packet loss needs network: kernel; Toxiproxy relays TCP and never sees a packet to drop");
+
     /// <summary>Disables the link's proxy: its listener closes (connections are refused) and its live connections are closed.</summary>
     public async Task<LinkFault> PartitionAsync(string link, CancellationToken cancellationToken = default)
     {

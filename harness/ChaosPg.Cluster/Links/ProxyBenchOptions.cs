@@ -28,4 +28,11 @@ public sealed record ProxyBenchOptions
     /// <c>--port</c> are appended): the embedded server in a process of its own. Empty skips that mode.
     /// </summary>
     public ImmutableArray<string> ChildProxyCommand { get; init; } = [];
+
+    /// <summary>
+    /// <c>kernel</c> puts the node in a network namespace of a kernel-mode topology and adds the <c>kernel</c> mode (its
+    /// client link, no relay, no fault); <c>direct</c> is then its admin address across the same veth and bridge.
+    /// Null (or <c>proxy</c>) keeps the node on 127.0.0.1.
+    /// </summary>
+    public string? Network { get; init; }
 }

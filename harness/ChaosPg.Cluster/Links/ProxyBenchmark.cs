@@ -26,6 +26,17 @@ public static partial class ProxyBenchmark
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Rounds, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.RunLength, TimeSpan.FromSeconds(1));
         var spec = ClusterSpec.CreateBuilder().WithReplicas(1).WithPgBinDirectory(options.PgBinDirectory).Build();
+        var kernel = options.Network == Providers.ClusterAxisNames.Kernel;
+        // The kernel session outlives the cluster: namespaces are deleted after the server in them has stopped.
+        var session = kernel
+            ? await Networks.Kernel.KernelNetwork.StartSessionAsync(spec.NodeNames, cancellationToken).ConfigureAwait(false)
+            : new Providers.NetworkSession(Providers.ClusterAxisNames.Proxy);
+        await using var sessionScope = session.ConfigureAwait(false);
+        if (kernel)
+        {
+            clusterOptions = (clusterOptions ?? new LocalClusterOptions()) with { NodeNetwork = session.NodeNetwork, LinkRouter = session.Router };
+        }
+
         var cluster = await LocalCluster.StartAsync(spec, clusterOptions, cancellationToken).ConfigureAwait(false);
         await using (cluster.ConfigureAwait(false))
         {
@@ -46,6 +57,11 @@ public static partial class ProxyBenchmark
             try
             {
                 var modes = new List<(string Name, LinkEndpoint Endpoint)> { ("direct", node.Endpoint) };
+                if (kernel)
+                {
+                    modes.Add(("kernel", node.ClientEndpoint));
+                }
+
                 var inProcess = await ToxiproxyServer.StartAsync(new ToxiproxyServerOptions { Port = 0 }, cancellationToken).ConfigureAwait(false);
                 cleanup.Add(inProcess.DisposeAsync);
                 modes.Add(("embedded-in-process", await RouteAsync(inProcess.ApiUri, node, cleanup, cancellationToken).ConfigureAwait(false)));

@@ -10,7 +10,7 @@ public sealed class LocalBackend : IClusterBackend
     public string Name => ClusterAxisNames.Local;
 
     /// <inheritdoc/>
-    public ImmutableArray<string> Networks { get; } = [ClusterAxisNames.Proxy];
+    public ImmutableArray<string> Networks { get; } = [ClusterAxisNames.Proxy, ClusterAxisNames.Kernel];
 
     /// <inheritdoc/>
     public bool ProvidesOwnProxy => false;
@@ -85,7 +85,7 @@ public sealed class LocalBackend : IClusterBackend
         var router = network.Router ?? new DirectLinkRouter();
         var cluster = await LocalCluster.StartAsync(
             request.Spec,
-            new LocalClusterOptions { LogDirectory = request.LogDirectory, KeepData = request.KeepData, LinkRouter = router, WorkRoot = request.WorkRoot },
+            new LocalClusterOptions { LogDirectory = request.LogDirectory, KeepData = request.KeepData, LinkRouter = router, NodeNetwork = network.NodeNetwork, WorkRoot = request.WorkRoot },
             cancellationToken).ConfigureAwait(false);
         return new BackendCluster(cluster, router, network.LinkFaults, ProxyKind: null, ProxyVersion: null, [$"work directory: {cluster.WorkDirectory}", $"logs: {cluster.LogDirectory}"]);
     }

@@ -30,6 +30,7 @@ public sealed class LocalCluster : IReplicatedCluster, IDescribableAsTarget
         LogDirectory = options.LogDirectory ?? Path.Combine(workDirectory, "logs");
         PassFile = Path.Combine(workDirectory, "secrets", "pgpass");
         router = options.LinkRouter ?? new DirectLinkRouter();
+        NodeNetwork = options.NodeNetwork ?? LoopbackNodeNetwork.Instance;
         Secrets = RunSecrets.Generate();
         var nodesDirectory = Path.Combine(workDirectory, "nodes");
         Nodes = [.. spec.NodeNames.Select(name => new LocalNode(this, name, Path.Combine(nodesDirectory, name), Path.Combine(LogDirectory, name + ".log"), AllocatePort()))];
@@ -59,6 +60,8 @@ public sealed class LocalCluster : IReplicatedCluster, IDescribableAsTarget
     internal RunReaper Reaper { get; }
 
     internal ServerUser User { get; }
+
+    internal INodeNetwork NodeNetwork { get; }
 
     internal string PassFile { get; }
 
@@ -227,8 +230,8 @@ public sealed class LocalCluster : IReplicatedCluster, IDescribableAsTarget
 
     internal async Task WriteNodeConfigAsync(LocalNode node, CancellationToken cancellationToken)
     {
-        await WriteServerFileAsync(Path.Combine(node.DataDirectory, "postgresql.conf"), NodeConfig.PostgresqlConf(Spec, node.Name, node.Port), cancellationToken).ConfigureAwait(false);
-        await WriteServerFileAsync(Path.Combine(node.DataDirectory, "pg_hba.conf"), NodeConfig.PgHbaConf(), cancellationToken).ConfigureAwait(false);
+        await WriteServerFileAsync(Path.Combine(node.DataDirectory, "postgresql.conf"), NodeConfig.PostgresqlConf(Spec, node.Name, node.Port, NodeNetwork.ListenAddresses(node.Name)), cancellationToken).ConfigureAwait(false);
+        await WriteServerFileAsync(Path.Combine(node.DataDirectory, "pg_hba.conf"), NodeConfig.PgHbaConf(NodeNetwork.ClientCidr), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes a file only the server user may read.</summary>

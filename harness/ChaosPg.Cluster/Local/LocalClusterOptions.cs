@@ -23,6 +23,9 @@ public sealed record LocalClusterOptions
     /// </summary>
     public RunReaper? Reaper { get; init; }
 
+    /// <summary>Where nodes listen and how they start; null means 127.0.0.1 in the harness's namespace.</summary>
+    public INodeNetwork? NodeNetwork { get; init; }
+
     /// <summary>OS user servers run as when the harness is root.</summary>
     public string ServerUserName { get; init; } = "postgres";
 

@@ -32,7 +32,7 @@ public sealed class LocalNode : IClusterNode
     public int Port { get; private set; }
 
     /// <summary>Where the server listens; the harness's own connections go here, never through a link.</summary>
-    public LinkEndpoint Endpoint => new("127.0.0.1", Port);
+    public LinkEndpoint Endpoint => new(cluster.NodeNetwork.AdminHost(Name), Port);
 
     /// <summary>Where workload clients connect: the routed <c>client-&gt;node</c> link.</summary>
     public LinkEndpoint ClientEndpoint { get; internal set; }
@@ -199,10 +199,12 @@ public sealed class LocalNode : IClusterNode
     private async Task LaunchAsync(CancellationToken cancellationToken)
     {
         var (fileName, arguments) = cluster.User.Command(cluster.Binaries.Tool("postgres"), "-D", DataDirectory);
+        // In the kernel network mode the server starts inside its node's namespace (nsenter execs, so the pid stays the postmaster's).
+        var prefix = cluster.NodeNetwork.LaunchPrefix(Name);
         // setsid: the server gets its own session, so a Ctrl-C meant for the harness never reaches it and the harness
         // decides how it stops. exec keeps one pid all the way down: the Process's pid is the postmaster's.
         var startInfo = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = "/" };
-        foreach (var argument in (IEnumerable<string>)["-c", "log=$1; shift; exec setsid \"$@\" >>\"$log\" 2>&1 </dev/null", "sh", LogFile, fileName, .. arguments])
+        foreach (var argument in (IEnumerable<string>)["-c", "log=$1; shift; exec setsid \"$@\" >>\"$log\" 2>&1 </dev/null", "sh", LogFile, .. prefix, fileName, .. arguments])
         {
             startInfo.ArgumentList.Add(argument);
         }

@@ -6,11 +6,11 @@ namespace ChaosPg.Cluster.Local;
 /// <summary>The configuration files of a node: postgresql.conf, pg_hba.conf and the standby settings.</summary>
 internal static class NodeConfig
 {
-    public static string PostgresqlConf(ClusterSpec spec, string node, int port)
+    public static string PostgresqlConf(ClusterSpec spec, string node, int port, string listenAddresses = "127.0.0.1")
     {
         IEnumerable<(string Name, string Value)> settings =
         [
-            ("listen_addresses", "127.0.0.1"),
+            ("listen_addresses", listenAddresses),
             ("port", port.ToString(CultureInfo.InvariantCulture)),
             // No Unix socket: only 127.0.0.1 host lines exist, and no socket file is left in a shared directory.
             ("unix_socket_directories", ""),
@@ -58,11 +58,11 @@ internal static class NodeConfig
         return settings;
     }
 
-    public static string PgHbaConf() =>
+    public static string PgHbaConf(string clientCidr = "127.0.0.1/32") =>
         $"""
-        # Written by ChaosPg: loopback only, SCRAM only, replication only for the replication role.
-        host  all          all                          127.0.0.1/32  scram-sha-256
-        host  replication  {ClusterRoles.Replication}  127.0.0.1/32  scram-sha-256
+        # Written by ChaosPg: loopback (or the run's own namespace subnet) only, SCRAM only, replication only for the replication role.
+        host  all          all                          {clientCidr}  scram-sha-256
+        host  replication  {ClusterRoles.Replication}  {clientCidr}  scram-sha-256
 
         """;
 

@@ -3,6 +3,7 @@ using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Local;
 using ChaosPg.Cluster.Managers.None;
 using ChaosPg.Cluster.Managers.Patroni;
+using ChaosPg.Cluster.Networks.Kernel;
 using ChaosPg.Cluster.Networks.Proxy;
 using ChaosPg.Cluster.Target;
 
@@ -37,6 +38,7 @@ public sealed class ClusterProviderRegistry
         .WithBackend(new DockerBackend())
         .WithBackend(new TargetBackend())
         .WithNetwork(new ProxyNetwork())
+        .WithNetwork(new KernelNetwork())
         .WithManager(new NoManager())
         .WithManager(new PatroniManager());
 

@@ -1,4 +1,5 @@
 using ChaosPg.Cluster.Links;
+using ChaosPg.Cluster.Local;
 using ChaosPg.Toxiproxy;
 
 namespace ChaosPg.Cluster.Providers;
@@ -16,14 +17,23 @@ public sealed class NetworkSession : IAsyncDisposable
     /// <param name="router">The router for the backend's links, or null when the backend brings its own.</param>
     /// <param name="linkFaults">Faults on that router's links, or null.</param>
     /// <param name="proxy">The Toxiproxy this session started or reached, disposed with it.</param>
-    public NetworkSession(string name, ILinkRouter? router = null, ILinkFaults? linkFaults = null, ToxiproxyHandle? proxy = null)
+    /// <param name="nodeNetwork">Where host-side nodes listen and how they start, or null for 127.0.0.1.</param>
+    /// <param name="resources">What else the session made (the kernel mode's namespaces), disposed last.</param>
+    public NetworkSession(string name, ILinkRouter? router = null, ILinkFaults? linkFaults = null, ToxiproxyHandle? proxy = null, INodeNetwork? nodeNetwork = null, IAsyncDisposable? resources = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         Name = name;
         Router = router;
         LinkFaults = linkFaults;
         Proxy = proxy;
+        NodeNetwork = nodeNetwork;
+        Resources = resources;
     }
+
+    /// <summary>Where host-side nodes listen and how they start; null for 127.0.0.1 in the harness's namespace.</summary>
+    public INodeNetwork? NodeNetwork { get; }
+
+    private IAsyncDisposable? Resources { get; }
 
     /// <summary>The network mode's name.</summary>
     public string Name { get; }
@@ -53,9 +63,19 @@ public sealed class NetworkSession : IAsyncDisposable
         }
         finally
         {
-            if (Proxy is not null)
+            try
             {
-                await Proxy.DisposeAsync().ConfigureAwait(false);
+                if (Proxy is not null)
+                {
+                    await Proxy.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (Resources is not null)
+                {
+                    await Resources.DisposeAsync().ConfigureAwait(false);
+                }
             }
         }
     }

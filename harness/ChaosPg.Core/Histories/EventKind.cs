@@ -25,4 +25,7 @@ public enum EventKind
 
     /// <summary>An HA manager's decision as the harness observed it (leader changed, lock lost, demoted, ...): recorded, not done.</summary>
     RoleChange,
+
+    /// <summary>Packets on a link dropped with a probability (kernel network mode).</summary>
+    Loss,
 }

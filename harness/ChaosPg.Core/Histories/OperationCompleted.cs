@@ -20,4 +20,5 @@ public sealed record OperationCompleted(
     ImmutableArray<ServerNotice> Notices = default,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     bool CancelledAtStop = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     ImmutableArray<MicroOp> Txn = default) : HistoryLine(AtMicros);

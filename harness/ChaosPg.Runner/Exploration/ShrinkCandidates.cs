@@ -107,11 +107,12 @@ public static class ShrinkCandidates
     // Built anew: a with-expression would keep the base record's Target pointing at the old link.
     private static FaultStep Retarget(FaultStep fault, Link link, TimeSpan at) => fault switch
     {
-        PartitionFault f => new PartitionFault(at, new LinkTarget(link), f.For),
+        PartitionFault f => new PartitionFault(at, new LinkTarget(link), f.For) { Direction = f.Direction },
         BlackholeFault f => new BlackholeFault(at, new LinkTarget(link), f.For),
         LatencyFault f => new LatencyFault(at, link, f.Latency, f.Jitter, f.Direction, f.For),
         BandwidthFault f => new BandwidthFault(at, link, f.RateKilobytesPerSecond, f.For),
         ResetFault f => new ResetFault(at, link, f.For),
+        LossFault f => new LossFault(at, link, f.Probability, f.Direction, f.For),
         _ => fault,
     };
 
@@ -123,6 +124,7 @@ public static class ShrinkCandidates
         LatencyFault f => f with { For = length },
         BandwidthFault f => f with { For = length },
         ResetFault f => f with { For = length },
+        LossFault f => f with { For = length },
         KillFault f => f with { For = length },
         PauseFault f => f with { For = length },
         _ => fault,

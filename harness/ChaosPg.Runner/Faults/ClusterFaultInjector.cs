@@ -8,7 +8,7 @@ namespace ChaosPg.Runner.Faults;
 
 /// <summary>
 /// The nemesis of a cluster: network faults become toxics or disabled proxies on the step's links
-/// (<see cref="LinkFaults"/>), node faults become kills, pauses and restarts of its <see cref="IClusterNode"/>s, an
+/// (<see cref="ILinkFaults"/>: Toxiproxy, or iptables and tc in the kernel network mode), node faults become kills, pauses and restarts of its <see cref="IClusterNode"/>s, an
 /// isolation a network disconnect where the node has a network of its own (else a blackhole of its links), actions become
 /// promote, rejoin, heal and waits for convergence. Removal tolerates a fault that is only partly in place and may
 /// run twice.
@@ -35,6 +35,13 @@ public sealed class ClusterFaultInjector : IFaultInjector
     /// </summary>
     public string IsolationMethod(string node) => cluster[node].CanIsolate ? "network-disconnect" : "blackhole-links";
 
+    /// <summary>
+    /// How a link fault of <paramref name="fault"/>'s kind is applied, for the history (e.g. <c>iptables-drop</c>,
+    /// <c>toxiproxy-disable</c>); null for a fault that is not on links or when no link faults exist.
+    /// </summary>
+    public string? LinkMethod(FaultStep fault) =>
+        fault is { IsNetwork: true } and not IsolateFault && linkFaults is not null ? linkFaults.Mechanism(Kind(fault)) : null;
+
     /// <summary>The result of the last wait-converged action, for the run to record; null before the first one.</summary>
     public ConvergenceResult? LastConvergence { get; private set; }
 
@@ -43,8 +50,8 @@ public sealed class ClusterFaultInjector : IFaultInjector
         ArgumentNullException.ThrowIfNull(plannedStep);
         switch (plannedStep.Step)
         {
-            case PartitionFault:
-                await ForEachLinkAsync(plannedStep, (faults, link) => faults.PartitionAsync(link, cancellationToken)).ConfigureAwait(false);
+            case PartitionFault partition:
+                await ForEachLinkAsync(plannedStep, (faults, link) => faults.PartitionAsync(link, Direction(partition.Direction), cancellationToken)).ConfigureAwait(false);
                 break;
             case IsolateFault isolate when cluster[isolate.Node].CanIsolate:
                 await cluster[isolate.Node].IsolateAsync(cancellationToken).ConfigureAwait(false);
@@ -60,6 +67,9 @@ public sealed class ClusterFaultInjector : IFaultInjector
                 break;
             case ResetFault:
                 await ForEachLinkAsync(plannedStep, (faults, link) => faults.ResetPeerAsync(link, cancellationToken)).ConfigureAwait(false);
+                break;
+            case LossFault loss:
+                await ForEachLinkAsync(plannedStep, (faults, link) => faults.LossAsync(link, loss.Probability, Direction(loss.Direction), cancellationToken)).ConfigureAwait(false);
                 break;
             case KillFault kill:
                 await cluster[kill.Node].KillAsync(cancellationToken).ConfigureAwait(false);
@@ -88,7 +98,7 @@ public sealed class ClusterFaultInjector : IFaultInjector
             case IsolateFault isolate when cluster[isolate.Node].CanIsolate:
                 await cluster[isolate.Node].ReconnectAsync(cancellationToken).ConfigureAwait(false);
                 break;
-            case PartitionFault or BlackholeFault or IsolateFault or LatencyFault or BandwidthFault or ResetFault:
+            case PartitionFault or BlackholeFault or IsolateFault or LatencyFault or BandwidthFault or ResetFault or LossFault:
                 var kind = Kind((FaultStep)plannedStep.Step);
                 await ForEachLinkAsync(plannedStep, (faults, link) => faults.RemoveAsync(new LinkFault(link, kind), cancellationToken)).ConfigureAwait(false);
                 break;
@@ -157,7 +167,7 @@ public sealed class ClusterFaultInjector : IFaultInjector
     private async Task ForEachLinkAsync(PlannedStep plannedStep, Func<ILinkFaults, string, Task> perLink)
     {
         var faults = linkFaults ?? throw new InvalidOperationException(
-            $"the {plannedStep.Step.Keyword} fault needs the cluster's links routed through Toxiproxy, but this cluster connects directly (no proxy)");
+            $"the {plannedStep.Step.Keyword} fault needs the cluster's links routed through Toxiproxy or the kernel network mode, but this cluster connects directly (no proxy)");
         foreach (var link in plannedStep.Links)
         {
             await perLink(faults, link.ToString()).ConfigureAwait(false);
@@ -202,6 +212,7 @@ public sealed class ClusterFaultInjector : IFaultInjector
         BlackholeFault or IsolateFault => LinkFaultKind.Blackhole,
         LatencyFault => LinkFaultKind.Latency,
         BandwidthFault => LinkFaultKind.Bandwidth,
+        LossFault => LinkFaultKind.Loss,
         _ => LinkFaultKind.ResetPeer,
     };
 }

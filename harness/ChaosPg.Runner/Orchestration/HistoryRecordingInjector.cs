@@ -166,8 +166,21 @@ public sealed class HistoryRecordingInjector : IFaultInjector
             case IsolateFault isolate:
                 parameters["method"] = inner.IsolationMethod(isolate.Node);
                 break;
+            case LossFault loss:
+                parameters["probability"] = loss.Probability.ToString("R", CultureInfo.InvariantCulture);
+                parameters["direction"] = loss.Direction.ToString().ToLowerInvariant();
+                break;
+            case PartitionFault partition:
+                parameters["direction"] = partition.Direction.ToString().ToLowerInvariant();
+                break;
             default:
                 break;
+        }
+
+        // Which mechanism applied a link fault (Toxiproxy or iptables/tc), so the history says what was really done.
+        if (plannedStep.Step is FaultStep linkFault && inner.LinkMethod(linkFault) is { } method)
+        {
+            parameters["method"] = method;
         }
 
         if (plannedStep.Step is FaultStep { For: { } lasting })

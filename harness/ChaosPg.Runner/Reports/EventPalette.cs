@@ -12,7 +12,7 @@ internal static class EventPalette
 
     public static string ColorOf(EventKind kind) => kind switch
     {
-        EventKind.Partition or EventKind.Blackhole or EventKind.Isolate or EventKind.Latency or EventKind.Bandwidth or EventKind.Reset => Network,
+        EventKind.Partition or EventKind.Blackhole or EventKind.Isolate or EventKind.Latency or EventKind.Bandwidth or EventKind.Reset or EventKind.Loss => Network,
         EventKind.Kill or EventKind.Pause or EventKind.Restart or EventKind.TerminateBackends => Process,
         EventKind.Promote or EventKind.Rejoin or EventKind.Fence or EventKind.RoleChange => Action,
         _ => Healing,

@@ -41,6 +41,7 @@ internal static class ScenarioKeys
     public const string Jitter = "jitter";
     public const string Direction = "direction";
     public const string Deadline = "deadline";
+    public const string Probability = "probability";
 
     public const string LostWrites = "lost-writes";
 

@@ -20,10 +20,11 @@ public sealed class ScenarioParser : StrictYamlParser
     [
         ScenarioKeys.At, ScenarioKeys.Fault, ScenarioKeys.Action, ScenarioKeys.Target, ScenarioKeys.For,
         ScenarioKeys.Latency, ScenarioKeys.Jitter, ScenarioKeys.Direction, ScenarioKeys.Rate, ScenarioKeys.Deadline,
+        ScenarioKeys.Probability,
     ];
 
     private static readonly ImmutableArray<string> Faults =
-        ["partition", "blackhole", "isolate", "latency", "bandwidth", "reset", "kill", "pause", "restart", "terminate-backends"];
+        ["partition", "blackhole", "isolate", "latency", "bandwidth", "reset", "loss", "kill", "pause", "restart", "terminate-backends"];
 
     private static readonly ImmutableArray<string> Actions = ["promote", "rejoin", "heal", "wait-converged"];
 
@@ -39,12 +40,13 @@ public sealed class ScenarioParser : StrictYamlParser
     private static readonly ImmutableDictionary<string, ImmutableArray<string>> StepParameters =
         new Dictionary<string, ImmutableArray<string>>
         {
-            ["partition"] = [ScenarioKeys.Target, ScenarioKeys.For],
+            ["partition"] = [ScenarioKeys.Target, ScenarioKeys.Direction, ScenarioKeys.For],
             ["blackhole"] = [ScenarioKeys.Target, ScenarioKeys.For],
             ["isolate"] = [ScenarioKeys.Target, ScenarioKeys.For],
             ["latency"] = [ScenarioKeys.Target, ScenarioKeys.Latency, ScenarioKeys.Jitter, ScenarioKeys.Direction, ScenarioKeys.For],
             ["bandwidth"] = [ScenarioKeys.Target, ScenarioKeys.Rate, ScenarioKeys.For],
             ["reset"] = [ScenarioKeys.Target, ScenarioKeys.For],
+            ["loss"] = [ScenarioKeys.Target, ScenarioKeys.Probability, ScenarioKeys.Direction, ScenarioKeys.For],
             ["kill"] = [ScenarioKeys.Target, ScenarioKeys.For],
             ["pause"] = [ScenarioKeys.Target, ScenarioKeys.For],
             ["restart"] = [ScenarioKeys.Target],
@@ -287,7 +289,7 @@ public sealed class ScenarioParser : StrictYamlParser
             : null;
         ScheduleStep? step = keyword switch
         {
-            "partition" => NetworkTarget(keys, node, path, keyword) is { } t ? new PartitionFault(at, t, length) : null,
+            "partition" => NetworkTarget(keys, node, path, keyword) is { } t ? new PartitionFault(at, t, length) { Direction = DirectionOf(keys, path) } : null,
             "blackhole" => NetworkTarget(keys, node, path, keyword) is { } t ? new BlackholeFault(at, t, length) : null,
             "isolate" => NodeTarget(keys, node, path, keyword) is { } n ? new IsolateFault(at, n, length) : null,
             "latency" => Latency(keys, node, path, at, length),
@@ -296,6 +298,7 @@ public sealed class ScenarioParser : StrictYamlParser
                 ? new BandwidthFault(at, link, rate, length)
                 : null,
             "reset" => LinkTarget(keys, node, path, keyword) is { } link ? new ResetFault(at, link, length) : null,
+            "loss" => Loss(keys, node, path, at, length),
             "kill" => NodeTarget(keys, node, path, keyword) is { } n ? new KillFault(at, n, length) : null,
             "pause" => NodeTarget(keys, node, path, keyword) is { } n ? new PauseFault(at, n, length) : null,
             "restart" => NodeTarget(keys, node, path, keyword) is { } n ? new RestartFault(at, n) : null,
@@ -353,7 +356,14 @@ public sealed class ScenarioParser : StrictYamlParser
         Link? link = LinkTarget(keys, node, path, "latency");
         TimeSpan? latency = Duration(Required(keys, node, path, ScenarioKeys.Latency, "the added delay, e.g. 200ms"), Child(path, ScenarioKeys.Latency));
         TimeSpan? jitter = keys.TryGetValue(ScenarioKeys.Jitter, out var jitterNode) ? Duration(jitterNode, Child(path, ScenarioKeys.Jitter)) : TimeSpan.Zero;
-        LatencyDirection direction = (keys.TryGetValue(ScenarioKeys.Direction, out var directionNode)
+        LatencyDirection direction = DirectionOf(keys, path);
+        return link is null || latency is null || jitter is null
+            ? null
+            : new LatencyFault(at, link, latency.Value, jitter.Value, direction, length);
+    }
+
+    private LatencyDirection DirectionOf(Dictionary<string, YamlNode> keys, string path) =>
+        (keys.TryGetValue(ScenarioKeys.Direction, out var directionNode)
             ? OneOf(directionNode, Child(path, ScenarioKeys.Direction), "direction", Directions)
             : "both") switch
         {
@@ -361,9 +371,30 @@ public sealed class ScenarioParser : StrictYamlParser
             "downstream" => LatencyDirection.Downstream,
             _ => LatencyDirection.Both,
         };
-        return link is null || latency is null || jitter is null
-            ? null
-            : new LatencyFault(at, link, latency.Value, jitter.Value, direction, length);
+
+    private LossFault? Loss(Dictionary<string, YamlNode> keys, YamlNode node, string path, TimeSpan at, TimeSpan? length)
+    {
+        Link? link = LinkTarget(keys, node, path, "loss");
+        LatencyDirection direction = DirectionOf(keys, path);
+        YamlNode? probabilityNode = Required(keys, node, path, ScenarioKeys.Probability, "the share of packets dropped, above 0 and below 1, e.g. 0.2");
+        double? probability = null;
+        if (probabilityNode is YamlScalarNode { Value: { } text })
+        {
+            if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var p) && p > 0 && p < 1)
+            {
+                probability = p;
+            }
+            else
+            {
+                Fail(Child(path, ScenarioKeys.Probability), probabilityNode.Start, $"probability '{text}' must be a number above 0 and below 1, e.g. 0.2");
+            }
+        }
+        else if (probabilityNode is not null)
+        {
+            Fail(Child(path, ScenarioKeys.Probability), probabilityNode.Start, "probability must be a number above 0 and below 1, e.g. 0.2");
+        }
+
+        return link is null || probability is null ? null : new LossFault(at, link, probability.Value, direction, length);
     }
 
     private FaultTarget? NetworkTarget(Dictionary<string, YamlNode> keys, YamlNode node, string path, string keyword)

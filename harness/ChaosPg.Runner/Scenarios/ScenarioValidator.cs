@@ -83,6 +83,7 @@ public static partial class ScenarioValidator
         }
 
         bool replicasValid = ValidateCluster(scenario.Cluster, Add);
+        ValidateNetworkFaults(scenario, Add);
         ValidateWorkload(scenario.Workload, Add);
 
         bool durationValid = scenario.Duration > TimeSpan.Zero
@@ -169,6 +170,29 @@ public static partial class ScenarioValidator
         }
 
         return replicasValid;
+    }
+
+    // What each network mode can do: Toxiproxy relays TCP (no packet loss, no one-way cut); the kernel mode has no
+    // latency where the kernel lacks netem (probed once, only when a kernel scenario asks for latency).
+    private static void ValidateNetworkFaults(Scenario scenario, Action<string, string> add)
+    {
+        bool kernel = scenario.Cluster.Network == ClusterAxisNames.Kernel;
+        bool proxy = scenario.Cluster.Network == ClusterAxisNames.Proxy;
+        foreach (var (step, index) in scenario.Schedule.Select((s, i) => (s, i)))
+        {
+            switch (step)
+            {
+                case LossFault when proxy:
+                    add(ScenarioKeys.Step(index, ScenarioKeys.Fault), "loss needs cluster.network: kernel; Toxiproxy relays TCP and never sees a packet to drop");
+                    break;
+                case PartitionFault { Direction: not LatencyDirection.Both } when proxy:
+                    add(ScenarioKeys.Step(index, ScenarioKeys.Direction), "a one-way partition needs cluster.network: kernel; Toxiproxy can only cut both directions of a relayed connection");
+                    break;
+                case LatencyFault when kernel && !Cluster.Networks.Kernel.KernelProbe.NetemAvailable:
+                    add(ScenarioKeys.Step(index, ScenarioKeys.Fault), "latency in cluster.network: kernel needs tc netem, which this kernel lacks (no sch_netem); use network: proxy for latency");
+                    break;
+            }
+        }
     }
 
     private static void ValidateWorkload(ScenarioWorkload workload, Action<string, string> add)

@@ -125,6 +125,13 @@ public static class ScenarioWriter
             case BandwidthFault bandwidth:
                 node.Add(ScenarioKeys.Rate, Number(bandwidth.RateKilobytesPerSecond));
                 break;
+            case LossFault loss:
+                node.Add(ScenarioKeys.Probability, loss.Probability.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+                node.Add(ScenarioKeys.Direction, loss.Direction.ToString().ToLowerInvariant());
+                break;
+            case PartitionFault { Direction: not LatencyDirection.Both } partition:
+                node.Add(ScenarioKeys.Direction, partition.Direction.ToString().ToLowerInvariant());
+                break;
         }
 
         if (step is FaultStep { For: { } length })

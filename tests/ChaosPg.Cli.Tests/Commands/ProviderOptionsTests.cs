@@ -7,9 +7,8 @@ namespace ChaosPg.Cli.Tests.Commands;
 /// <summary>--network and --manager of the commands that make a cluster without a scenario, and doctor's sections.</summary>
 public sealed class ProviderOptionsTests
 {
-    [TestCase("cluster", "up", "--manager", "patroni", "chaospg: manager patroni is not available yet in this version; available: none")]
-    [TestCase("cluster", "up", "--network", "kernel", "chaospg: network kernel is not available yet in this version; available: proxy")]
-    [TestCase("bench", "bringup", "--manager", "repmgr", "chaospg: manager repmgr is not available yet in this version; available: none")]
+    [TestCase("cluster", "up", "--manager", "repmgr", "chaospg: manager repmgr is not available yet in this version; available: none, patroni")]
+    [TestCase("bench", "bringup", "--manager", "pg_auto_failover", "chaospg: manager pg_auto_failover is not available yet in this version; available: none, patroni")]
     public async Task A_planned_name_is_one_line_and_exit_code_2_before_anything_starts(string command, string subcommand, string option, string value, string expected)
     {
         var (code, output, error) = await InvokeAsync(command, subcommand, option, value);

@@ -2,6 +2,7 @@ using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Local;
 using ChaosPg.Cluster.Managers.None;
 using ChaosPg.Cluster.Managers.Patroni;
+using ChaosPg.Cluster.Networks.Kernel;
 using ChaosPg.Cluster.Networks.Proxy;
 using ChaosPg.Cluster.Providers;
 
@@ -19,6 +20,7 @@ public sealed class ClusterProviderRegistryTests
             Assert.That(Registry.Backend("local"), Is.TypeOf<LocalBackend>());
             Assert.That(Registry.Backend("docker"), Is.TypeOf<DockerBackend>());
             Assert.That(Registry.Network("proxy"), Is.TypeOf<ProxyNetwork>());
+            Assert.That(Registry.Network("kernel"), Is.TypeOf<KernelNetwork>());
             Assert.That(Registry.Manager("none"), Is.TypeOf<NoManager>());
             Assert.That(Registry.Manager("patroni"), Is.TypeOf<PatroniManager>());
         });
@@ -35,7 +37,7 @@ public sealed class ClusterProviderRegistryTests
     }
 
     [TestCase(ClusterAxis.Backend, "local, docker, target")]
-    [TestCase(ClusterAxis.Network, "proxy")]
+    [TestCase(ClusterAxis.Network, "proxy, kernel")]
     [TestCase(ClusterAxis.Manager, "none, patroni")]
     public void Available_lists_what_this_version_built_in_the_documented_order(ClusterAxis axis, string expected)
     {
@@ -44,14 +46,13 @@ public sealed class ClusterProviderRegistryTests
 
     [TestCase(ClusterAxis.Manager, "repmgr", "manager repmgr is not available yet in this version; available: none, patroni")]
     [TestCase(ClusterAxis.Manager, "pg_auto_failover", "manager pg_auto_failover is not available yet in this version; available: none, patroni")]
-    [TestCase(ClusterAxis.Network, "kernel", "network kernel is not available yet in this version; available: proxy")]
     public void A_planned_name_is_not_available_yet_which_is_not_the_same_as_unknown(ClusterAxis axis, string name, string expected)
     {
         Assert.That(Registry.Problem(axis, name), Is.EqualTo(expected));
     }
 
     [TestCase(ClusterAxis.Manager, "pacemaker", "manager 'pacemaker' is unknown; available: none, patroni (repmgr, pg_auto_failover: not available yet)")]
-    [TestCase(ClusterAxis.Network, "iptables", "network 'iptables' is unknown; available: proxy (kernel: not available yet)")]
+    [TestCase(ClusterAxis.Network, "iptables", "network 'iptables' is unknown; available: proxy, kernel")]
     [TestCase(ClusterAxis.Backend, "vm", "backend 'vm' is unknown; available: local, docker, target")]
     [TestCase(ClusterAxis.Manager, "None", "manager 'None' is unknown; available: none, patroni (repmgr, pg_auto_failover: not available yet)")]
     public void An_unknown_name_is_one_line_naming_what_is_available(ClusterAxis axis, string name, string expected)

@@ -46,8 +46,7 @@ public static class BadScenarioCases
         yield return Case("manager not built yet (pg_auto_failover)", ScenarioText.Build(cluster: $"  replicas: 2\n  manager: pg_auto_failover{M}\n"), "manager pg_auto_failover is not available yet in this version; available: none, patroni");
         yield return Case("unknown manager", ScenarioText.Build(cluster: $"  replicas: 2\n  manager: pacemaker{M}\n"), "manager 'pacemaker' is unknown; available: none, patroni (repmgr, pg_auto_failover: not available yet)");
         yield return Case("manager settings not built yet", ScenarioText.Build(cluster: $"  replicas: 2\n  manager:\n    name: none{M}\n"), "manager takes a manager name such as none; manager settings are not available yet in this version");
-        yield return Case("network not built yet", ScenarioText.Build(cluster: $"  replicas: 2\n  network: kernel{M}\n"), "network kernel is not available yet in this version; available: proxy");
-        yield return Case("unknown network", ScenarioText.Build(cluster: $"  replicas: 2\n  network: iptables{M}\n"), "network 'iptables' is unknown; available: proxy (kernel: not available yet)");
+        yield return Case("unknown network", ScenarioText.Build(cluster: $"  replicas: 2\n  network: iptables{M}\n"), "network 'iptables' is unknown; available: proxy, kernel");
         yield return Case("bad setting name", ScenarioText.Build(cluster: $"  replicas: 2\n  settings:\n    Shared Buffers: 1GB{M}\n"), "setting 'Shared Buffers' is not a PostgreSQL setting name");
 
         // Workload and duration.
@@ -80,6 +79,10 @@ public static class BadScenarioCases
         yield return Case("malformed link", Step($"    fault: partition\n    target: replica1->{M}\n"), "target 'replica1->' is not a link; expected FROM->TO");
         yield return Case("jitter above latency", Step($"    fault: latency\n    target: client->primary\n    latency: 100ms\n    jitter: 300ms{M}\n"), "jitter 300ms must be whole milliseconds between 0ms and the latency 100ms");
         yield return Case("unknown direction", Step($"    fault: latency\n    target: client->primary\n    latency: 100ms\n    direction: sideways{M}\n"), "unknown direction 'sideways'; expected one of: both, upstream, downstream");
+        yield return Case("loss through the proxy", Step($"    fault: loss{M}\n    target: replica1->primary\n    probability: 0.2\n"), "loss needs cluster.network: kernel; Toxiproxy relays TCP and never sees a packet to drop");
+        yield return Case("loss probability of 1", Step($"    fault: loss\n    target: replica1->primary\n    probability: 1{M}\n"), "probability '1' must be a number above 0 and below 1, e.g. 0.2");
+        yield return Case("loss without probability", ScenarioText.Build(schedule: $"  - at: 1s{M}\n    fault: loss\n    target: replica1->primary\n"), "missing key 'probability' in step 1 of the schedule");
+        yield return Case("one-way partition through the proxy", Step($"    fault: partition\n    target: replica1->primary\n    direction: downstream{M}\n"), "a one-way partition needs cluster.network: kernel");
         yield return Case("zero bandwidth", Step($"    fault: bandwidth\n    target: client->primary\n    rate: 0{M}\n"), "rate 0 must be a positive number of KB/s");
         yield return Case("zero for", Step($"    fault: pause\n    target: replica1\n    for: 0s{M}\n"), "for 0s must be a positive whole number of milliseconds");
 

@@ -36,7 +36,7 @@ public class WorkloadRowGeneratorTests
     [Test]
     public void An_unknown_kind_is_rejected()
     {
-        Assert.That(() => WorkloadSchema.For("ledger"), Throws.ArgumentException.With.Message.Contains("bank or orders"));
+        Assert.That(() => WorkloadSchema.For("ledger"), Throws.ArgumentException.With.Message.Contains("bank, orders or list-append"));
     }
 
     // Rows compare by value: ImmutableArray equality is by reference, so compare the values as lists.

@@ -1,3 +1,4 @@
+using ChaosPg.Cluster.Links;
 using ChaosPg.Cluster.Managers.Patroni;
 using ChaosPg.Cluster.Providers;
 using static ChaosPg.Cluster.Tests.Local.TestCluster;
@@ -22,7 +23,8 @@ public class PatroniManagerTests
         Assert.That(provided.LinkFaults, Is.Not.Null, "the proxy network mode's faults reach the manager's links");
 
         // The leader keeps its clients and its replicas, and loses only etcd.
-        await provided.LinkFaults!.PartitionAsync(PatroniLinkNames.Dcs(leader.Name, 1, 1));
+        var faults = provided.LinkFaults!;
+        await faults.PartitionAsync(PatroniLinkNames.Dcs(leader.Name, 1, 1), LinkDirection.Both);
         var bound = settings.Ttl + settings.LoopWait + TimeSpan.FromSeconds(15);
         var demoted = await cluster.Observer.WaitForAsync(o => o.Servers.TryGetValue(leader.Name, out var s) && s.InRecovery, bound);
         Assert.That(demoted, Is.True, $"{leader.Name} still accepted writes {bound.TotalSeconds}s after losing the DCS; changes: {string.Join("; ", cluster.Observer.Changes.Select(c => c.Evidence))}");
@@ -30,7 +32,7 @@ public class PatroniManagerTests
         Assert.That(elected, Is.True, "another node leads, and it alone accepts writes");
         Assert.That(cluster.Observer.Changes.Any(c => c.Kind == RoleChangeKind.Demoted && c.Node == leader.Name), Is.True);
 
-        await provided.LinkFaults.HealAsync();
+        await faults.HealAsync();
         await leader.RejoinAsync();
         var converged = await cluster.WaitConvergedAsync(TimeSpan.FromSeconds(60));
         Assert.That(converged.Converged, Is.True, () => string.Join("; ", converged.Replicas.Select(r => $"{r.Node}: {r.Problem}")));

@@ -1,0 +1,119 @@
+using System.Collections.Immutable;
+using ChaosPg.Cluster.Providers;
+
+namespace ChaosPg.Cluster.Networks.Kernel;
+
+/// <summary>
+/// The <c>kernel</c> network mode: every local node in a network namespace of the run, joined by veth pairs to a
+/// bridge in another run namespace, and link faults as iptables/tc rules in those namespaces (no relay in the data
+/// path). The harness and the workload stay in the root namespace and reach the bridge over one veth of the run.
+/// Needs root (or CAP_NET_ADMIN and CAP_SYS_ADMIN) and ip, iptables, tc, nsenter.
+/// </summary>
+public sealed class KernelNetwork : INetworkMode
+{
+    /// <inheritdoc/>
+    public string Name => ClusterAxisNames.Kernel;
+
+    /// <inheritdoc/>
+    public ClusterFacts Plan(ClusterRequest request, ClusterFacts facts) => facts;
+
+    /// <inheritdoc/>
+    public Task<ImmutableArray<string>> PreflightAsync(ClusterRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Task.FromResult<ImmutableArray<string>>(Problem() is { } problem ? [problem] : []);
+    }
+
+    /// <summary>Why the kernel mode cannot run here (one line, naming the fix), or null.</summary>
+    public static string? Problem() =>
+        !KernelProbe.IsPrivileged
+            ? "network kernel needs root (or CAP_NET_ADMIN and CAP_SYS_ADMIN) to make network namespaces and iptables rules; run as root or use network: proxy"
+            : KernelProbe.MissingTool() is { } tool
+                ? $"network kernel needs '{tool}' on PATH (Debian: apt-get install {(tool == "nsenter" ? "util-linux" : tool == "ip" || tool == "tc" ? "iproute2" : tool)}); or use network: proxy"
+                : null;
+
+    /// <inheritdoc/>
+    public Task<ImmutableArray<AxisFinding>> DescribeAsync(ClusterRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var findings = ImmutableArray.CreateBuilder<AxisFinding>();
+        findings.Add(Problem() is { } problem
+            ? AxisFinding.Absent($"namespaces + iptables: {problem}")
+            : AxisFinding.Ok($"namespaces + iptables: {string.Join(", ", KernelProbe.Tools.Select(t => KernelProbe.Which(t)))}; runs as root"));
+        findings.Add(KernelProbe.NetemAvailable
+            ? AxisFinding.Ok("tc netem: available (latency faults in kernel scenarios)")
+            : AxisFinding.Absent("tc netem: not available on this kernel (no sch_netem): a latency fault in a kernel scenario is a validation error; partition, reset, loss and bandwidth (tbf) work"));
+        return Task.FromResult(findings.ToImmutable());
+    }
+
+    /// <inheritdoc/>
+    public async Task<NetworkSession> StartAsync(ClusterRequest request, IClusterBackend backend, Action<string> phase, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(phase);
+        if (Problem() is { } problem)
+        {
+            throw new ClusterConfigurationException(problem);
+        }
+
+        phase("making the run's network namespaces");
+        return await StartSessionAsync(request.Spec.NodeNames, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sweeps dead runs, then makes a topology for <paramref name="nodes"/> and the session that owns it.</summary>
+    public static async Task<NetworkSession> StartSessionAsync(IEnumerable<string> nodes, CancellationToken cancellationToken = default)
+    {
+        if (Problem() is { } problem)
+        {
+            throw new ClusterConfigurationException(problem);
+        }
+
+        await KernelSweeper.SweepAsync(cancellationToken).ConfigureAwait(false);
+        var runId = KernelTopology.NewRunId();
+        var subnet = await FreeSubnetAsync(runId, cancellationToken).ConfigureAwait(false);
+        var topology = KernelTopology.Create(runId, subnet, nodes);
+        // The owner file first: a harness killed at any point after this leaves a run the sweep can find.
+        await KernelOwnerFile.Of(topology).WriteAsync(cancellationToken).ConfigureAwait(false);
+        var resources = new KernelNetworkResources(topology);
+        try
+        {
+            await KernelShell.RunAsync(KernelSetup.Create(topology), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await resources.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var router = new KernelLinkRouter(topology);
+        return new NetworkSession(ClusterAxisNames.Kernel, router, new KernelLinkFaults(router), proxy: null, new KernelNodeNetwork(topology), resources);
+    }
+
+    // A /24 that no address or route of the root namespace, and no live kernel run, already uses.
+    private static async Task<string> FreeSubnetAsync(string runId, CancellationToken cancellationToken)
+    {
+        var addresses = await ProcessRunner.RunAsync("ip", ["-4", "-o", "addr", "show"], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var routes = await ProcessRunner.RunAsync("ip", ["-4", "route", "show", "table", "all"], cancellationToken: cancellationToken).ConfigureAwait(false);
+        // Runs that recorded their subnet but have not added its address yet count too.
+        var owned = System.IO.Directory.Exists(KernelOwnerFile.Directory)
+            ? System.IO.Directory.GetFiles(KernelOwnerFile.Directory, "*.json")
+                .Select(f => KernelOwnerFile.TryRead(Path.GetFileNameWithoutExtension(f)))
+                .OfType<KernelOwnerFile>()
+                .Where(o => o.OwnerIsAlive)
+                .Select(o => " " + o.Subnet.Replace("0/24", string.Empty, StringComparison.Ordinal))
+            : [];
+        var taken = addresses.StandardOutput + "\n" + routes.StandardOutput + "\n" + string.Join("\n", owned);
+        for (var attempt = 0; attempt < 64; attempt++)
+        {
+            var candidate = KernelTopology.PreferredSubnet(runId, attempt);
+            if (!taken.Contains(" " + candidate + ".", StringComparison.Ordinal) && !taken.Contains("\n" + candidate + ".", StringComparison.Ordinal)
+                && !taken.StartsWith(candidate + ".", StringComparison.Ordinal))
+            {
+                return candidate;
+            }
+        }
+
+        throw new ClusterConfigurationException("network kernel found no free 10.200-249.x.0/24 subnet on this machine");
+    }
+}
