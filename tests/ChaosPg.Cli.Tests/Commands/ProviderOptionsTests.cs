@@ -43,7 +43,7 @@ public sealed class ProviderOptionsTests
 
         var lines = output.ToString().Split('\n', StringSplitOptions.TrimEntries);
         Assert.That(lines.Where(l => !l.StartsWith("ok", StringComparison.Ordinal) && !l.StartsWith("MISSING", StringComparison.Ordinal) && !l.StartsWith("absent", StringComparison.Ordinal) && l.Length > 0 && !l.Contains(':', StringComparison.Ordinal)),
-            Is.EqualTo(new[] { "backend local", "backend docker", "network proxy", "manager none" }));
+            Is.EqualTo(new[] { "backend local", "backend docker", "backend target", "network proxy", "network kernel", "manager none", "manager patroni" }));
         Assert.That(lines, Has.Some.StartsWith("MISSING postgresql: --pg-bin /nonexistent/pg/bin has no 'postgres' executable"));
     }
 

@@ -57,7 +57,7 @@ public sealed class RunEnvironmentTests
     public async Task A_run_from_a_caller_with_umask_077_brings_up_its_cluster_and_passes()
     {
         var scenario = Path.Combine(directory, "umask.yaml");
-        await File.WriteAllTextAsync(scenario, "name: umask-bringup\ndescription: A cluster comes up whatever the caller's umask.\ncluster:\n  replicas: 1\nworkload:\n  kind: bank\n  writers: 1\nduration: 3s\n");
+        await File.WriteAllTextAsync(scenario, "name: umask-bringup\ndescription: A cluster comes up whatever the caller's umask.\ncluster:\n  replicas: 1\nworkload:\n  kind: bank\n  writers: 1\nduration: 3s\nexpect:\n  replica-reads: any\n");
         var reports = Path.Combine(directory, "reports");
 
         var (code, output, error) = await ChaospgProcess.RunAsync(TimeSpan.FromMinutes(5), ["run", scenario, "--out", reports], umask: "077");
