@@ -53,7 +53,9 @@ public class ListAppendWorkloadLocalTests
             var transactions = verdicts.Find(ListAppendChecker.CheckerName)!;
             Assert.That(transactions.Summary, Does.StartWith(model));
             Assert.That(transactions.Counts["edges"], Is.GreaterThan(100));
-            Assert.That(verdicts.Verdict, Is.EqualTo(Verdict.Valid), string.Join("; ", verdicts.Results.Select(r => r.Checker + ": " + r.Summary)));
+            // The single-write checkers have nothing of a list-append run to judge (unknown, never valid); none may say invalid.
+            Assert.That(transactions.Verdict, Is.EqualTo(Verdict.Valid), transactions.Summary);
+            Assert.That(verdicts.Results.Where(r => r.Verdict == Verdict.Invalid), Is.Empty, string.Join("; ", verdicts.Results.Select(r => r.Checker + ": " + r.Summary)));
         }
     }
 }
