@@ -1,3 +1,4 @@
+using ChaosPg.Cluster.Managers.Common;
 using System.Collections.Immutable;
 using System.Globalization;
 using ChaosPg.Cluster.Managers.Patroni;

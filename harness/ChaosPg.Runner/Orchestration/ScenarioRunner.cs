@@ -1,3 +1,4 @@
+using ChaosPg.Cluster.Managers.Common;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
@@ -188,7 +189,7 @@ public sealed class ScenarioRunner
         private ReplicationMonitor? monitor;
         private RoleChangeObserver? observer;
         private HistoryRecordingInjector? injector;
-        private Action<ChaosPg.Cluster.Managers.Patroni.RoleChange>? recordRoleChange;
+        private Action<ChaosPg.Cluster.Managers.Common.RoleChange>? recordRoleChange;
 
         public async Task<RunResults> ExecuteAsync(CancellationToken cancellationToken)
         {

@@ -1,3 +1,4 @@
+using ChaosPg.Cluster.Managers.Common;
 using ChaosPg.Cluster.Managers.Patroni;
 using ChaosPg.Core.Histories;
 using ChaosPg.Runner.Orchestration;

@@ -1,3 +1,4 @@
+using ChaosPg.Cluster.Managers.Common;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text.Json;
@@ -46,6 +47,9 @@ public sealed class EtcdCluster : IAsyncDisposable
     /// <summary>The pids of the members that run, for the run's owner file.</summary>
     public IEnumerable<(string Name, int Pid, long StartTime)> RunningProcesses =>
         processes.Where(p => p.Pid is not null).Select(p => (p.Name, p.Pid!.Value, p.StartTime));
+
+    /// <summary>The process of member <paramref name="index"/> (from 0), for the schedule's faults on the DCS.</summary>
+    internal ManagedProcess Process(int index) => processes[index];
 
     /// <summary>The log files of the members.</summary>
     public IEnumerable<string> LogFiles => processes.Select(p => p.LogFile);

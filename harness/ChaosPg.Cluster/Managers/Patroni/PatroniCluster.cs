@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using ChaosPg.Cluster.Local;
+using ChaosPg.Cluster.Managers.Common;
 using ChaosPg.Cluster.Providers;
 using Npgsql;
 
@@ -46,7 +47,7 @@ public sealed class PatroniCluster : IManagedCluster
             LoopbackPortsFree(),
             LoopbackPortsFree(),
             new ManagedProcess($"patroni {name}", user, options.PatroniBinary, [ConfigPath(workDirectory, name)], Path.Combine(LogDirectory, name + ".log"), environment)))];
-        Observer = new PatroniObserver(this, options.ObserveInterval);
+        Observer = new ManagerObserver([.. Nodes.Cast<IClusterNode>()], FirstClusterViewAsync, options.ObserveInterval);
     }
 
     public ClusterSpec Spec { get; }
@@ -84,7 +85,7 @@ public sealed class PatroniCluster : IManagedCluster
     public EtcdCluster Etcd => etcd ?? throw new InvalidOperationException("etcd has not started");
 
     /// <summary>What the harness sees of the manager: role changes, the latest observation.</summary>
-    public PatroniObserver Observer { get; }
+    public ManagerObserver Observer { get; }
 
     /// <inheritdoc/>
     public event Action<RoleChange>? RoleChanged
@@ -92,6 +93,21 @@ public sealed class PatroniCluster : IManagedCluster
         add => Observer.RoleChanged += value;
         remove => Observer.RoleChanged -= value;
     }
+
+    /// <inheritdoc/>
+    public ManagerView? LatestView => Observer.LatestView;
+
+    /// <summary>The versions of patroni and etcd (filled in by <see cref="PatroniManager"/>; empty for a cluster started directly).</summary>
+    public ImmutableSortedDictionary<string, string> Versions { get; internal set; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    /// <inheritdoc/>
+    public ManagerFacts Facts => new(Manager, Versions, Settings.Describe(Spec.ReplicationMode));
+
+    /// <summary>Patroni's etcd members, by the names schedules use: <c>dcs1</c> (.. <c>dcs3</c>).</summary>
+    public ImmutableArray<string> Auxiliaries => [.. Enumerable.Range(1, Settings.EtcdMembers).Select(i => DcsName(i))];
+
+    /// <inheritdoc/>
+    public IEnumerable<string> ManagerLogFiles => Nodes.Select(n => n.LogFile).Concat(etcd?.LogFiles ?? []);
 
     /// <summary>The leader Patroni lists now, or the last one it listed while no one holds the key.</summary>
     public PatroniNode Primary => this[Observer.LatestView?.Leader ?? lastLeader ?? Spec.NodeNames[0]];
@@ -168,6 +184,48 @@ public sealed class PatroniCluster : IManagedCluster
 
     public Task<ConvergenceResult> WaitConvergedAsync(TimeSpan deadline, CancellationToken cancellationToken = default) =>
         ConvergenceWaiter.WaitAsync(this, deadline, cancellationToken);
+
+    public Task KillAuxiliaryAsync(string name, CancellationToken cancellationToken = default) => Etcd.Process(EtcdMemberOf(name)).KillAsync(cancellationToken);
+
+    public Task PauseAuxiliaryAsync(string name, CancellationToken cancellationToken = default)
+    {
+        Etcd.Process(EtcdMemberOf(name)).Pause();
+        return Task.CompletedTask;
+    }
+
+    public Task ResumeAuxiliaryAsync(string name, CancellationToken cancellationToken = default)
+    {
+        Etcd.Process(EtcdMemberOf(name)).Resume();
+        return Task.CompletedTask;
+    }
+
+    public async Task StartAuxiliaryAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var process = Etcd.Process(EtcdMemberOf(name));
+        if (!process.IsRunning)
+        {
+            process.Start();
+            await RecordOwnerAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A switchover through Patroni's REST API (POST /switchover from the leader); Patroni chooses when <paramref name="candidate"/> is null.</summary>
+    public async Task SwitchoverAsync(string? candidate, CancellationToken cancellationToken = default)
+    {
+        var leader = (await Observer.ObserveAsync(cancellationToken).ConfigureAwait(false)).Cluster?.Leader
+            ?? throw new InvalidOperationException("switchover needs a leader, and Patroni lists none; use failover");
+        await Rest.FailoverAsync(this[leader].RestEndpoint, "switchover", leader, candidate, cancellationToken).ConfigureAwait(false);
+        if (!await Observer.WaitForAsync(
+                o => o.Cluster?.Leader is { } now && now != leader && (candidate is null || now == candidate) && o.Servers.TryGetValue(now, out var server) && !server.InRecovery,
+                Options.ReadyTimeout,
+                cancellationToken).ConfigureAwait(false))
+        {
+            throw new TimeoutException($"Patroni did not switch over from {leader}{(candidate is null ? string.Empty : " to " + candidate)} within {Options.ReadyTimeout.TotalSeconds:0}s");
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task FailoverAsync(string candidate, CancellationToken cancellationToken = default) => FailoverToAsync(this[candidate], cancellationToken);
 
     /// <summary>Patroni's maintenance mode (PATCH /config pause): while on, Patroni neither fails over nor restarts anything.</summary>
     public async Task SetMaintenanceAsync(bool paused, CancellationToken cancellationToken = default)
@@ -257,6 +315,9 @@ public sealed class PatroniCluster : IManagedCluster
         ownerFileLock.Dispose();
     }
 
+    /// <summary>The schedule's name of etcd member <paramref name="index"/> (from 1).</summary>
+    public static string DcsName(int index) => string.Create(CultureInfo.InvariantCulture, $"dcs{index}");
+
     internal string ConnectionString(LinkEndpoint endpoint, DatabaseRole role) => Secrets.ConnectionString(endpoint, role);
 
     /// <summary>The leader while Patroni lists <paramref name="node"/> as one of its replicas; null otherwise.</summary>
@@ -291,6 +352,30 @@ public sealed class PatroniCluster : IManagedCluster
         {
             throw new TimeoutException($"Patroni did not make {candidate.Name} the leader within {Options.ReadyTimeout.TotalSeconds:0}s");
         }
+    }
+
+    private int EtcdMemberOf(string name)
+    {
+        var index = Auxiliaries.IndexOf(name);
+        return index >= 0 ? index : throw new KeyNotFoundException($"no manager process named {name}; this cluster has {string.Join(", ", Auxiliaries)}");
+    }
+
+    /// <summary>Patroni's view from whichever REST API answers first; null when none does.</summary>
+    private async Task<ManagerView?> FirstClusterViewAsync(CancellationToken cancellationToken)
+    {
+        // Asked of every node at once: a paused Patroni holds its request to the timeout, and must not delay the rest.
+        var pending = Nodes.Select(n => Rest.TryGetClusterAsync(n.RestEndpoint, ManagerObserver.AnswerTimeout, cancellationToken)).ToList();
+        while (pending.Count > 0)
+        {
+            var done = await Task.WhenAny(pending).ConfigureAwait(false);
+            pending.Remove(done);
+            if (await done.ConfigureAwait(false) is { } view)
+            {
+                return view;
+            }
+        }
+
+        return null;
     }
 
     internal async Task RecordOwnerAsync(CancellationToken cancellationToken)

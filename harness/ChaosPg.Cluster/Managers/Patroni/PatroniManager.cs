@@ -83,6 +83,8 @@ public sealed class PatroniManager : IClusterManager
         ArgumentNullException.ThrowIfNull(phase);
         phase($"starting etcd ({request.Patroni.EtcdMembers} member{(request.Patroni.EtcdMembers == 1 ? string.Empty : "s")}) and Patroni: {ClusterShape.Of(request.Spec)}");
         var router = network.Router ?? new DirectLinkRouter();
+        // Asked beside the bring-up, not before it: each is a process start (Python for patroni).
+        var versions = Task.WhenAll(Binaries.Select(async b => (b.Binary, Version: await VersionAsync(b.Binary, cancellationToken).ConfigureAwait(false))));
         var cluster = await PatroniCluster.StartAsync(
             request.Spec,
             new PatroniClusterOptions
@@ -94,6 +96,7 @@ public sealed class PatroniManager : IClusterManager
                 Settings = request.Patroni,
             },
             cancellationToken).ConfigureAwait(false);
+        cluster.Versions = (await versions.ConfigureAwait(false)).ToImmutableSortedDictionary(v => v.Binary, v => v.Version ?? "unknown", StringComparer.Ordinal);
         return new BackendCluster(
             cluster,
             router,

@@ -1,4 +1,7 @@
+using ChaosPg.Cluster.Managers.Common;
 using ChaosPg.Cluster.Local;
+
+using ChaosPg.Cluster.Providers;
 
 namespace ChaosPg.Cluster.Managers.Patroni;
 
@@ -6,7 +9,7 @@ namespace ChaosPg.Cluster.Managers.Patroni;
 /// One node of a <see cref="PatroniCluster"/>: a Patroni process and the PostgreSQL it runs. Faults reach the server,
 /// the manager or both; the harness never promotes by itself (<see cref="PromoteAsync"/> asks Patroni for a failover).
 /// </summary>
-public sealed class PatroniNode : IClusterNode
+public sealed class PatroniNode : IManagedNode
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
     private readonly PatroniCluster cluster;
@@ -117,6 +120,9 @@ public sealed class PatroniNode : IClusterNode
 
         return Task.CompletedTask;
     }
+
+    /// <summary>Starts Patroni again after a kill: it takes its server over (a running one is adopted, a stopped one started, a deposed leader demoted and rewound).</summary>
+    public Task StartManagerAsync(CancellationToken cancellationToken = default) => StartAsync(cancellationToken);
 
     /// <summary>SIGKILL of Patroni alone: its server keeps running (and, as leader, accepting writes); nothing fences it without a watchdog.</summary>
     public Task KillManagerAsync(CancellationToken cancellationToken = default) => Patroni.KillAsync(cancellationToken);

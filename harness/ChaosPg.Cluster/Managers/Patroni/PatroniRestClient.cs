@@ -1,3 +1,4 @@
+using ChaosPg.Cluster.Managers.Common;
 using System.Net.Http.Headers;
 using System.Text;
 
@@ -20,14 +21,14 @@ internal sealed class PatroniRestClient : IDisposable
     }
 
     /// <summary>The <c>/cluster</c> view from <paramref name="rest"/>, or null when it does not answer within <paramref name="timeout"/>.</summary>
-    public async Task<PatroniClusterView?> TryGetClusterAsync(LinkEndpoint rest, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<ManagerView?> TryGetClusterAsync(LinkEndpoint rest, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
         try
         {
             var body = await http.GetStringAsync(Url(rest, "cluster"), limit.Token).ConfigureAwait(false);
-            return PatroniClusterView.Parse(body);
+            return PatroniClusterJson.Parse(body);
         }
         catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {

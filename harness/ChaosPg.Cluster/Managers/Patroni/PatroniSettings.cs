@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using System.Globalization;
+
 namespace ChaosPg.Cluster.Managers.Patroni;
 
 /// <summary>
@@ -29,6 +32,23 @@ public sealed record PatroniSettings
 
     /// <summary>Members of the run's etcd: 1 or 3.</summary>
     public int EtcdMembers { get; init; } = 1;
+
+    /// <summary>These settings by the scenario's key names, for run.json; synchronous mode as it is in effect with <paramref name="replication"/>.</summary>
+    public ImmutableSortedDictionary<string, string> Describe(ReplicationMode replication)
+    {
+        var synchronous = SynchronousMode || replication == ReplicationMode.Sync;
+        return new Dictionary<string, string>
+        {
+            ["ttl"] = Seconds(Ttl),
+            ["loop-wait"] = Seconds(LoopWait),
+            ["retry-timeout"] = Seconds(RetryTimeout),
+            ["maximum-lag-on-failover"] = MaximumLagOnFailover.ToString(CultureInfo.InvariantCulture),
+            ["synchronous-mode"] = SynchronousModeStrict ? "strict" : synchronous ? "on" : "off",
+            ["etcd-members"] = EtcdMembers.ToString(CultureInfo.InvariantCulture),
+        }.ToImmutableSortedDictionary(StringComparer.Ordinal);
+
+        static string Seconds(TimeSpan value) => string.Create(CultureInfo.InvariantCulture, $"{value.TotalSeconds:0.###}s");
+    }
 
     /// <summary>Throws <see cref="ClusterConfigurationException"/> naming what is wrong (Patroni would refuse it, or misbehave).</summary>
     public void Validate()

@@ -1,3 +1,4 @@
+using ChaosPg.Cluster.Managers.Common;
 using System.Diagnostics;
 using ChaosPg.Cluster.Links;
 using ChaosPg.Cluster.Managers.Patroni;

@@ -1,3 +1,4 @@
+using ChaosPg.Cluster.Managers.Common;
 using System.Collections.Immutable;
 using ChaosPg.Cluster.Managers.Patroni;
 using FsCheck;
@@ -42,7 +43,7 @@ public class RoleChangeDetectorTests
     [Test]
     public void A_recorded_cluster_answer_gives_the_leader_roles_states_and_lags()
     {
-        var view = PatroniClusterView.Parse(BringingUp);
+        var view = PatroniClusterJson.Parse(BringingUp);
         Assert.That(view.Leader, Is.EqualTo("primary"));
         Assert.That(view.Members.Select(m => (m.Name, m.Role, m.State, m.Timeline, m.LagBytes)), Is.EqualTo(new[]
         {
@@ -50,14 +51,14 @@ public class RoleChangeDetectorTests
             ("replica1", "replica", "starting", null, null),
             ("replica2", "replica", "creating replica", null, null),
         }));
-        Assert.That(PatroniClusterView.Parse(AllRunning)["replica2"]!.LagBytes, Is.EqualTo(0));
+        Assert.That(PatroniClusterJson.Parse(AllRunning)["replica2"]!.LagBytes, Is.EqualTo(0));
         Assert.That(view.Paused, Is.False);
-        Assert.That(PatroniClusterView.Parse(Paused).Paused, Is.True);
+        Assert.That(PatroniClusterJson.Parse(Paused).Paused, Is.True);
     }
 
     [Test]
     public void An_answer_without_members_is_not_a_cluster_view() =>
-        Assert.That(() => PatroniClusterView.Parse("""{"state": "running"}"""), Throws.InstanceOf<System.Text.Json.JsonException>());
+        Assert.That(() => PatroniClusterJson.Parse("""{"state": "running"}"""), Throws.InstanceOf<System.Text.Json.JsonException>());
 
     [Test]
     public void The_first_observation_of_a_led_cluster_is_a_leader_election()
@@ -141,5 +142,5 @@ public class RoleChangeDetectorTests
             });
 
     private static ManagerObservation Observe(int seconds, string json, params (string Node, bool InRecovery, int Timeline)[] servers) =>
-        new(T0.AddSeconds(seconds), PatroniClusterView.Parse(json), servers.ToImmutableDictionary(s => s.Node, s => new ServerObservation(s.InRecovery, s.Timeline)));
+        new(T0.AddSeconds(seconds), PatroniClusterJson.Parse(json), servers.ToImmutableDictionary(s => s.Node, s => new ServerObservation(s.InRecovery, s.Timeline)));
 }

@@ -1,4 +1,4 @@
-namespace ChaosPg.Cluster.Managers.Patroni;
+namespace ChaosPg.Cluster.Managers.Common;
 
 /// <summary>One role change of a managed cluster, with when it was observed and what it was observed from.</summary>
 /// <param name="At">When the observation that showed it was taken.</param>

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 
-namespace ChaosPg.Cluster.Managers.Patroni;
+namespace ChaosPg.Cluster.Managers.Common;
 
 /// <summary>
 /// Turns two successive observations of a managed cluster into role-change events. Pure: no I/O, no clock; the
@@ -21,7 +21,7 @@ public static class RoleChangeDetector
             var (from, to) = (oldView?.Leader, newView.Leader);
             if (from != to)
             {
-                var evidence = $"patroni /cluster: leader {from ?? "none"} -> {to ?? "none"}";
+                var evidence = $"{newView.Source}: leader {from ?? "none"} -> {to ?? "none"}";
                 changes.Add((from, to) switch
                 {
                     (null, { } elected) => new RoleChange(at, RoleChangeKind.LeaderElected, elected, null, elected, evidence),
@@ -32,7 +32,7 @@ public static class RoleChangeDetector
 
             if (oldView is not null && oldView.Paused != newView.Paused)
             {
-                changes.Add(new RoleChange(at, RoleChangeKind.MaintenanceChanged, null, Pause(oldView.Paused), Pause(newView.Paused), $"patroni /cluster: pause {Pause(oldView.Paused)} -> {Pause(newView.Paused)}"));
+                changes.Add(new RoleChange(at, RoleChangeKind.MaintenanceChanged, null, Pause(oldView.Paused), Pause(newView.Paused), $"{newView.Source}: pause {Pause(oldView.Paused)} -> {Pause(newView.Paused)}"));
             }
         }
 

@@ -2,17 +2,18 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using Npgsql;
 
-namespace ChaosPg.Cluster.Managers.Patroni;
+namespace ChaosPg.Cluster.Managers.Common;
 
 /// <summary>
-/// Polls a managed cluster (Patroni's <c>/cluster</c> from whichever REST API answers first, and each node's
-/// <c>pg_is_in_recovery()</c> and timeline over the harness's direct connection) and keeps the role changes that
-/// <see cref="RoleChangeDetector"/> finds between successive observations. Disposal stops the polling.
+/// Polls a managed cluster (the manager's view, from <c>readView</c>: Patroni's <c>/cluster</c>, repmgr's or
+/// pg_auto_failover's node lists; and each node's <c>pg_is_in_recovery()</c> and timeline over the harness's direct
+/// connection) and keeps the role changes that <see cref="RoleChangeDetector"/> finds between successive
+/// observations. Disposal stops the polling.
 /// </summary>
-public sealed class PatroniObserver : IAsyncDisposable
+public sealed class ManagerObserver : IAsyncDisposable
 {
-    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(1);
-    private readonly PatroniCluster cluster;
+    private readonly ImmutableArray<IClusterNode> nodes;
+    private readonly Func<CancellationToken, Task<ManagerView?>> readView;
     private readonly TimeSpan interval;
     private readonly CancellationTokenSource stop = new();
     private readonly Lock gate = new();
@@ -22,11 +23,18 @@ public sealed class PatroniObserver : IAsyncDisposable
     private Task? loop;
     private int disposed;
 
-    internal PatroniObserver(PatroniCluster cluster, TimeSpan interval)
+    /// <param name="nodes">The nodes whose servers are polled.</param>
+    /// <param name="readView">Reads the manager's view; null when it does not answer (within about a second).</param>
+    /// <param name="interval">Between two polls of the loop.</param>
+    public ManagerObserver(ImmutableArray<IClusterNode> nodes, Func<CancellationToken, Task<ManagerView?>> readView, TimeSpan interval)
     {
-        this.cluster = cluster;
+        this.nodes = nodes;
+        this.readView = readView;
         this.interval = interval;
     }
+
+    /// <summary>How long one node's server is given to answer a poll.</summary>
+    public static TimeSpan AnswerTimeout { get; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Raised (on the polling task) for each role change as it is found.</summary>
     public event Action<RoleChange>? RoleChanged;
@@ -55,8 +63,8 @@ public sealed class PatroniObserver : IAsyncDisposable
         }
     }
 
-    /// <summary>The latest Patroni view any REST API gave (the last one, while none answers).</summary>
-    public PatroniClusterView? LatestView
+    /// <summary>The latest view the manager gave (the last one, while it does not answer).</summary>
+    public ManagerView? LatestView
     {
         get
         {
@@ -71,8 +79,8 @@ public sealed class PatroniObserver : IAsyncDisposable
     public async Task<ManagerObservation> ObserveAsync(CancellationToken cancellationToken = default)
     {
         var at = DateTimeOffset.UtcNow;
-        var view = await FirstClusterViewAsync(cancellationToken).ConfigureAwait(false);
-        var servers = await Task.WhenAll(cluster.Nodes.Select(async node => (node.Name, Server: await TryServerAsync(node, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+        var view = await readView(cancellationToken).ConfigureAwait(false);
+        var servers = await Task.WhenAll(nodes.Select(async node => (node.Name, Server: await TryServerAsync(node, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
         var observation = new ManagerObservation(
             at,
             view,
@@ -139,7 +147,8 @@ public sealed class PatroniObserver : IAsyncDisposable
         stop.Dispose();
     }
 
-    internal void Start() => loop = Task.Run(() => PollAsync(stop.Token));
+    /// <summary>Starts the polling loop.</summary>
+    public void Start() => loop = Task.Run(() => PollAsync(stop.Token));
 
     private async Task PollAsync(CancellationToken cancellationToken)
     {
@@ -157,24 +166,7 @@ public sealed class PatroniObserver : IAsyncDisposable
         }
     }
 
-    private async Task<PatroniClusterView?> FirstClusterViewAsync(CancellationToken cancellationToken)
-    {
-        // Asked of every node at once: a paused Patroni holds its request to the timeout, and must not delay the rest.
-        var pending = cluster.Nodes.Select(n => cluster.Rest.TryGetClusterAsync(n.RestEndpoint, AnswerTimeout, cancellationToken)).ToList();
-        while (pending.Count > 0)
-        {
-            var done = await Task.WhenAny(pending).ConfigureAwait(false);
-            pending.Remove(done);
-            if (await done.ConfigureAwait(false) is { } view)
-            {
-                return view;
-            }
-        }
-
-        return null;
-    }
-
-    private static async Task<ServerObservation?> TryServerAsync(PatroniNode node, CancellationToken cancellationToken)
+    private static async Task<ServerObservation?> TryServerAsync(IClusterNode node, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(AnswerTimeout);

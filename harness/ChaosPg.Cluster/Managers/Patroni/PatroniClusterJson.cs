@@ -1,19 +1,17 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using ChaosPg.Cluster.Managers.Common;
 
 namespace ChaosPg.Cluster.Managers.Patroni;
 
-/// <summary>What one answer of Patroni's REST <c>/cluster</c> says: the members, the leader, maintenance mode.</summary>
-public sealed record PatroniClusterView(ImmutableArray<PatroniMember> Members, bool Paused)
+/// <summary>Reads one answer of Patroni's REST <c>/cluster</c> into the manager-neutral <see cref="ManagerView"/>.</summary>
+public static class PatroniClusterJson
 {
-    /// <summary>The member holding the leader key; null when no one does.</summary>
-    public string? Leader => Members.FirstOrDefault(m => m.IsLeader)?.Name;
-
-    /// <summary>The member named <paramref name="name"/>, or null when the DCS has no such member (its key expired).</summary>
-    public PatroniMember? this[string name] => Members.FirstOrDefault(m => m.Name == name);
+    /// <summary>The evidence source of a view read from <c>/cluster</c>.</summary>
+    public const string Source = "patroni /cluster";
 
     /// <summary>Parses a <c>/cluster</c> body; throws <see cref="JsonException"/> on one that is not.</summary>
-    public static PatroniClusterView Parse(string json)
+    public static ManagerView Parse(string json)
     {
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
@@ -22,18 +20,20 @@ public sealed record PatroniClusterView(ImmutableArray<PatroniMember> Members, b
             throw new JsonException("a Patroni /cluster answer has a members array");
         }
 
-        var parsed = ImmutableArray.CreateBuilder<PatroniMember>();
+        var parsed = ImmutableArray.CreateBuilder<ManagerMember>();
         foreach (var member in members.EnumerateArray())
         {
-            parsed.Add(new PatroniMember(
+            var role = member.TryGetProperty("role", out var r) ? r.GetString() ?? string.Empty : string.Empty;
+            parsed.Add(new ManagerMember(
                 member.GetProperty("name").GetString()!,
-                member.TryGetProperty("role", out var role) ? role.GetString() ?? string.Empty : string.Empty,
+                role,
                 member.TryGetProperty("state", out var state) ? state.GetString() ?? string.Empty : string.Empty,
                 member.TryGetProperty("timeline", out var timeline) && timeline.ValueKind == JsonValueKind.Number ? timeline.GetInt32() : null,
-                member.TryGetProperty("lag", out var lag) && lag.ValueKind == JsonValueKind.Number ? lag.GetInt64() : null));
+                member.TryGetProperty("lag", out var lag) && lag.ValueKind == JsonValueKind.Number ? lag.GetInt64() : null,
+                IsLeader: role is "leader" or "standby_leader"));
         }
 
         var paused = root.TryGetProperty("pause", out var pause) && pause.ValueKind == JsonValueKind.True;
-        return new PatroniClusterView(parsed.ToImmutable(), paused);
+        return new ManagerView(Source, parsed.ToImmutable(), paused);
     }
 }

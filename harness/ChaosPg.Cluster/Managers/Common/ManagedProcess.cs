@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ChaosPg.Cluster.Local;
 
-namespace ChaosPg.Cluster.Managers.Patroni;
+namespace ChaosPg.Cluster.Managers.Common;
 
 /// <summary>
 /// One long-running process of a manager (etcd, Patroni) started by the harness as the server user, in a session of

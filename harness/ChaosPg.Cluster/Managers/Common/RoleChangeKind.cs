@@ -1,4 +1,4 @@
-namespace ChaosPg.Cluster.Managers.Patroni;
+namespace ChaosPg.Cluster.Managers.Common;
 
 /// <summary>What changed between two observations of a managed cluster.</summary>
 public enum RoleChangeKind
@@ -21,6 +21,6 @@ public enum RoleChangeKind
     /// <summary>A server reports a new timeline.</summary>
     TimelineChanged,
 
-    /// <summary>Patroni's maintenance mode was switched on or off.</summary>
+    /// <summary>The manager's maintenance mode was switched on or off (Patroni pause, repmgr service pause, pg_auto_failover maintenance).</summary>
     MaintenanceChanged,
 }

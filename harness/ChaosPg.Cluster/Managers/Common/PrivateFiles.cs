@@ -1,6 +1,6 @@
 using ChaosPg.Cluster.Local;
 
-namespace ChaosPg.Cluster.Managers.Patroni;
+namespace ChaosPg.Cluster.Managers.Common;
 
 /// <summary>Directories and files of a run that only the server user may read: data directories, configs, passfiles.</summary>
 internal static class PrivateFiles

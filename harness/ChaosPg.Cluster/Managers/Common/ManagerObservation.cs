@@ -1,12 +1,12 @@
 using System.Collections.Immutable;
 
-namespace ChaosPg.Cluster.Managers.Patroni;
+namespace ChaosPg.Cluster.Managers.Common;
 
 /// <summary>
-/// One poll of a managed cluster: Patroni's view (null when no REST API answered) and each node's own PostgreSQL
+/// One poll of a managed cluster: the manager's view (null when it did not answer) and each node's own PostgreSQL
 /// (a node missing from <see cref="Servers"/> did not answer: killed, paused, cut off).
 /// </summary>
-public sealed record ManagerObservation(DateTimeOffset At, PatroniClusterView? Cluster, ImmutableDictionary<string, ServerObservation> Servers)
+public sealed record ManagerObservation(DateTimeOffset At, ManagerView? Cluster, ImmutableDictionary<string, ServerObservation> Servers)
 {
     /// <summary>
     /// This observation with what it could not see filled in from <paramref name="last"/>: a node that did not answer
