@@ -72,7 +72,10 @@ internal sealed class BackendOptions
             var parsed = ScenarioParser.Parse(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false), file);
             if (parsed.Scenario is { } scenario)
             {
-                asked.Add((scenario.Cluster.Network, scenario.Cluster.Manager));
+                foreach (var manager in options.Managers.IsEmpty ? [scenario.Cluster.Manager] : options.Managers)
+                {
+                    asked.Add((scenario.Cluster.Network, manager));
+                }
             }
         }
 

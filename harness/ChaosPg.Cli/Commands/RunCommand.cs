@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using ChaosPg.Cluster.Providers;
 using ChaosPg.Cluster.Target;
@@ -21,8 +22,12 @@ public static class RunCommand
         var seed = new Option<long?>("--seed") { Description = "Seed of the workload (default: random; recorded in run.json)." };
         var target = new Option<string?>("--target") { Description = "Run against a cluster ChaosPg did not start, described by this target file (docs/targets.md)." };
         var ownIt = new Option<bool>("--i-own-this-cluster") { Description = "Confirm that the --target cluster may be killed, paused and partitioned (or say i-own-this-cluster: true in the file)." };
+        var managers = new Option<string?>("--manager")
+        {
+            Description = $"Run each scenario once per HA manager in this comma-separated list ({string.Join(", ", ClusterAxisNames.Known(ClusterAxis.Manager))}), with the same seed and schedule, in place of its own cluster.manager; the suite report compares them.",
+        };
         var shared = new RunInvocation();
-        var command = new Command("run", "Run scenarios and judge them; exit 0 all expectations met, 1 one unmet, 2 usage or environment error.") { paths, catalog, seed, target, ownIt };
+        var command = new Command("run", "Run scenarios and judge them; exit 0 all expectations met, 1 one unmet, 2 usage or environment error.") { paths, catalog, seed, target, ownIt, managers };
         shared.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
@@ -40,6 +45,18 @@ public static class RunCommand
             if (problem is not null)
             {
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync(problem).ConfigureAwait(false);
+                return CommandErrors.EnvironmentError;
+            }
+
+            var (managerList, managerProblem) = ManagerList(parseResult.GetValue(managers));
+            if (managerProblem is null && !managerList.IsEmpty && parseResult.GetValue(target) is not null)
+            {
+                managerProblem = "chaospg: --manager chooses the manager ChaosPg starts; a --target cluster has its own: leave out one of them";
+            }
+
+            if (managerProblem is not null)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(managerProblem).ConfigureAwait(false);
                 return CommandErrors.EnvironmentError;
             }
 
@@ -75,11 +92,26 @@ public static class RunCommand
                 parseResult,
                 files,
                 progress => targetSpec is null
-                    ? shared.Options(parseResult, parseResult.GetValue(seed), progress)
+                    ? shared.Options(parseResult, parseResult.GetValue(seed), progress) with { Managers = managerList }
                     : shared.Options(parseResult, parseResult.GetValue(seed), progress) with { Backend = ClusterAxisNames.Target, Target = targetSpec, OwnsTarget = parseResult.GetValue(ownIt) },
                 cancellationToken).ConfigureAwait(false);
         }));
         return command;
+    }
+
+    /// <summary>The managers of <c>--manager a,b</c>, in order, once each; or the one-line error for a name no axis knows.</summary>
+    internal static (ImmutableArray<string> Managers, string? Problem) ManagerList(string? value)
+    {
+        if (value is null)
+        {
+            return ([], null);
+        }
+
+        ImmutableArray<string> names = [.. value.Split(',', StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal)];
+        var known = ClusterAxisNames.Known(ClusterAxis.Manager);
+        return names.Any(string.IsNullOrEmpty) ? ([], $"chaospg: --manager takes a comma-separated list of managers, e.g. --manager {string.Join(',', known.Skip(1))}")
+            : names.FirstOrDefault(n => !known.Contains(n)) is { } unknown ? ([], $"chaospg: --manager: unknown manager {unknown}; known: {string.Join(", ", known)}")
+            : (names, null);
     }
 
     // A target names its own nodes and Toxiproxy: options that choose a backend's or a proxy contradict it.

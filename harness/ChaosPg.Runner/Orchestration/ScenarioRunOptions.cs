@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using ChaosPg.Cluster;
 using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Providers;
@@ -19,6 +20,12 @@ public sealed record ScenarioRunOptions
 
     /// <summary>What runs the nodes (<c>--backend</c>): a backend name of the provider (local processes, docker containers).</summary>
     public string Backend { get; init; } = ClusterAxisNames.Local;
+
+    /// <summary>
+    /// The HA managers to run each scenario against (<c>--manager a,b</c>): each scenario runs once per manager, with
+    /// the same seed and schedule, in place of its own <c>cluster.manager</c>. Empty: each scenario's own manager.
+    /// </summary>
+    public ImmutableArray<string> Managers { get; init; } = [];
 
     /// <summary>What makes each run's cluster exist; the scenario gives its network mode and manager.</summary>
     public IClusterProvider Provider { get; init; } = ClusterProvider.Default;

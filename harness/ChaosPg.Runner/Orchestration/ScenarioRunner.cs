@@ -88,7 +88,7 @@ public sealed class ScenarioRunner
         var clock = Stopwatch.StartNew();
         var seed = options.Seed ?? Random.Shared.NextInt64(1, 1_000_000_000);
         var startedUtc = DateTimeOffset.UtcNow;
-        var folder = RunFolder.Create(options.ReportsRoot, scenario.Name, startedUtc, seed);
+        var folder = RunFolder.Create(options.ReportsRoot, scenario.Name, startedUtc, seed, scenario.Cluster.Manager);
         var prepared = new PreparedRun(scenario, plan, Path.GetFullPath(scenarioFile), seed, startedUtc, folder)
         {
             Facts = new ClusterFacts(options.Backend, scenario.Cluster.Network, scenario.Cluster.Manager),

@@ -35,6 +35,11 @@ public static class SuiteRunner
             }
         }
 
+        if (errors.Count == 0 && !options.Managers.IsEmpty)
+        {
+            scenarios = PerManager(scenarios, options.Managers, errors);
+        }
+
         if (errors.Count > 0)
         {
             throw new ScenarioValidationException(errors.ToImmutable());
@@ -83,7 +88,7 @@ public static class SuiteRunner
         }
 
         string? suiteDirectory = null;
-        if (files.Count > 1)
+        if (scenarios.Count > 1)
         {
             suiteDirectory = Path.Combine(options.ReportsRoot, "suites", suiteStarted.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
             using var timeout = new CancellationTokenSource(options.CleanupTimeout);
@@ -92,5 +97,35 @@ public static class SuiteRunner
         }
 
         return new SuiteRunResult(runs.ToImmutable(), suiteDirectory, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Each scenario once per manager, in that order (scenario by scenario, so a suite cut short has compared what it
+    /// ran), with the manager in place of the scenario's own. A scenario that the validator refuses under a manager (a
+    /// harness promote where the manager promotes) adds its errors, naming the manager, to <paramref name="errors"/>.
+    /// </summary>
+    public static List<(string File, Scenario Scenario)> PerManager(IReadOnlyList<(string File, Scenario Scenario)> scenarios, ImmutableArray<string> managers, ImmutableArray<ScenarioError>.Builder errors)
+    {
+        ArgumentNullException.ThrowIfNull(scenarios);
+        ArgumentNullException.ThrowIfNull(errors);
+        var expanded = new List<(string File, Scenario Scenario)>(scenarios.Count * managers.Length);
+        foreach (var (file, scenario) in scenarios)
+        {
+            foreach (var manager in managers)
+            {
+                var under = scenario with { Cluster = scenario.Cluster with { Manager = manager } };
+                var issues = ScenarioValidator.Validate(under);
+                if (issues.IsEmpty)
+                {
+                    expanded.Add((file, under));
+                }
+                else
+                {
+                    errors.AddRange(issues.Select(i => new ScenarioError(file, 1, 1, $"with --manager {manager}: {i.Path}: {i.Message}")));
+                }
+            }
+        }
+
+        return expanded;
     }
 }

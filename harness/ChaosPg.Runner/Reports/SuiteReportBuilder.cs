@@ -137,6 +137,7 @@ public static class SuiteReportBuilder
         }
 
         html.Append("</table>");
+        html.Append(ManagersComparison.Render(suitePath, runs, ReportLink));
         if (signoff is not null)
         {
             html.Append(SignoffSection.Render(signoff));

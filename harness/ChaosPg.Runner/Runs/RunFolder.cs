@@ -45,11 +45,12 @@ public sealed class RunFolder
     public string LogPath(string node) => System.IO.Path.Combine(LogsDirectory, node + ".log");
 
     /// <summary>Creates the folder of a new run (and its logs folder) under <paramref name="reportsRoot"/>/runs.</summary>
-    public static RunFolder Create(string reportsRoot, string scenario, DateTimeOffset startedUtc, long seed)
+    /// <remarks>A run under an HA manager gets the manager's name at the end (<c>...-&lt;seed&gt;-patroni</c>), so runs of one scenario under several managers are told apart at a glance.</remarks>
+    public static RunFolder Create(string reportsRoot, string scenario, DateTimeOffset startedUtc, long seed, string manager = "none")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reportsRoot);
         ArgumentException.ThrowIfNullOrWhiteSpace(scenario);
-        var name = string.Create(CultureInfo.InvariantCulture, $"{startedUtc.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{seed}");
+        var name = string.Create(CultureInfo.InvariantCulture, $"{startedUtc.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{seed}{(manager == "none" ? string.Empty : "-" + manager)}");
         var folder = new RunFolder(System.IO.Path.Combine(reportsRoot, "runs", scenario, name));
         Directory.CreateDirectory(folder.LogsDirectory);
         return folder;

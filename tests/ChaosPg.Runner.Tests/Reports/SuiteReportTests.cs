@@ -74,7 +74,7 @@ public sealed class SuiteReportTests
         var results = await folder.ReadResultsAsync();
         await folder.WriteResultsAsync(results with
         {
-            Suite = WithFigures(results.Suite!, [("durability", "acknowledged", 1234), ("durability", "lost", 3)], [("availability", "rtoMs", 4567.8), ("convergence", "convergenceMs", 890)]),
+            Suite = FixtureRun.WithFigures(results.Suite!, [("durability", "acknowledged", 1234), ("durability", "lost", 3)], [("availability", "rtoMs", 4567.8), ("convergence", "convergenceMs", 890)]),
         });
         await WriteSuiteAsync();
         var index = Path.Combine(suiteDirectory, "index.html");
@@ -113,31 +113,6 @@ public sealed class SuiteReportTests
         var table = html[html.IndexOf("id=\"matrix-table\"", StringComparison.Ordinal)..];
         table = table[..table.IndexOf("</table>", StringComparison.Ordinal)];
         return table.Split("<tr>").Single(r => r.Contains(text, StringComparison.Ordinal));
-    }
-
-    private static SuiteResult WithFigures(SuiteResult suite, (string Checker, string Name, long Value)[] counts, (string Checker, string Name, double Value)[] figures)
-    {
-        var results = suite.Results.ToList();
-        foreach (var checker in counts.Select(c => c.Checker).Concat(figures.Select(f => f.Checker)).Distinct())
-        {
-            var index = results.FindIndex(r => r.Checker == checker);
-            var result = index >= 0 ? results[index] : new CheckerResult(checker, Verdict.Valid, "set by the test", ImmutableSortedDictionary<string, long>.Empty, ImmutableSortedDictionary<string, double>.Empty, []);
-            result = result with
-            {
-                Counts = counts.Where(c => c.Checker == checker).Aggregate(result.Counts, (d, c) => d.SetItem(c.Name, c.Value)),
-                Figures = figures.Where(f => f.Checker == checker).Aggregate(result.Figures, (d, f) => d.SetItem(f.Name, f.Value)),
-            };
-            if (index >= 0)
-            {
-                results[index] = result;
-            }
-            else
-            {
-                results.Add(result);
-            }
-        }
-
-        return suite with { Results = [.. results] };
     }
 
     [Test]
