@@ -79,6 +79,14 @@ internal sealed class BackendOptions
             }
         }
 
+        return await PreflightAxesAsync(options, asked, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The provider's preflight for each network mode and manager pair; the first that is not ready, as one line, or null.</summary>
+    public static async Task<string?> PreflightAxesAsync(ScenarioRunOptions options, IEnumerable<(string Network, string Manager)> asked, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(asked);
         foreach (var (network, manager) in asked)
         {
             var request = options.Request(ClusterSpec.CreateBuilder().WithPgBinDirectory(options.PgBinDirectory).Build()) with { Network = network, Manager = manager };

@@ -19,9 +19,10 @@ public static class SignoffCommand
         var output = new Option<string?>("--out") { Description = "The suite report folder (default: reports/signoff/<utc>/); runs go to <out>/runs/." };
         var pgBin = new Option<string?>("--pg-bin") { Description = "PostgreSQL bin directory (default: CHAOSPG_PG_BIN, pg_config, newest /usr/lib/postgresql/*/bin)." };
         var catalog = new Option<string?>("--catalog") { Description = "A scenario folder instead of the catalog (for tests of the sign-off itself).", Hidden = true };
+        var managers = new Option<string?>("--manager") { Description = "Run each release scenario once per HA manager in this comma-separated list, with the same seeds; the report compares them." };
         var command = new Command("signoff", "Run the release scenarios of the catalog and write one report to sign; exit 0 every expectation met, 1 one unmet, 2 usage or environment error.")
         {
-            seeds, seed, output, pgBin, catalog,
+            seeds, seed, output, pgBin, catalog, managers,
         };
         backend.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
@@ -32,6 +33,13 @@ public static class SignoffCommand
             if (conflict is not null)
             {
                 await error.WriteLineAsync(conflict).ConfigureAwait(false);
+                return CommandErrors.EnvironmentError;
+            }
+
+            var (managerList, managerProblem) = RunCommand.ManagerList(parseResult.GetValue(managers));
+            if (managerProblem is not null)
+            {
+                await error.WriteLineAsync(managerProblem).ConfigureAwait(false);
                 return CommandErrors.EnvironmentError;
             }
 
@@ -51,9 +59,11 @@ public static class SignoffCommand
                 return CommandErrors.EnvironmentError;
             }
 
-            var options = backend.Apply(parseResult, new ScenarioRunOptions { PgBinDirectory = parseResult.GetValue(pgBin) });
+            var options = backend.Apply(parseResult, new ScenarioRunOptions { PgBinDirectory = parseResult.GetValue(pgBin), Managers = managerList });
             var outProblem = parseResult.GetValue(output) is { } outFolder ? OutputFolder.Problem(outFolder, "--out") : null;
-            if ((outProblem ?? await BackendOptions.PreflightAsync(options, cancellationToken).ConfigureAwait(false)) is { } unready)
+            if ((outProblem
+                ?? await BackendOptions.PreflightAsync(options, cancellationToken).ConfigureAwait(false)
+                ?? await BackendOptions.PreflightAxesAsync(options, managerList.Select(m => (ClusterAxisNames.Proxy, m)), cancellationToken).ConfigureAwait(false)) is { } unready)
             {
                 await error.WriteLineAsync(unready).ConfigureAwait(false);
                 return CommandErrors.EnvironmentError;

@@ -55,10 +55,14 @@ public static class SignoffRunner
         var runs = ImmutableArray.CreateBuilder<ScenarioRunResult>();
         for (var i = 0; i < seeds && !cancellationToken.IsCancellationRequested; i++)
         {
-            // One file per suite run: SuiteRunner then writes no suite folder of its own, only the run folders.
-            foreach (var file in files)
+            // One file and one manager per suite run: SuiteRunner then writes no suite folder of its own, only the run
+            // folders. With --manager, each file runs under each manager with the same seed, and the report compares them.
+            foreach (var (file, manager) in files.SelectMany(f => (options.Managers.IsEmpty ? [null] : options.Managers.Cast<string?>()).Select(m => (f, m))))
             {
-                var result = await SuiteRunner.RunAsync([file], options with { ReportsRoot = suiteDirectory, Seed = seedBase + i }, cancellationToken).ConfigureAwait(false);
+                var result = await SuiteRunner.RunAsync(
+                    [file],
+                    options with { ReportsRoot = suiteDirectory, Seed = seedBase + i, Managers = manager is null ? [] : [manager] },
+                    cancellationToken).ConfigureAwait(false);
                 runs.AddRange(result.Runs);
                 if (cancellationToken.IsCancellationRequested)
                 {

@@ -43,6 +43,19 @@ public sealed class UserMistakeTests
         await AssertMistakeAsync(["run", "--catalog", "replica-kill-restart", "--out", Reports, "--toxiproxy-url", $"http://127.0.0.1:{port}"], $"no Toxiproxy answers GET /version at --toxiproxy-url http://127.0.0.1:{port}/");
     }
 
+    [TestCase("patroni,nope", "--manager: unknown manager nope; known: none, patroni, repmgr, pg_auto_failover")]
+    [TestCase("patroni,,none", "--manager takes a comma-separated list of managers")]
+    public async Task A_manager_list_with_a_name_no_one_knows_is_one_line_and_exit_2(string managers, string message)
+    {
+        await AssertMistakeAsync(["run", "--catalog", "replica-kill-restart", "--out", Reports, "--manager", managers], message);
+    }
+
+    [Test]
+    public async Task A_manager_list_with_a_target_is_one_line_and_exit_2()
+    {
+        await AssertMistakeAsync(["run", "--catalog", "replica-kill-restart", "--out", Reports, "--manager", "patroni", "--target", "t.yaml"], "--manager chooses the manager ChaosPg starts; a --target cluster has its own");
+    }
+
     [TestCase("99999")]
     [TestCase("-1")]
     public async Task Proxy_on_a_port_out_of_range_is_one_line_and_exit_2(string port)
