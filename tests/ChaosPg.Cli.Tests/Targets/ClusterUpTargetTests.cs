@@ -39,12 +39,9 @@ public class ClusterUpTargetTests
         try
         {
             await WaitForAsync(clusterUp, output, "ready; press Ctrl-C");
-            var environment = (await File.ReadAllLinesAsync(targetFile + ".env")).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-            Assert.That(await File.ReadAllTextAsync(targetFile), Does.Not.Contain(environment.Values.First()), "the target file names password variables, never passwords");
-            foreach (var (name, value) in environment)
-            {
-                Environment.SetEnvironmentVariable(name, value);
-            }
+            var environment = await File.ReadAllLinesAsync(targetFile + ".env");
+            Assert.That(await File.ReadAllTextAsync(targetFile), Does.Not.Contain(environment[0].Split('=', 2)[1]), "the target file names password variables, never passwords");
+            SetPasswords(environment);
 
             var reports = Path.Combine(directory, "reports");
 
@@ -66,11 +63,69 @@ public class ClusterUpTargetTests
         }
         finally
         {
-            foreach (var name in new[] { "CHAOSPG_TARGET_SUPERUSER_PASSWORD", "CHAOSPG_TARGET_APP_PASSWORD" })
+            SetPasswords(null);
+            await StopAsync(clusterUp);
+        }
+
+        Assert.That(clusterUp.ExitCode, Is.EqualTo(0), output.ToString());
+    }
+
+    [Test]
+    public async Task A_target_run_is_replayed_against_its_target_file_given_back_unchanged_and_refused_without_it_or_with_a_changed_one()
+    {
+        var targetFile = Path.Combine(directory, "target.yaml");
+        using var clusterUp = StartClusterUp(targetFile, out var output);
+        try
+        {
+            await WaitForAsync(clusterUp, output, "ready; press Ctrl-C");
+            SetPasswords(await File.ReadAllLinesAsync(targetFile + ".env"));
+            var reports = Path.Combine(directory, "reports");
+            var (code, stdout, stderr) = await InvokeAsync("run", "--catalog", "replica-partition-heal", "--target", targetFile, "--out", reports);
+            Assert.That(code, Is.EqualTo(0), $"stdout:\n{stdout}\nstderr:\n{stderr}");
+            var runDirectory = Directory.GetDirectories(Path.Combine(reports, "runs", "replica-partition-heal")).Single();
+
+            // run.json names the target file and its hash, and holds none of its passwords.
+            var manifestText = await File.ReadAllTextAsync(Path.Combine(runDirectory, "run.json"));
+            using (var manifest = JsonDocument.Parse(manifestText))
             {
-                Environment.SetEnvironmentVariable(name, null);
+                Assert.That(manifest.RootElement.GetProperty("targetFile").GetString(), Is.EqualTo(Path.GetFullPath(targetFile)));
+                Assert.That(manifest.RootElement.GetProperty("targetSha256").GetString(), Is.EqualTo(TargetParser.Sha256(await File.ReadAllTextAsync(targetFile))));
             }
 
+            foreach (var password in (await File.ReadAllLinesAsync(targetFile + ".env")).Select(l => l.Split('=', 2)[1]))
+            {
+                Assert.That(manifestText, Does.Not.Contain(password));
+            }
+
+            // Without the file: one line that names it.
+            (code, _, stderr) = await InvokeAsync("replay", runDirectory, "--out", reports);
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(stderr.Trim(), Is.EqualTo($"chaospg: {runDirectory} ran against the target file {Path.GetFullPath(targetFile)}; give it back: chaospg replay {runDirectory} --target {Path.GetFullPath(targetFile)} (with --i-own-this-cluster unless the file says so)"));
+
+            // With a changed copy: one line with both hashes.
+            var changed = Path.Combine(directory, "changed.yaml");
+            await File.WriteAllTextAsync(changed, (await File.ReadAllTextAsync(targetFile)).Replace("schema-prefix: chaospg_run", "schema-prefix: chaospg_run_other", StringComparison.Ordinal));
+            (code, _, stderr) = await InvokeAsync("replay", runDirectory, "--target", changed, "--out", reports);
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(stderr.Trim().Split('\n'), Has.Length.EqualTo(1));
+            Assert.That(stderr, Does.StartWith($"chaospg: {changed} is not the target file the run used: its sha256 is {TargetParser.Sha256(await File.ReadAllTextAsync(changed))[..12]}"));
+            Assert.That(Directory.GetDirectories(Path.Combine(reports, "runs", "replica-partition-heal")), Has.Length.EqualTo(1), "a refused replay starts nothing");
+
+            // When the same file is given back, the run is redone against it with the recorded seed.
+            (code, stdout, stderr) = await InvokeAsync("replay", runDirectory, "--target", targetFile, "--out", reports);
+
+            Assert.That(code, Is.EqualTo(0), $"stdout:\n{stdout}\nstderr:\n{stderr}");
+            var replayed = Directory.GetDirectories(Path.Combine(reports, "runs", "replica-partition-heal")).Single(d => d != runDirectory);
+            using var replayManifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(replayed, "run.json")));
+            using var originalManifest = JsonDocument.Parse(manifestText);
+            Assert.That(replayManifest.RootElement.GetProperty("backend").GetString(), Is.EqualTo("target"));
+            Assert.That(replayManifest.RootElement.GetProperty("seed").GetInt64(), Is.EqualTo(originalManifest.RootElement.GetProperty("seed").GetInt64()));
+            Assert.That(replayManifest.RootElement.GetProperty("targetSha256").GetString(), Is.EqualTo(originalManifest.RootElement.GetProperty("targetSha256").GetString()));
+            Assert.That(await WorkloadSchemasAsync(targetFile), Is.Zero, "the replay drops its schema too");
+        }
+        finally
+        {
+            SetPasswords(null);
             await StopAsync(clusterUp);
         }
 
@@ -105,6 +160,20 @@ public class ClusterUpTargetTests
 
         Assert.That(code, Is.EqualTo(2));
         Assert.That(error, Does.Contain($"{targetFile}:3:12: unknown fault command 'explode'"));
+    }
+
+    // The .env file's variables into this process's environment, or (null) out of it again.
+    private static void SetPasswords(string[]? environmentLines)
+    {
+        foreach (var name in new[] { "CHAOSPG_TARGET_SUPERUSER_PASSWORD", "CHAOSPG_TARGET_APP_PASSWORD" })
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+
+        foreach (var pair in (environmentLines ?? []).Select(l => l.Split('=', 2)))
+        {
+            Environment.SetEnvironmentVariable(pair[0], pair[1]);
+        }
     }
 
     private static Process StartClusterUp(string targetFile, out StringBuilder output)
@@ -186,7 +255,7 @@ public class ClusterUpTargetTests
 
     private static async Task<(int Code, string Output, string Error)> InvokeAsync(params string[] args)
     {
-        var root = new RootCommand { RunCommand.Create() };
+        var root = new RootCommand { RunCommand.Create(), ReplayCommand.Create() };
         using var output = new StringWriter();
         using var error = new StringWriter();
         int code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
