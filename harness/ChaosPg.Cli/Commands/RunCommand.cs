@@ -1,8 +1,5 @@
 using System.CommandLine;
-using ChaosPg.Cluster.Providers;
-using ChaosPg.Cluster.Target;
 using ChaosPg.Runner.Orchestration;
-using ChaosPg.Runner.Targets;
 
 namespace ChaosPg.Cli.Commands;
 

@@ -34,15 +34,9 @@ public class ClusterUpTargetTests
     [Test]
     public async Task Catalog_scenarios_run_against_a_cluster_up_of_another_process_meet_their_expectations_and_leave_no_schema()
     {
-        var targetFile = Path.Combine(directory, "target.yaml");
-        using var clusterUp = StartClusterUp(targetFile, out var output);
-        try
+        await WithClusterUpAsync(async (targetFile, passwords) =>
         {
-            await WaitForAsync(clusterUp, output, "ready; press Ctrl-C");
-            var environment = await File.ReadAllLinesAsync(targetFile + ".env");
-            Assert.That(await File.ReadAllTextAsync(targetFile), Does.Not.Contain(environment[0].Split('=', 2)[1]), "the target file names password variables, never passwords");
-            SetPasswords(environment);
-
+            Assert.That(await File.ReadAllTextAsync(targetFile), Does.Not.Contain(passwords[0]), "the target file names password variables, never passwords");
             var reports = Path.Combine(directory, "reports");
 
             // Given a kill and restart through the file's commands, and a partition through the cluster's own Toxiproxy.
@@ -60,25 +54,14 @@ public class ClusterUpTargetTests
             var history = await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(reports, "runs", "replica-kill-restart"), "history.jsonl", SearchOption.AllDirectories).Single());
             Assert.That(history, Does.Contain("\"kill\""), "the kill ran through the target's command and is in the history");
             Assert.That(await WorkloadSchemasAsync(targetFile), Is.Zero, "each run drops the schema it made");
-        }
-        finally
-        {
-            SetPasswords(null);
-            await StopAsync(clusterUp);
-        }
-
-        Assert.That(clusterUp.ExitCode, Is.EqualTo(0), output.ToString());
+        });
     }
 
     [Test]
     public async Task A_target_run_is_replayed_against_its_target_file_given_back_unchanged_and_refused_without_it_or_with_a_changed_one()
     {
-        var targetFile = Path.Combine(directory, "target.yaml");
-        using var clusterUp = StartClusterUp(targetFile, out var output);
-        try
+        await WithClusterUpAsync(async (targetFile, passwords) =>
         {
-            await WaitForAsync(clusterUp, output, "ready; press Ctrl-C");
-            SetPasswords(await File.ReadAllLinesAsync(targetFile + ".env"));
             var reports = Path.Combine(directory, "reports");
             var (code, stdout, stderr) = await InvokeAsync("run", "--catalog", "replica-partition-heal", "--target", targetFile, "--out", reports);
             Assert.That(code, Is.EqualTo(0), $"stdout:\n{stdout}\nstderr:\n{stderr}");
@@ -92,7 +75,7 @@ public class ClusterUpTargetTests
                 Assert.That(manifest.RootElement.GetProperty("targetSha256").GetString(), Is.EqualTo(TargetParser.Sha256(await File.ReadAllTextAsync(targetFile))));
             }
 
-            foreach (var password in (await File.ReadAllLinesAsync(targetFile + ".env")).Select(l => l.Split('=', 2)[1]))
+            foreach (var password in passwords)
             {
                 Assert.That(manifestText, Does.Not.Contain(password));
             }
@@ -122,14 +105,7 @@ public class ClusterUpTargetTests
             Assert.That(replayManifest.RootElement.GetProperty("seed").GetInt64(), Is.EqualTo(originalManifest.RootElement.GetProperty("seed").GetInt64()));
             Assert.That(replayManifest.RootElement.GetProperty("targetSha256").GetString(), Is.EqualTo(originalManifest.RootElement.GetProperty("targetSha256").GetString()));
             Assert.That(await WorkloadSchemasAsync(targetFile), Is.Zero, "the replay drops its schema too");
-        }
-        finally
-        {
-            SetPasswords(null);
-            await StopAsync(clusterUp);
-        }
-
-        Assert.That(clusterUp.ExitCode, Is.EqualTo(0), output.ToString());
+        });
     }
 
     [Test]
@@ -162,18 +138,32 @@ public class ClusterUpTargetTests
         Assert.That(error, Does.Contain($"{targetFile}:3:12: unknown fault command 'explode'"));
     }
 
-    // The .env file's variables into this process's environment, or (null) out of it again.
-    private static void SetPasswords(string[]? environmentLines)
+    // `cluster up --write-target` in another process, its password variables in this one's environment while the
+    // body runs with the target file and the passwords; then SIGTERM, which must end it with exit 0.
+    private async Task WithClusterUpAsync(Func<string, string[], Task> body)
     {
-        foreach (var name in new[] { "CHAOSPG_TARGET_SUPERUSER_PASSWORD", "CHAOSPG_TARGET_APP_PASSWORD" })
+        var targetFile = Path.Combine(directory, "target.yaml");
+        using var clusterUp = StartClusterUp(targetFile, out var output);
+        var variables = new List<string>();
+        try
         {
-            Environment.SetEnvironmentVariable(name, null);
+            await WaitForAsync(clusterUp, output, "ready; press Ctrl-C");
+            var pairs = (await File.ReadAllLinesAsync(targetFile + ".env")).Select(l => l.Split('=', 2)).ToList();
+            foreach (var pair in pairs)
+            {
+                variables.Add(pair[0]);
+                Environment.SetEnvironmentVariable(pair[0], pair[1]);
+            }
+
+            await body(targetFile, [.. pairs.Select(p => p[1])]);
+        }
+        finally
+        {
+            variables.ForEach(v => Environment.SetEnvironmentVariable(v, null));
+            await StopAsync(clusterUp);
         }
 
-        foreach (var pair in (environmentLines ?? []).Select(l => l.Split('=', 2)))
-        {
-            Environment.SetEnvironmentVariable(pair[0], pair[1]);
-        }
+        Assert.That(clusterUp.ExitCode, Is.EqualTo(0), output.ToString());
     }
 
     private static Process StartClusterUp(string targetFile, out StringBuilder output)
