@@ -36,7 +36,7 @@ public class CloudNativePgTargetTests
     }
 
     [Test]
-    public void The_commands_delete_wait_for_and_promote_the_nodes_pod_with_kubectl()
+    public void The_commands_delete_wait_for_freeze_and_promote_the_nodes_pod_with_kubectl()
     {
         var target = TargetParser.Parse(CloudNativePgTarget.Generate(Recorded(), File, KubernetesAccess.PortForward).Text, File).GetTargetOrThrow();
         var replica2 = target.Node("replica2")!;
@@ -46,7 +46,9 @@ public class CloudNativePgTargetTests
         Assert.That(Expanded(TargetCommands.Kill), Is.EqualTo("kubectl delete pod -n db pg-main-3 --grace-period=0 --force --wait=false"));
         Assert.That(Expanded(TargetCommands.Start), Does.EndWith("kubectl wait -n db --for=condition=Ready pod/pg-main-3 --timeout=110s"));
         Assert.That(Expanded(TargetCommands.Promote), Is.EqualTo("kubectl cnpg promote -n db pg-main pg-main-3"));
-        Assert.That(replica2.Has(TargetCommands.Pause) || replica2.Has(TargetCommands.Rejoin), Is.False, "kubectl cannot pause a pod, and the operator rejoins on its own");
+        Assert.That(Expanded(TargetCommands.Pause), Does.StartWith("kubectl exec -n db pg-main-3 -c postgres -- sh -c '").And.Contain("= postgres ] && kill -STOP ${p#/proc/}"));
+        Assert.That(Expanded(TargetCommands.Resume), Does.Contain("kill -CONT ${p#/proc/}"));
+        Assert.That(replica2.Has(TargetCommands.Restart) || replica2.Has(TargetCommands.Rejoin), Is.False, "the operator rejoins a deposed primary on its own");
     }
 
     [Test]
@@ -87,15 +89,21 @@ public class CloudNativePgTargetTests
     }
 
     [Test]
-    public async Task The_target_fits_a_replica_kill_and_refuses_a_pause_naming_the_missing_command()
+    public async Task The_target_fits_a_replica_kill_and_a_pause_and_refuses_a_rejoin_and_a_partition_naming_what_is_missing()
     {
         var target = TargetParser.Parse(CloudNativePgTarget.Generate(Recorded(), File, KubernetesAccess.PortForward).Text, File).GetTargetOrThrow();
         var catalog = ScenarioCatalog.FindDefaultDirectory(TestContext.CurrentContext.TestDirectory)!;
-        var kill = await ScenarioParser.LoadAsync(Path.Combine(catalog, "replica-kill-restart.yaml"));
-        var pause = await ScenarioParser.LoadAsync(Path.Combine(catalog, "split-brain-paused-primary.yaml"));
 
-        Assert.That(TargetCompatibility.Check(kill, "replica-kill-restart.yaml", target, ownershipFlag: true), Is.Empty);
-        Assert.That(TargetCompatibility.Check(pause, "split-brain-paused-primary.yaml", target, ownershipFlag: true), Has.Some.Contains("needs nodes.primary.commands.pause in pg-main.target.yaml"));
+        async Task<string[]> Problems(string name) =>
+            [.. TargetCompatibility.Check(await ScenarioParser.LoadAsync(Path.Combine(catalog, name + ".yaml")), name + ".yaml", target, ownershipFlag: true)];
+
+        Assert.That(await Problems("replica-kill-restart"), Is.Empty);
+        var pause = ScenarioParser.Parse(
+            "name: p\ndescription: d\ncluster:\n  replicas: 2\nworkload:\n  kind: bank\n  writers: 1\nduration: 20s\nschedule:\n  - at: 3s\n    fault: pause\n    target: replica2\n    for: 5s\n",
+            "p.yaml").GetScenarioOrThrow();
+        Assert.That(TargetCompatibility.Check(pause, "p.yaml", target, ownershipFlag: true), Is.Empty);
+        Assert.That(await Problems("failover-rejoin-converges"), Has.Some.Contains("needs nodes.primary.commands.rejoin in pg-main.target.yaml"));
+        Assert.That(await Problems("split-brain-paused-primary"), Has.One.Contains("needs toxiproxy.url and toxiproxy.links for replica1->primary"), "no Toxiproxy in front of a CloudNativePG cluster: link faults are refused");
     }
 
     [TestCase("status", "currentPrimary", null, "has no status.currentPrimary yet")]

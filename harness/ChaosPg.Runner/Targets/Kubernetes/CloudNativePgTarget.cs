@@ -13,8 +13,8 @@ namespace ChaosPg.Runner.Targets.Kubernetes;
 /// Writes a target for a CloudNativePG cluster from its objects alone (a pure function, tested on recorded objects):
 /// one node per instance pod, the node named primary being the Cluster's <c>status.currentPrimary</c>; connections
 /// to each pod (the checkers must know which node answered, which the <c>-rw</c>/<c>-ro</c>/<c>-r</c> services
-/// hide), passwords from variables named after the Cluster's secrets; kill, start and promote with kubectl and the
-/// cnpg plugin. The ownership key is left for the user to add.
+/// hide), passwords from variables named after the Cluster's secrets; kill, start, pause, resume and promote with
+/// kubectl and the cnpg plugin. The ownership key is left for the user to add.
 /// </summary>
 public static class CloudNativePgTarget
 {
@@ -41,6 +41,10 @@ public static class CloudNativePgTarget
         [TargetCommands.Kill] = "kubectl delete pod -n {namespace} {pod} --grace-period=0 --force --wait=false",
         // The operator recreates the pod; returns once it is Ready (the harness also polls its admin connection).
         [TargetCommands.Start] = "until kubectl get pod -n {namespace} {pod} >/dev/null 2>&1; do sleep 1; done; kubectl wait -n {namespace} --for=condition=Ready pod/{pod} --timeout=110s",
+        // SIGSTOP/SIGCONT to every postgres process of the pod's postgres container (found by /proc/*/comm: the image
+        // has a shell, not necessarily pgrep); the instance manager, PID 1, keeps running.
+        [TargetCommands.Pause] = Signal("STOP"),
+        [TargetCommands.Resume] = Signal("CONT"),
         [TargetCommands.Promote] = "kubectl cnpg promote -n {namespace} {cluster} {pod}",
     }.ToImmutableDictionary(StringComparer.Ordinal);
 
@@ -133,10 +137,13 @@ public static class CloudNativePgTarget
             header.Add($"No headless -any service for {string.Join(", ", byIp)}: connected by pod IP, which a pod made again after a kill may not keep; prefer --access port-forward for kill scenarios.");
         }
 
-        header.Add("Commands: kill deletes the pod at once (the operator makes it again), start waits until it is Ready, promote is the cnpg plugin's. No pause, resume, restart or rejoin: scenarios that need one are refused.");
+        header.Add("Commands: kill deletes the pod at once (the operator makes it again), start waits until it is Ready, pause/resume send SIGSTOP/SIGCONT to its postgres processes, promote is the cnpg plugin's. No restart or rejoin (the operator rejoins a deposed primary itself): scenarios that need one are refused.");
         header.Add("Not confirmed for you: add `i-own-this-cluster: true` (or pass --i-own-this-cluster) once you are sure this cluster may be killed.");
         return new GeneratedTarget(new TargetSpec(file, nodes.ToImmutable(), null, null, TargetSpec.DefaultSchemaPrefix, false), header.ToImmutable());
     }
+
+    private static string Signal(string signal) =>
+        "kubectl exec -n {namespace} {pod} -c postgres -- sh -c 'for p in /proc/[0-9]*; do [ \"$(cat $p/comm 2>/dev/null)\" = postgres ] && kill -" + signal + " ${p#/proc/}; done; true'";
 
     // The pod's stable DNS name under the headless -any service when the operator made one, else its current IP.
     private static string InClusterHost(V1Pod pod, string ns, HashSet<string> services, string where, List<string> byIp)
