@@ -27,6 +27,7 @@ public static class Program
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
+        root.Subcommands.Add(TargetCommand.Create());
         root.Subcommands.Add(ExploreCommand.Create());
         root.Subcommands.Add(SignoffCommand.Create());
         root.Subcommands.Add(ReapCommand.Create());

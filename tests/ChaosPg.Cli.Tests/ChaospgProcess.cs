@@ -8,8 +8,11 @@ internal static class ChaospgProcess
 {
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "chaospg.dll");
 
-    /// <summary>Starts chaospg in the checkout (so --catalog finds scenarios/); with <paramref name="umask"/>, under that umask.</summary>
-    public static Process Start(IEnumerable<string> arguments, string? umask = null)
+    /// <summary>
+    /// Starts chaospg in the checkout (so --catalog finds scenarios/); with <paramref name="umask"/>, under that umask;
+    /// <paramref name="environment"/> adds variables to its environment (a target's passwords).
+    /// </summary>
+    public static Process Start(IEnumerable<string> arguments, string? umask = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(umask is null ? "dotnet" : "/bin/sh")
         {
@@ -25,6 +28,11 @@ internal static class ChaospgProcess
             }
         }
 
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Dll);
         foreach (var argument in arguments)
         {
@@ -35,9 +43,9 @@ internal static class ChaospgProcess
     }
 
     /// <summary>Runs chaospg to its end (killed after <paramref name="timeout"/>) and returns its exit code and output.</summary>
-    public static async Task<(int Code, string Output, string Error)> RunAsync(TimeSpan timeout, IEnumerable<string> arguments, string? umask = null)
+    public static async Task<(int Code, string Output, string Error)> RunAsync(TimeSpan timeout, IEnumerable<string> arguments, string? umask = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Start(arguments, umask);
+        using var process = Start(arguments, umask, environment);
         using var deadline = new CancellationTokenSource(timeout);
         try
         {

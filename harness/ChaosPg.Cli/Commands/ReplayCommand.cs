@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using ChaosPg.Cluster.Providers;
+using ChaosPg.Cluster.Target;
 using ChaosPg.Runner.Runs;
 
 namespace ChaosPg.Cli.Commands;
@@ -13,8 +15,10 @@ public static class ReplayCommand
     public static Command Create()
     {
         var folder = new Argument<string>("run-dir") { Description = "A run folder (reports/runs/<scenario>/<utc>-<seed>/)." };
+        var target = new TargetOptions();
         var shared = new RunInvocation();
-        var command = new Command("replay", "Redo a run: its scenario.yaml with its seed; writes a new run folder.") { folder };
+        var command = new Command("replay", "Redo a run: its scenario.yaml with its seed (and a --target run's target file, given back unchanged); writes a new run folder.") { folder };
+        target.AddTo(command);
         shared.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
@@ -43,6 +47,18 @@ public static class ReplayCommand
                 return CommandErrors.EnvironmentError;
             }
 
+            var (targetSpec, failed) = await target.ReadAsync(parseResult, shared, cancellationToken).ConfigureAwait(false);
+            if (failed)
+            {
+                return CommandErrors.EnvironmentError;
+            }
+
+            if (TargetProblem(run, manifest, targetSpec) is { } targetProblem)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(targetProblem).ConfigureAwait(false);
+                return CommandErrors.EnvironmentError;
+            }
+
             // The original's counts beside the replay's: the seed fixes the schedule and the rows, timing the counts.
             RunResults? original = null;
             if (File.Exists(run.ResultsPath))
@@ -60,7 +76,9 @@ public static class ReplayCommand
             return await RunInvocation.RunAsync(
                 parseResult,
                 [run.ScenarioPath],
-                progress => shared.Options(parseResult, manifest.Seed, progress, manifest),
+                progress => targetSpec is null
+                    ? shared.Options(parseResult, manifest.Seed, progress, manifest)
+                    : target.Apply(parseResult, shared.Options(parseResult, manifest.Seed, progress, manifest), targetSpec),
                 cancellationToken,
                 async (result, output) =>
                 {
@@ -72,4 +90,25 @@ public static class ReplayCommand
         }));
         return command;
     }
+
+    // A target run is replayed against the same target file, given back (run.json holds its path and hash, never a
+    // password); any other run takes none.
+    private static string? TargetProblem(RunFolder run, RunManifest manifest, TargetSpec? given)
+    {
+        if (manifest.Backend != ClusterAxisNames.Target)
+        {
+            return given is null ? null : $"chaospg: {run.Path} ran on the {manifest.Backend} backend, not against a target; leave out --target";
+        }
+
+        if (given is null)
+        {
+            return $"chaospg: {run.Path} ran against the target file {manifest.TargetFile ?? "(not recorded in its run.json)"}; give it back: chaospg replay {run.Path} --target {manifest.TargetFile ?? "<file>"} (with --i-own-this-cluster unless the file says so)";
+        }
+
+        return manifest.TargetSha256 is { } recorded && given.ContentSha256 != recorded
+            ? $"chaospg: {given.File} is not the target file the run used: its sha256 is {Short(given.ContentSha256)}, run.json records {Short(recorded)} for {manifest.TargetFile}; replay against that file unchanged, or run anew: chaospg run {run.ScenarioPath} --seed {manifest.Seed} --target {given.File}"
+            : null;
+    }
+
+    private static string Short(string? sha256) => sha256 is null ? "none" : sha256[..Math.Min(12, sha256.Length)];
 }

@@ -1,9 +1,6 @@
 using System.Collections.Immutable;
 using System.CommandLine;
-using ChaosPg.Cluster.Providers;
-using ChaosPg.Cluster.Target;
 using ChaosPg.Runner.Orchestration;
-using ChaosPg.Runner.Targets;
 
 namespace ChaosPg.Cli.Commands;
 
@@ -20,14 +17,14 @@ public static class RunCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var seed = new Option<long?>("--seed") { Description = "Seed of the workload (default: random; recorded in run.json)." };
-        var target = new Option<string?>("--target") { Description = "Run against a cluster ChaosPg did not start, described by this target file (docs/targets.md)." };
-        var ownIt = new Option<bool>("--i-own-this-cluster") { Description = "Confirm that the --target cluster may be killed, paused and partitioned (or say i-own-this-cluster: true in the file)." };
+        var target = new TargetOptions();
         var managers = new Option<string?>("--manager")
         {
             Description = $"Run each scenario once per HA manager in this comma-separated list ({string.Join(", ", ClusterAxisNames.Known(ClusterAxis.Manager))}), with the same seed and schedule, in place of its own cluster.manager; the suite report compares them.",
         };
         var shared = new RunInvocation();
-        var command = new Command("run", "Run scenarios and judge them; exit 0 all expectations met, 1 one unmet, 2 usage or environment error.") { paths, catalog, seed, target, ownIt, managers };
+        var command = new Command("run", "Run scenarios and judge them; exit 0 all expectations met, 1 one unmet, 2 usage or environment error.") { paths, catalog, seed, managers };
+        target.AddTo(command);
         shared.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
@@ -49,7 +46,7 @@ public static class RunCommand
             }
 
             var (managerList, managerProblem) = ManagerList(parseResult.GetValue(managers));
-            if (managerProblem is null && !managerList.IsEmpty && parseResult.GetValue(target) is not null)
+            if (managerProblem is null && !managerList.IsEmpty && parseResult.GetValue(target.File) is not null)
             {
                 managerProblem = "chaospg: --manager chooses the manager ChaosPg starts; a --target cluster has its own: leave out one of them";
             }
@@ -60,31 +57,9 @@ public static class RunCommand
                 return CommandErrors.EnvironmentError;
             }
 
-            TargetSpec? targetSpec = null;
-            if (parseResult.GetValue(target) is { } targetFile)
+            var (targetSpec, failed) = await target.ReadAsync(parseResult, shared, cancellationToken).ConfigureAwait(false);
+            if (failed)
             {
-                if (TargetConflict(parseResult, shared) is { } targetConflict)
-                {
-                    await parseResult.InvocationConfiguration.Error.WriteLineAsync(targetConflict).ConfigureAwait(false);
-                    return CommandErrors.EnvironmentError;
-                }
-
-                var parsed = TargetParser.Parse(await File.ReadAllTextAsync(targetFile, cancellationToken).ConfigureAwait(false), targetFile);
-                if (!parsed.IsValid)
-                {
-                    foreach (var error in parsed.Errors)
-                    {
-                        await parseResult.InvocationConfiguration.Error.WriteLineAsync(error.ToString()).ConfigureAwait(false);
-                    }
-
-                    return CommandErrors.EnvironmentError;
-                }
-
-                targetSpec = parsed.Target;
-            }
-            else if (parseResult.GetValue(ownIt))
-            {
-                await parseResult.InvocationConfiguration.Error.WriteLineAsync("chaospg: --i-own-this-cluster goes with --target <file>").ConfigureAwait(false);
                 return CommandErrors.EnvironmentError;
             }
 
@@ -93,7 +68,7 @@ public static class RunCommand
                 files,
                 progress => targetSpec is null
                     ? shared.Options(parseResult, parseResult.GetValue(seed), progress) with { Managers = managerList }
-                    : shared.Options(parseResult, parseResult.GetValue(seed), progress) with { Backend = ClusterAxisNames.Target, Target = targetSpec, OwnsTarget = parseResult.GetValue(ownIt) },
+                    : target.Apply(parseResult, shared.Options(parseResult, parseResult.GetValue(seed), progress), targetSpec),
                 cancellationToken).ConfigureAwait(false);
         }));
         return command;
@@ -113,14 +88,6 @@ public static class RunCommand
             : names.FirstOrDefault(n => !known.Contains(n)) is { } unknown ? ([], $"chaospg: --manager: unknown manager {unknown}; known: {string.Join(", ", known)}")
             : (names, null);
     }
-
-    // A target names its own nodes and Toxiproxy: options that choose a backend's or a proxy contradict it.
-    private static string? TargetConflict(ParseResult parseResult, RunInvocation shared) =>
-        shared.Backend.Chosen(parseResult, ClusterAxisNames.Target) != ClusterAxisNames.Target ? "chaospg: --target runs against the target file's cluster; leave out --backend (or say --backend target)"
-        : parseResult.GetValue(shared.ToxiproxyUrl) is not null ? "chaospg: --target takes its Toxiproxy from the target file (toxiproxy.url); leave out --toxiproxy-url"
-        : parseResult.GetValue(shared.PgBin) is not null || parseResult.GetValue(shared.Backend.PgImage) is not null || parseResult.GetValue(shared.Backend.ToxiproxyImage) is not null
-            ? "chaospg: --pg-bin, --pg-image and --toxiproxy-image choose what ChaosPg starts; a --target run starts no server"
-            : null;
 
     // The named scenarios of the default catalog (all of them when none is named), or why they cannot be had.
     private static (IReadOnlyList<string> Files, string? Problem) FromCatalog(string[] names, string[] paths)

@@ -23,6 +23,9 @@ public sealed record TargetSpec(
     /// <summary>The default <see cref="SchemaPrefix"/>.</summary>
     public const string DefaultSchemaPrefix = "chaospg_run";
 
+    /// <summary>The SHA-256 of the file's text as it was read (lower-case hex), which a replay checks; null for a spec built in code.</summary>
+    public string? ContentSha256 { get; init; }
+
     /// <summary>The node named <paramref name="name"/>, or null.</summary>
     public TargetNodeSpec? Node(string name) => Nodes.FirstOrDefault(n => n.Name == name);
 }

@@ -1,5 +1,6 @@
 using ChaosPg.Cluster;
 using ChaosPg.Cluster.Providers;
+using ChaosPg.Cluster.Target;
 using ChaosPg.Core.Schedule;
 using ChaosPg.Runner.Runs;
 using ChaosPg.Runner.Scenarios;
@@ -56,6 +57,9 @@ public sealed class PreparedRun : IAsyncDisposable
 
     internal IReplicatedCluster? Cluster => Provided?.Cluster;
 
+    /// <summary>The target of a --target run, recorded in run.json by its file and hash; null otherwise.</summary>
+    internal TargetSpec? Target { get; init; }
+
     /// <summary>With --keep-data, the data directories the run leaves in place; null otherwise.</summary>
     internal IReadOnlyList<string>? KeptDataDirectories { get; set; }
 
@@ -80,7 +84,9 @@ public sealed class PreparedRun : IAsyncDisposable
         Facts.ToxiproxyImage,
         Facts.Network,
         Facts.Manager,
-        KeptDataDirectories);
+        KeptDataDirectories,
+        Target is null ? null : Path.GetFullPath(Target.File),
+        Target?.ContentSha256);
 
     /// <summary>Stops the cluster, its router and what its network mode started, each bounded by the cleanup timeout.</summary>
     public async ValueTask DisposeAsync()

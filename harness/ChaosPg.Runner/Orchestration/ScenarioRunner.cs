@@ -92,6 +92,7 @@ public sealed class ScenarioRunner
         var prepared = new PreparedRun(scenario, plan, Path.GetFullPath(scenarioFile), seed, startedUtc, folder)
         {
             Facts = new ClusterFacts(options.Backend, scenario.Cluster.Network, scenario.Cluster.Manager),
+            Target = options.Target,
         };
         Action<string> phase = background ? _ => { } : text => Phase(scenario, text);
         try

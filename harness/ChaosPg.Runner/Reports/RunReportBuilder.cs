@@ -105,6 +105,11 @@ public static class RunReportBuilder
         Row(html, "Backend", m?.Backend);
         Row(html, "Network mode", m?.NetworkMode);
         Row(html, "Manager", m?.ManagerName);
+        if (m?.TargetFile is { } targetFile)
+        {
+            Row(html, "Target file", $"{targetFile} (sha256 {m.TargetSha256 ?? "not recorded"})");
+        }
+
         Row(html, "PostgreSQL version", m?.PostgresVersion);
         Row(html, "Proxy", m is null ? null : Html.Word(m.ProxyKind) + (m.ProxyVersion is null ? string.Empty : " " + m.ProxyVersion));
         Row(html, "Git commit", m?.GitCommit ?? (m is null ? null : "not recorded"));

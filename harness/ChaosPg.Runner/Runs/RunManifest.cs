@@ -22,6 +22,8 @@ namespace ChaosPg.Runner.Runs;
 /// <param name="ToxiproxyImage">The Toxiproxy image of a Docker-backend run; null for local runs.</param>
 /// <param name="Network">The network mode that carried the links ("proxy"); null in run.json files older than the field, which all used the proxy.</param>
 /// <param name="Manager">The HA manager that decided failover ("none": the scenario promoted); null in older run.json files, which had none.</param>
+/// <param name="TargetFile">The target file of a <c>--target</c> run (its full path; never its passwords, which it does not hold); null otherwise.</param>
+/// <param name="TargetSha256">The SHA-256 of that file's text when the run read it: a replay refuses a file that differs.</param>
 /// <param name="KeptDataDirectories">With <c>--keep-data</c>, the nodes' data directories left in place (recorded once the cluster is up, so a killed run names them too); null otherwise.</param>
 public sealed record RunManifest(
     string Scenario,
@@ -43,7 +45,9 @@ public sealed record RunManifest(
     string? ToxiproxyImage = null,
     string? Network = null,
     string? Manager = null,
-    IReadOnlyList<string>? KeptDataDirectories = null)
+    IReadOnlyList<string>? KeptDataDirectories = null,
+    string? TargetFile = null,
+    string? TargetSha256 = null)
 {
     /// <summary>The manifest's file name inside a run folder.</summary>
     public const string FileName = "run.json";

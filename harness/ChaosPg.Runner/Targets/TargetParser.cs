@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 using ChaosPg.Cluster.Target;
 using ChaosPg.Core.Schedule;
@@ -28,10 +30,11 @@ public sealed partial class TargetParser : StrictYamlParser
     /// <summary>Parses and validates target-file text; <paramref name="file"/> names it in errors.</summary>
     public static TargetParseResult Parse(string text, string file)
     {
+        ArgumentNullException.ThrowIfNull(text);
         var parser = new TargetParser(file);
         var target = parser.ParseDocument(text, file);
         var errors = parser.SortedErrors();
-        return new TargetParseResult(errors.IsEmpty ? target : null, errors);
+        return new TargetParseResult(errors.IsEmpty ? target! with { ContentSha256 = Sha256(text) } : null, errors);
     }
 
     /// <summary>Reads and validates a target file; throws <see cref="ScenarioValidationException"/> with every error.</summary>
@@ -41,6 +44,9 @@ public sealed partial class TargetParser : StrictYamlParser
         var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
         return Parse(text, path).GetTargetOrThrow();
     }
+
+    /// <summary>The SHA-256 of a target file's text, lower-case hex: what run.json records and a replay compares.</summary>
+    public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     protected override string Describe(string path) => path.Length == 0 ? "the target file" : path;
 

@@ -34,18 +34,9 @@ public class ClusterUpTargetTests
     [Test]
     public async Task Catalog_scenarios_run_against_a_cluster_up_of_another_process_meet_their_expectations_and_leave_no_schema()
     {
-        var targetFile = Path.Combine(directory, "target.yaml");
-        using var clusterUp = StartClusterUp(targetFile, out var output);
-        try
+        await WithClusterUpAsync(async (targetFile, passwords) =>
         {
-            await WaitForAsync(clusterUp, output, "ready; press Ctrl-C");
-            var environment = (await File.ReadAllLinesAsync(targetFile + ".env")).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-            Assert.That(await File.ReadAllTextAsync(targetFile), Does.Not.Contain(environment.Values.First()), "the target file names password variables, never passwords");
-            foreach (var (name, value) in environment)
-            {
-                Environment.SetEnvironmentVariable(name, value);
-            }
-
+            Assert.That(await File.ReadAllTextAsync(targetFile), Does.Not.Contain(passwords[0]), "the target file names password variables, never passwords");
             var reports = Path.Combine(directory, "reports");
 
             // Given a kill and restart through the file's commands, and a partition through the cluster's own Toxiproxy.
@@ -63,18 +54,58 @@ public class ClusterUpTargetTests
             var history = await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(reports, "runs", "replica-kill-restart"), "history.jsonl", SearchOption.AllDirectories).Single());
             Assert.That(history, Does.Contain("\"kill\""), "the kill ran through the target's command and is in the history");
             Assert.That(await WorkloadSchemasAsync(targetFile), Is.Zero, "each run drops the schema it made");
-        }
-        finally
+        });
+    }
+
+    [Test]
+    public async Task A_target_run_is_replayed_against_its_target_file_given_back_unchanged_and_refused_without_it_or_with_a_changed_one()
+    {
+        await WithClusterUpAsync(async (targetFile, passwords) =>
         {
-            foreach (var name in new[] { "CHAOSPG_TARGET_SUPERUSER_PASSWORD", "CHAOSPG_TARGET_APP_PASSWORD" })
+            var reports = Path.Combine(directory, "reports");
+            var (code, stdout, stderr) = await InvokeAsync("run", "--catalog", "replica-partition-heal", "--target", targetFile, "--out", reports);
+            Assert.That(code, Is.EqualTo(0), $"stdout:\n{stdout}\nstderr:\n{stderr}");
+            var runDirectory = Directory.GetDirectories(Path.Combine(reports, "runs", "replica-partition-heal")).Single();
+
+            // run.json names the target file and its hash, and holds none of its passwords.
+            var manifestText = await File.ReadAllTextAsync(Path.Combine(runDirectory, "run.json"));
+            using (var manifest = JsonDocument.Parse(manifestText))
             {
-                Environment.SetEnvironmentVariable(name, null);
+                Assert.That(manifest.RootElement.GetProperty("targetFile").GetString(), Is.EqualTo(Path.GetFullPath(targetFile)));
+                Assert.That(manifest.RootElement.GetProperty("targetSha256").GetString(), Is.EqualTo(TargetParser.Sha256(await File.ReadAllTextAsync(targetFile))));
             }
 
-            await StopAsync(clusterUp);
-        }
+            foreach (var password in passwords)
+            {
+                Assert.That(manifestText, Does.Not.Contain(password));
+            }
 
-        Assert.That(clusterUp.ExitCode, Is.EqualTo(0), output.ToString());
+            // Without the file: one line that names it.
+            (code, _, stderr) = await InvokeAsync("replay", runDirectory, "--out", reports);
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(stderr.Trim(), Is.EqualTo($"chaospg: {runDirectory} ran against the target file {Path.GetFullPath(targetFile)}; give it back: chaospg replay {runDirectory} --target {Path.GetFullPath(targetFile)} (with --i-own-this-cluster unless the file says so)"));
+
+            // With a changed copy: one line with both hashes.
+            var changed = Path.Combine(directory, "changed.yaml");
+            await File.WriteAllTextAsync(changed, (await File.ReadAllTextAsync(targetFile)).Replace("schema-prefix: chaospg_run", "schema-prefix: chaospg_run_other", StringComparison.Ordinal));
+            (code, _, stderr) = await InvokeAsync("replay", runDirectory, "--target", changed, "--out", reports);
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(stderr.Trim().Split('\n'), Has.Length.EqualTo(1));
+            Assert.That(stderr, Does.StartWith($"chaospg: {changed} is not the target file the run used: its sha256 is {TargetParser.Sha256(await File.ReadAllTextAsync(changed))[..12]}"));
+            Assert.That(Directory.GetDirectories(Path.Combine(reports, "runs", "replica-partition-heal")), Has.Length.EqualTo(1), "a refused replay starts nothing");
+
+            // When the same file is given back, the run is redone against it with the recorded seed.
+            (code, stdout, stderr) = await InvokeAsync("replay", runDirectory, "--target", targetFile, "--out", reports);
+
+            Assert.That(code, Is.EqualTo(0), $"stdout:\n{stdout}\nstderr:\n{stderr}");
+            var replayed = Directory.GetDirectories(Path.Combine(reports, "runs", "replica-partition-heal")).Single(d => d != runDirectory);
+            using var replayManifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(replayed, "run.json")));
+            using var originalManifest = JsonDocument.Parse(manifestText);
+            Assert.That(replayManifest.RootElement.GetProperty("backend").GetString(), Is.EqualTo("target"));
+            Assert.That(replayManifest.RootElement.GetProperty("seed").GetInt64(), Is.EqualTo(originalManifest.RootElement.GetProperty("seed").GetInt64()));
+            Assert.That(replayManifest.RootElement.GetProperty("targetSha256").GetString(), Is.EqualTo(originalManifest.RootElement.GetProperty("targetSha256").GetString()));
+            Assert.That(await WorkloadSchemasAsync(targetFile), Is.Zero, "the replay drops its schema too");
+        });
     }
 
     [Test]
@@ -105,6 +136,34 @@ public class ClusterUpTargetTests
 
         Assert.That(code, Is.EqualTo(2));
         Assert.That(error, Does.Contain($"{targetFile}:3:12: unknown fault command 'explode'"));
+    }
+
+    // `cluster up --write-target` in another process, its password variables in this one's environment while the
+    // body runs with the target file and the passwords; then SIGTERM, which must end it with exit 0.
+    private async Task WithClusterUpAsync(Func<string, string[], Task> body)
+    {
+        var targetFile = Path.Combine(directory, "target.yaml");
+        using var clusterUp = StartClusterUp(targetFile, out var output);
+        var variables = new List<string>();
+        try
+        {
+            await WaitForAsync(clusterUp, output, "ready; press Ctrl-C");
+            var pairs = (await File.ReadAllLinesAsync(targetFile + ".env")).Select(l => l.Split('=', 2)).ToList();
+            foreach (var pair in pairs)
+            {
+                variables.Add(pair[0]);
+                Environment.SetEnvironmentVariable(pair[0], pair[1]);
+            }
+
+            await body(targetFile, [.. pairs.Select(p => p[1])]);
+        }
+        finally
+        {
+            variables.ForEach(v => Environment.SetEnvironmentVariable(v, null));
+            await StopAsync(clusterUp);
+        }
+
+        Assert.That(clusterUp.ExitCode, Is.EqualTo(0), output.ToString());
     }
 
     private static Process StartClusterUp(string targetFile, out StringBuilder output)
@@ -186,7 +245,7 @@ public class ClusterUpTargetTests
 
     private static async Task<(int Code, string Output, string Error)> InvokeAsync(params string[] args)
     {
-        var root = new RootCommand { RunCommand.Create() };
+        var root = new RootCommand { RunCommand.Create(), ReplayCommand.Create() };
         using var output = new StringWriter();
         using var error = new StringWriter();
         int code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });

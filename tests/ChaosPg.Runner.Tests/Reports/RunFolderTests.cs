@@ -62,6 +62,19 @@ public sealed class RunFolderTests
     }
 
     [Test]
+    public async Task The_manifest_of_a_target_run_records_the_target_file_and_its_hash()
+    {
+        var folder = RunFolder.Create(root, "s", DateTimeOffset.UnixEpoch, 7);
+        var started = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var manifest = new RunManifest("s", "d", "s.yaml", 7, "target", "16.4", ToxiproxyKind.External, null, null, "r", started, null, "async", 1, null, TargetFile: "/t/staging.yaml", TargetSha256: "ab12");
+
+        await folder.WriteManifestAsync(manifest);
+
+        Assert.That(await File.ReadAllTextAsync(folder.ManifestPath), Does.Contain("\"targetFile\": \"/t/staging.yaml\"").And.Contain("\"targetSha256\": \"ab12\""));
+        Assert.That(await folder.ReadManifestAsync(), Is.EqualTo(manifest));
+    }
+
+    [Test]
     public async Task A_run_json_from_before_network_and_manager_reads_as_proxy_and_none()
     {
         var folder = RunFolder.Create(root, "s", DateTimeOffset.UnixEpoch, 7);

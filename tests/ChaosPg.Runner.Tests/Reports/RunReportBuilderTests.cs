@@ -74,6 +74,16 @@ public sealed class RunReportBuilderTests
     }
 
     [Test]
+    public async Task A_target_run_names_its_target_file_and_hash_in_the_run_table_and_other_runs_have_no_such_row()
+    {
+        var run = await new RunFolder(fixture.Path).LoadAsync();
+        var target = run with { Manifest = run.Manifest! with { Backend = "target", TargetFile = "/etc/chaospg/staging.yaml", TargetSha256 = "0123456789abcdef" } };
+
+        Assert.That(RunReportBuilder.Build(target), Does.Contain("<tr><th>Target file</th><td>/etc/chaospg/staging.yaml (sha256 0123456789abcdef)</td></tr>"));
+        Assert.That(RunReportBuilder.Build(run), Does.Not.Contain("Target file"));
+    }
+
+    [Test]
     public async Task A_password_in_run_data_never_reaches_the_report()
     {
         var run = await new RunFolder(fixture.Path).LoadAsync();

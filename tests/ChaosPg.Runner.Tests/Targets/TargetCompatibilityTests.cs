@@ -1,3 +1,4 @@
+using ChaosPg.Runner.Orchestration;
 using ChaosPg.Runner.Scenarios;
 using ChaosPg.Runner.Targets;
 
@@ -64,6 +65,18 @@ public class TargetCompatibilityTests
 
         Assert.That(Check(string.Empty, text), Has.One.Contains("say i-own-this-cluster: true in the target file or pass --i-own-this-cluster"));
         Assert.That(Check(string.Empty, text, ownershipFlag: true), Is.Empty);
+    }
+
+    [Test]
+    public async Task The_compose_clusters_target_file_fits_the_async_failover_and_refuses_a_rejoin_and_a_second_replica()
+    {
+        var catalog = ScenarioCatalog.FindDefaultDirectory(TestContext.CurrentContext.TestDirectory)!;
+        var file = Path.Combine(Path.GetDirectoryName(catalog)!, "docker", "compose.target.yaml");
+        var target = await TargetParser.LoadAsync(file);
+
+        Assert.That(TargetCompatibility.Check(await ScenarioParser.LoadAsync(Path.Combine(catalog, "async-failover-measured-rpo.yaml")), "a.yaml", target, ownershipFlag: true), Is.Empty);
+        Assert.That(TargetCompatibility.Check(await ScenarioParser.LoadAsync(Path.Combine(catalog, "failover-rejoin-converges.yaml")), "f.yaml", target, ownershipFlag: true), Has.Some.Contains($"needs nodes.primary.commands.rejoin in {file}"));
+        Assert.That(TargetCompatibility.Check(await ScenarioParser.LoadAsync(Path.Combine(catalog, "replica-partition-heal.yaml")), "r.yaml", target, ownershipFlag: true), Has.One.Contains("has no node replica2"));
     }
 
     private static string Schedule(string fault, string target, string at = "3s") =>

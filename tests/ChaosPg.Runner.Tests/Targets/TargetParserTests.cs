@@ -22,6 +22,17 @@ public class TargetParserTests
     }
 
     [Test]
+    public void A_parsed_target_carries_the_sha256_of_its_text_which_any_change_alters()
+    {
+        var text = TargetText.Build();
+
+        var hash = TargetParser.Parse(text, TargetText.File).Target!.ContentSha256;
+
+        Assert.That(hash, Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))));
+        Assert.That(TargetParser.Parse(text + "# a comment\n", TargetText.File).Target!.ContentSha256, Is.Not.EqualTo(hash));
+    }
+
+    [Test]
     public void A_password_written_into_a_connection_string_is_an_error_at_its_line()
     {
         var text = TargetText.Build(nodes: TargetText.Node("primary", 5432).Replace("Username=postgres;", "Username=postgres;Password=hunter2;", StringComparison.Ordinal) + TargetText.Node("replica1", 5433));
