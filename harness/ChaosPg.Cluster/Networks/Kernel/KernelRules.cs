@@ -12,9 +12,17 @@ namespace ChaosPg.Cluster.Networks.Kernel;
 /// Shaping (tbf, netem) sits on the egress of the half it slows: <c>to</c>'s interface downstream, the bridge's port
 /// towards <c>to</c> upstream, each behind an htb class with a u32 filter on the other end's address. Every rule
 /// carries the comment <c>chaospg:&lt;kind&gt;:&lt;link&gt;</c>, so removal deletes exactly what the apply added.
+/// In containers (<see cref="KernelTopology.InContainers"/>) the filters are the same, in <c>to</c>'s container; there
+/// is no bridge of the run to shape on, so the upstream half is shaped in <c>to</c>'s container too: its interface's
+/// ingress is redirected (tc mirred) to an ifb device there, <see cref="IngressDevice"/>, and shaped on that
+/// device's egress as on a bridge port. Every rule of a link then lives in <c>to</c>'s container, the client's
+/// links' included (their sender is the host, whose interfaces a run never touches).
 /// </summary>
 public static class KernelRules
 {
+    /// <summary>The ifb device in a container that its interface's ingress is redirected to, for upstream shaping.</summary>
+    public const string IngressDevice = "cpgifb";
+
     private const string Iptables = "iptables";
 
     /// <summary>How each kind is applied, for the history's <c>method</c>.</summary>
@@ -53,6 +61,16 @@ public static class KernelRules
         var commands = ImmutableArray.CreateBuilder<KernelCommand>();
         foreach (var (ns, device, match, address) in ShapedHalves(topology, link, direction))
         {
+            if (device == IngressDevice)
+            {
+                // Shared by every upstream-shaped link of the container, as the htb root below: made (or found) here,
+                // removed by heal. The u32 filter has a fixed handle, so replacing it twice leaves one.
+                commands.Add(new KernelCommand(ns, ["ip", "link", "add", IngressDevice, "type", "ifb"], MayFail: true));
+                commands.Add(new KernelCommand(ns, ["ip", "link", "set", IngressDevice, "up"]));
+                commands.Add(Tc(ns, true, "qdisc", "add", "dev", KernelTopology.NodeInterface, "handle", "ffff:", "ingress"));
+                commands.Add(Tc(ns, false, "filter", "replace", "dev", KernelTopology.NodeInterface, "parent", "ffff:", "protocol", "ip", "prio", "1", "handle", "800::800", "u32", "match", "u32", "0", "0", "action", "mirred", "egress", "redirect", "dev", IngressDevice));
+            }
+
             var minor = ClassMinor(topology, link, kind);
             var classId = $"1:{minor:x}";
             // The root htb and its default class are shared by every shaped link of the device: added by the
@@ -94,7 +112,16 @@ public static class KernelRules
             commands.Add(new KernelCommand(ns, [Iptables, "-w", "-F", "INPUT"]));
             commands.Add(new KernelCommand(ns, [Iptables, "-w", "-F", "OUTPUT"]));
             commands.Add(Tc(ns, true, "qdisc", "del", "dev", KernelTopology.NodeInterface, "root"));
-            commands.Add(Tc(topology.BridgeNamespace, true, "qdisc", "del", "dev", topology.BridgePortOf(node), "root"));
+            if (topology.InContainers)
+            {
+                // The ifb device takes its shaping root with it.
+                commands.Add(Tc(ns, true, "qdisc", "del", "dev", KernelTopology.NodeInterface, "ingress"));
+                commands.Add(new KernelCommand(ns, ["ip", "link", "del", IngressDevice], MayFail: true));
+            }
+            else
+            {
+                commands.Add(Tc(topology.BridgeNamespace, true, "qdisc", "del", "dev", topology.BridgePortOf(node), "root"));
+            }
         }
 
         return commands.ToImmutable();
@@ -144,7 +171,7 @@ public static class KernelRules
     }
 
     // Downstream (from the server back to the sender) leaves the server's own interface; upstream leaves the bridge's
-    // port towards the server. Each is matched on the sender's address.
+    // port towards the server, or in containers the server's ifb device. Each is matched on the sender's address.
     private static IEnumerable<(string Namespace, string Device, string Match, string Address)> ShapedHalves(KernelTopology topology, string link, LinkDirection direction)
     {
         var (from, to) = Ends(link);
@@ -156,7 +183,9 @@ public static class KernelRules
 
         if (direction is LinkDirection.Both or LinkDirection.Upstream)
         {
-            yield return (topology.BridgeNamespace, topology.BridgePortOf(to), "src", source);
+            yield return topology.InContainers
+                ? (topology.NamespaceOf(to), IngressDevice, "src", source)
+                : (topology.BridgeNamespace, topology.BridgePortOf(to), "src", source);
         }
     }
 
