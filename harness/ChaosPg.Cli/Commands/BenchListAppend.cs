@@ -80,10 +80,7 @@ internal static class BenchListAppend
                 json.WriteNumber("parseAndCheckSeconds", Math.Round(parseAndCheckSeconds, 3));
                 json.WriteNumber("parseAndCheckTxnsPerSecond", Math.Round(txns / parseAndCheckSeconds));
                 json.WriteNumber("parseAndCheckCpuSeconds", Math.Round(parseAndCheckCpuSeconds, 3));
-                json.WriteNumber("processorCount", Environment.ProcessorCount);
-                json.WriteNumber("loadAverage1m", BenchCheckerCommand.LoadAverage());
-                json.WriteNumber("peakWorkingSetMb", process.PeakWorkingSet64 / (1024 * 1024));
-                json.WriteNumber("allocatedMb", GC.GetTotalAllocatedBytes() / (1024 * 1024));
+                BenchCheckerCommand.WriteMachine(json, process);
                 json.WriteString("verdictInMemory", inMemory.Verdict.ToString().ToLowerInvariant());
                 json.WriteString("verdictFromDisk", fromDisk.Verdict.ToString().ToLowerInvariant());
                 json.WriteString("summary", fromDisk.Summary);
