@@ -14,6 +14,8 @@ namespace ChaosPg.Core.Histories;
 internal sealed class HistoryLineParser
 {
     private readonly Utf8NamePool names = new();
+    private MicroOp[]? transactionScratch;
+    private long[]? valuesScratch;
 
     private static readonly (byte[] Name, EventKind Kind)[] EventKinds =
         [.. Enum.GetValues<EventKind>().Select(k => (System.Text.Encoding.UTF8.GetBytes(JsonNamingPolicy.KebabCaseLower.ConvertName(k.ToString())), k))];
@@ -140,7 +142,7 @@ internal sealed class HistoryLineParser
                 fields.ConsistencyModel = StringValue(ref reader);
                 break;
             case Property.Txn:
-                fields.Txn = MicroOpJsonConverter.ReadTransaction(ref reader);
+                fields.Txn = MicroOpJsonConverter.ReadTransaction(ref reader, ref transactionScratch, ref valuesScratch);
                 break;
             default:
                 reader.Skip();
