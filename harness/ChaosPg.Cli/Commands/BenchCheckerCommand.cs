@@ -140,13 +140,7 @@ public static class BenchCheckerCommand
                 WriteMachine(json, process);
                 json.WriteString("verdictInMemory", inMemory.Verdict.ToString().ToLowerInvariant());
                 json.WriteString("verdictFromDisk", fromDisk.Verdict.ToString().ToLowerInvariant());
-                json.WriteStartObject("checkers");
-                foreach (var result in fromDisk.Results)
-                {
-                    json.WriteString(result.Checker, result.Summary);
-                }
-
-                json.WriteEndObject();
+                WriteCheckers(json, fromDisk);
                 json.WriteEndObject();
             }
 
@@ -161,21 +155,37 @@ public static class BenchCheckerCommand
 
     // A method of its own so the generated final state is garbage once written, not a field of RunAsync's state machine
     // that stays alive (30 MB for a million operations) through the in-memory check.
-    private static async Task<long> WriteAsync(CorrectRunGenerator generator, string historyPath, string snapshotsPath, CancellationToken cancellationToken)
+    internal static async Task<long> WriteAsync(CorrectRunGenerator generator, string historyPath, string snapshotsPath, CancellationToken cancellationToken)
+    {
+        FinalState? state = null;
+        var lines = WriteHistory(historyPath, sink => state = generator.Generate(sink));
+        await FinalStateStore.SaveAsync(snapshotsPath, state!, cancellationToken).ConfigureAwait(false);
+        return lines;
+    }
+
+    /// <summary>Writes the lines <paramref name="generate"/> pushes through the harness's own history writer, so the file is what a run records; returns how many.</summary>
+    internal static long WriteHistory(string historyPath, Action<Action<HistoryLine>> generate)
     {
         long lines = 0;
-        FinalState state;
-        using (var writer = HistoryWriter.Open(historyPath))
+        using var writer = HistoryWriter.Open(historyPath);
+        generate(line =>
         {
-            state = generator.Generate(line =>
-            {
-                writer.Append(line);
-                lines++;
-            });
+            writer.Append(line);
+            lines++;
+        });
+        return lines;
+    }
+
+    /// <summary>Each checker's one-line summary, as the "checkers" object of a bench's figures.</summary>
+    internal static void WriteCheckers(Utf8JsonWriter json, SuiteResult result)
+    {
+        json.WriteStartObject("checkers");
+        foreach (var checker in result.Results)
+        {
+            json.WriteString(checker.Checker, checker.Summary);
         }
 
-        await FinalStateStore.SaveAsync(snapshotsPath, state, cancellationToken).ConfigureAwait(false);
-        return lines;
+        json.WriteEndObject();
     }
 
     // Wall-clock figures on a shared machine depend on the load; CPU time shows the cost itself.

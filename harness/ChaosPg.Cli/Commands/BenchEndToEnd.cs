@@ -86,13 +86,7 @@ internal static class BenchEndToEnd
                 }
 
                 json.WriteString("verdict", result.Verdict.ToString().ToLowerInvariant());
-                json.WriteStartObject("checkers");
-                foreach (var checker in result.Results)
-                {
-                    json.WriteString(checker.Checker, checker.Summary);
-                }
-
-                json.WriteEndObject();
+                BenchCheckerCommand.WriteCheckers(json, result);
                 json.WriteEndObject();
             }
 
@@ -125,36 +119,10 @@ internal static class BenchEndToEnd
         return (CheckerSuite.Default.Run(history, loaded), seconds);
     }
 
-    // Writes through the harness's own history writer, so the file is what a run records.
-    private static async Task<long> WriteAsync(bool listAppend, int count, long seed, string historyPath, string snapshotsPath, CancellationToken cancellationToken)
-    {
-        long lines = 0;
-        FinalState? state = null;
-        using (var writer = HistoryWriter.Open(historyPath))
-        {
-            void Sink(HistoryLine line)
-            {
-                writer.Append(line);
-                lines++;
-            }
-
-            if (listAppend)
-            {
-                new ListAppendRunGenerator(seed, count).Generate(Sink);
-            }
-            else
-            {
-                state = new CorrectRunGenerator(seed, count).Generate(Sink);
-            }
-        }
-
-        if (state is not null)
-        {
-            await FinalStateStore.SaveAsync(snapshotsPath, state, cancellationToken).ConfigureAwait(false);
-        }
-
-        return lines;
-    }
+    private static async Task<long> WriteAsync(bool listAppend, int count, long seed, string historyPath, string snapshotsPath, CancellationToken cancellationToken) =>
+        listAppend
+            ? BenchCheckerCommand.WriteHistory(historyPath, new ListAppendRunGenerator(seed, count).Generate)
+            : await BenchCheckerCommand.WriteAsync(new CorrectRunGenerator(seed, count), historyPath, snapshotsPath, cancellationToken).ConfigureAwait(false);
 
     // Linux keeps the process's high-water mark of resident memory (VmHWM, which PeakWorkingSet64 reads); writing 5
     // to clear_refs resets it to the current size, so what the generator held while writing is not counted.

@@ -25,15 +25,7 @@ internal static class BenchListAppend
             var historyPath = Path.Combine(directory, HistoryWriter.FileName);
             var generator = new ListAppendRunGenerator(seed, txns);
             var clock = Stopwatch.StartNew();
-            long lines = 0;
-            using (var writer = HistoryWriter.Open(historyPath))
-            {
-                generator.Generate(line =>
-                {
-                    writer.Append(line);
-                    lines++;
-                });
-            }
+            var lines = BenchCheckerCommand.WriteHistory(historyPath, generator.Generate);
 
             var writeSeconds = clock.Elapsed.TotalSeconds;
             clock.Restart();
