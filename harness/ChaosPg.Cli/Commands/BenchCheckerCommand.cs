@@ -25,12 +25,14 @@ public static class BenchCheckerCommand
         var workload = new Option<string>("--workload") { Description = "writes (the default: single writes and reads) or list-append (transactions)", DefaultValueFactory = _ => "writes" };
         var model = new Option<string?>("--model") { Description = "with list-append: the consistency model to judge by (default: the simulated history's own, strict-serializable)" };
         var txns = new Option<int>("--txns") { Description = "transactions in the simulated list-append history", DefaultValueFactory = _ => 1_000_000 };
+        var endToEnd = new Option<bool>("--end-to-end") { Description = "time only what `chaospg check` does: parse the history file (and snapshots) and check it, with the peak memory of that alone" };
         var command = new Command("checker", "Throughput and peak memory of the checkers on a simulated history.");
         command.Options.Add(ops);
         command.Options.Add(seed);
         command.Options.Add(workload);
         command.Options.Add(txns);
         command.Options.Add(model);
+        command.Options.Add(endToEnd);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var kind = parseResult.GetValue(workload);
@@ -56,7 +58,9 @@ public static class BenchCheckerCommand
                     judged = parsed;
                 }
 
-                return BenchListAppend.RunAsync(transactions, parseResult.GetValue(seed), judged, cancellationToken);
+                return parseResult.GetValue(endToEnd)
+                    ? BenchEndToEnd.RunAsync(listAppend: true, transactions, parseResult.GetValue(seed), judged, cancellationToken)
+                    : BenchListAppend.RunAsync(transactions, parseResult.GetValue(seed), judged, cancellationToken);
             }
 
             if (kind != "writes")
@@ -72,7 +76,9 @@ public static class BenchCheckerCommand
                 return Task.FromResult(2);
             }
 
-            return RunAsync(count, parseResult.GetValue(seed), cancellationToken);
+            return parseResult.GetValue(endToEnd)
+                ? BenchEndToEnd.RunAsync(listAppend: false, count, parseResult.GetValue(seed), model: null, cancellationToken)
+                : RunAsync(count, parseResult.GetValue(seed), cancellationToken);
         });
         return command;
     }
@@ -131,19 +137,10 @@ public static class BenchCheckerCommand
                 json.WriteNumber("parseAndCheckOpsPerSecond", Math.Round(ops / parseAndCheckSeconds));
                 json.WriteNumber("parseAndCheckCpuSeconds", Math.Round(parseAndCheckCpuSeconds, 3));
                 json.WriteNumber("parseAndCheckOpsPerCpuSecond", Math.Round(ops / parseAndCheckCpuSeconds));
-                json.WriteNumber("processorCount", Environment.ProcessorCount);
-                json.WriteNumber("loadAverage1m", LoadAverage());
-                json.WriteNumber("peakWorkingSetMb", process.PeakWorkingSet64 / (1024 * 1024));
-                json.WriteNumber("allocatedMb", GC.GetTotalAllocatedBytes() / (1024 * 1024));
+                WriteMachine(json, process);
                 json.WriteString("verdictInMemory", inMemory.Verdict.ToString().ToLowerInvariant());
                 json.WriteString("verdictFromDisk", fromDisk.Verdict.ToString().ToLowerInvariant());
-                json.WriteStartObject("checkers");
-                foreach (var result in fromDisk.Results)
-                {
-                    json.WriteString(result.Checker, result.Summary);
-                }
-
-                json.WriteEndObject();
+                WriteCheckers(json, fromDisk);
                 json.WriteEndObject();
             }
 
@@ -158,21 +155,37 @@ public static class BenchCheckerCommand
 
     // A method of its own so the generated final state is garbage once written, not a field of RunAsync's state machine
     // that stays alive (30 MB for a million operations) through the in-memory check.
-    private static async Task<long> WriteAsync(CorrectRunGenerator generator, string historyPath, string snapshotsPath, CancellationToken cancellationToken)
+    internal static async Task<long> WriteAsync(CorrectRunGenerator generator, string historyPath, string snapshotsPath, CancellationToken cancellationToken)
+    {
+        FinalState? state = null;
+        var lines = WriteHistory(historyPath, sink => state = generator.Generate(sink));
+        await FinalStateStore.SaveAsync(snapshotsPath, state!, cancellationToken).ConfigureAwait(false);
+        return lines;
+    }
+
+    /// <summary>Writes the lines <paramref name="generate"/> pushes through the harness's own history writer, so the file is what a run records; returns how many.</summary>
+    internal static long WriteHistory(string historyPath, Action<Action<HistoryLine>> generate)
     {
         long lines = 0;
-        FinalState state;
-        using (var writer = HistoryWriter.Open(historyPath))
+        using var writer = HistoryWriter.Open(historyPath);
+        generate(line =>
         {
-            state = generator.Generate(line =>
-            {
-                writer.Append(line);
-                lines++;
-            });
+            writer.Append(line);
+            lines++;
+        });
+        return lines;
+    }
+
+    /// <summary>Each checker's one-line summary, as the "checkers" object of a bench's figures.</summary>
+    internal static void WriteCheckers(Utf8JsonWriter json, SuiteResult result)
+    {
+        json.WriteStartObject("checkers");
+        foreach (var checker in result.Results)
+        {
+            json.WriteString(checker.Checker, checker.Summary);
         }
 
-        await FinalStateStore.SaveAsync(snapshotsPath, state, cancellationToken).ConfigureAwait(false);
-        return lines;
+        json.WriteEndObject();
     }
 
     // Wall-clock figures on a shared machine depend on the load; CPU time shows the cost itself.
@@ -182,7 +195,16 @@ public static class BenchCheckerCommand
         return process.TotalProcessorTime.TotalSeconds;
     }
 
-    internal static double LoadAverage()
+    /// <summary>The figures every bench of the checkers ends with: the machine, its load, and the process's memory.</summary>
+    internal static void WriteMachine(Utf8JsonWriter json, Process process)
+    {
+        json.WriteNumber("processorCount", Environment.ProcessorCount);
+        json.WriteNumber("loadAverage1m", LoadAverage());
+        json.WriteNumber("peakWorkingSetMb", process.PeakWorkingSet64 / (1024 * 1024));
+        json.WriteNumber("allocatedMb", GC.GetTotalAllocatedBytes() / (1024 * 1024));
+    }
+
+    private static double LoadAverage()
     {
         const string path = "/proc/loadavg";
         return File.Exists(path) && double.TryParse(File.ReadAllText(path).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var load) ? load : -1;

@@ -25,15 +25,7 @@ internal static class BenchListAppend
             var historyPath = Path.Combine(directory, HistoryWriter.FileName);
             var generator = new ListAppendRunGenerator(seed, txns);
             var clock = Stopwatch.StartNew();
-            long lines = 0;
-            using (var writer = HistoryWriter.Open(historyPath))
-            {
-                generator.Generate(line =>
-                {
-                    writer.Append(line);
-                    lines++;
-                });
-            }
+            var lines = BenchCheckerCommand.WriteHistory(historyPath, generator.Generate);
 
             var writeSeconds = clock.Elapsed.TotalSeconds;
             clock.Restart();
@@ -80,10 +72,7 @@ internal static class BenchListAppend
                 json.WriteNumber("parseAndCheckSeconds", Math.Round(parseAndCheckSeconds, 3));
                 json.WriteNumber("parseAndCheckTxnsPerSecond", Math.Round(txns / parseAndCheckSeconds));
                 json.WriteNumber("parseAndCheckCpuSeconds", Math.Round(parseAndCheckCpuSeconds, 3));
-                json.WriteNumber("processorCount", Environment.ProcessorCount);
-                json.WriteNumber("loadAverage1m", BenchCheckerCommand.LoadAverage());
-                json.WriteNumber("peakWorkingSetMb", process.PeakWorkingSet64 / (1024 * 1024));
-                json.WriteNumber("allocatedMb", GC.GetTotalAllocatedBytes() / (1024 * 1024));
+                BenchCheckerCommand.WriteMachine(json, process);
                 json.WriteString("verdictInMemory", inMemory.Verdict.ToString().ToLowerInvariant());
                 json.WriteString("verdictFromDisk", fromDisk.Verdict.ToString().ToLowerInvariant());
                 json.WriteString("summary", fromDisk.Summary);

@@ -65,9 +65,33 @@ public sealed class History
     /// <summary>Finds the compact index (position in <see cref="Writes"/>) of a write id.</summary>
     public bool TryGetWriteIndex(string writeId, out int index) => writeIndex.TryGetValue(writeId, out index);
 
-    /// <summary>The history's own string for a write id it wrote, or null: lets loaders share rather than copy ids.</summary>
-    internal string? FindWriteId(ReadOnlySpan<char> writeId) =>
-        writeIndexBySpan.TryGetValue(writeId, out var index) ? Writes[index].WriteId : null;
+    /// <summary>
+    /// The history's own string for a write id it wrote, or null: lets loaders share rather than copy ids.
+    /// <paramref name="next"/> is where the caller expects the id in <see cref="Writes"/>, and is moved past the one
+    /// found: a table read without ORDER BY returns rows about in insert order, so a few comparisons usually find the
+    /// id without hashing it (hashing half a million ids per node was most of loading the snapshots).
+    /// </summary>
+    internal string? FindWriteId(ReadOnlySpan<char> writeId, ref int next)
+    {
+        const int Lookahead = 8;
+        var writes = Writes.AsSpan();
+        for (var i = next; i < writes.Length && i < next + Lookahead; i++)
+        {
+            if (writeId.SequenceEqual(writes[i].WriteId))
+            {
+                next = i + 1;
+                return writes[i].WriteId;
+            }
+        }
+
+        if (!writeIndexBySpan.TryGetValue(writeId, out var index))
+        {
+            return null;
+        }
+
+        next = index + 1;
+        return writes[index].WriteId;
+    }
 
     /// <summary>The event window of an instant: the latest event started at or before it, and those active at it.</summary>
     public EventWindow WindowAt(long atMicros)

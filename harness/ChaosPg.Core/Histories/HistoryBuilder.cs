@@ -223,25 +223,23 @@ public sealed class HistoryBuilder
             return;
         }
 
-        if (pendingCompletions.Remove(invoke.OperationId, out var completion))
+        if (pendingCompletions.Count > 0 && pendingCompletions.Remove(invoke.OperationId, out var completion))
         {
             pendingInvokes.Remove(invoke.OperationId);
             Complete(invoke, completion);
         }
     }
 
+    // The usual completion finds its invoke pending: one hash lookup instead of an add and a remove besides.
     private void AddCompletion(OperationCompleted completion)
     {
-        if (!pendingCompletions.TryAdd(completion.OperationId, completion))
-        {
-            problems.Add(Invariant($"operation {completion.OperationId} completed twice; the second completion is ignored"));
-            return;
-        }
-
         if (pendingInvokes.Remove(completion.OperationId, out var invoke))
         {
-            pendingCompletions.Remove(completion.OperationId);
             Complete(invoke, completion);
+        }
+        else if (!pendingCompletions.TryAdd(completion.OperationId, completion))
+        {
+            problems.Add(Invariant($"operation {completion.OperationId} completed twice; the second completion is ignored"));
         }
     }
 

@@ -22,6 +22,7 @@ public static class HistoryReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         var builder = new HistoryBuilder();
+        var parser = new HistoryLineParser();
         var buffer = new byte[1 << 20];
         var filled = 0;
         var lineNumber = 0L;
@@ -40,7 +41,7 @@ public static class HistoryReader
             }
 
             filled += read;
-            var consumed = ParseCompleteLines(buffer.AsSpan(0, filled), builder, name, ref lineNumber);
+            var consumed = ParseCompleteLines(buffer.AsSpan(0, filled), parser, builder, name, ref lineNumber);
             buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
             filled -= consumed;
         }
@@ -48,7 +49,7 @@ public static class HistoryReader
         if (filled > 0)
         {
             lineNumber++;
-            if (!TryParse(buffer.AsSpan(0, filled), builder, out _))
+            if (!TryParse(buffer.AsSpan(0, filled), parser, builder, out _))
             {
                 builder.MarkTornTail();
             }
@@ -57,7 +58,7 @@ public static class HistoryReader
         return builder.Build();
     }
 
-    private static int ParseCompleteLines(ReadOnlySpan<byte> data, HistoryBuilder builder, string name, ref long lineNumber)
+    private static int ParseCompleteLines(ReadOnlySpan<byte> data, HistoryLineParser parser, HistoryBuilder builder, string name, ref long lineNumber)
     {
         var consumed = 0;
         while (true)
@@ -69,7 +70,7 @@ public static class HistoryReader
             }
 
             lineNumber++;
-            if (!TryParse(data.Slice(consumed, newline), builder, out var error))
+            if (!TryParse(data.Slice(consumed, newline), parser, builder, out var error))
             {
                 throw new HistoryFormatException(string.Create(CultureInfo.InvariantCulture, $"{name}:{lineNumber}: not a history line: {error}"));
             }
@@ -78,7 +79,7 @@ public static class HistoryReader
         }
     }
 
-    private static bool TryParse(ReadOnlySpan<byte> line, HistoryBuilder builder, out string? error)
+    private static bool TryParse(ReadOnlySpan<byte> line, HistoryLineParser parser, HistoryBuilder builder, out string? error)
     {
         error = null;
         if (line.Trim((byte)' ').Trim((byte)'\r').IsEmpty)
@@ -88,7 +89,7 @@ public static class HistoryReader
 
         try
         {
-            builder.Add(HistoryLineParser.Parse(line));
+            builder.Add(parser.Parse(line));
             return true;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)

@@ -7,7 +7,11 @@ namespace ChaosPg.Core.Histories;
 /// <summary>Writes and reads a micro-op as a compact JSON array: <c>["append",3,17]</c>, <c>["r",3,[1,2]]</c>, <c>["r",3,null]</c>.</summary>
 public sealed class MicroOpJsonConverter : JsonConverter<MicroOp>
 {
-    public override MicroOp Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadMicroOp(ref reader);
+    public override MicroOp Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        long[]? values = null;
+        return ReadMicroOp(ref reader, ref values);
+    }
 
     public override void Write(Utf8JsonWriter writer, MicroOp value, JsonSerializerOptions options)
     {
@@ -42,8 +46,11 @@ public sealed class MicroOpJsonConverter : JsonConverter<MicroOp>
         writer.WriteEndArray();
     }
 
-    /// <summary>Reads one micro-op; the reader is on its StartArray and is left on its EndArray.</summary>
-    internal static MicroOp ReadMicroOp(ref Utf8JsonReader reader)
+    /// <summary>
+    /// Reads one micro-op (the reader is on its StartArray and is left on its EndArray), collecting a read's values in <paramref name="values"/>, a scratch array the caller keeps
+    /// from one call to the next (grown here): each list then costs one array of its exact size.
+    /// </summary>
+    internal static MicroOp ReadMicroOp(ref Utf8JsonReader reader, ref long[]? values)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -75,10 +82,16 @@ public sealed class MicroOpJsonConverter : JsonConverter<MicroOp>
         }
         else if (reader.TokenType == JsonTokenType.StartArray)
         {
-            var values = ImmutableArray.CreateBuilder<long>();
+            values ??= new long[16];
+            var count = 0;
             while (reader.Read() && reader.TokenType == JsonTokenType.Number)
             {
-                values.Add(reader.GetInt64());
+                if (count == values.Length)
+                {
+                    Array.Resize(ref values, count * 2);
+                }
+
+                values[count++] = reader.GetInt64();
             }
 
             if (reader.TokenType != JsonTokenType.EndArray)
@@ -86,7 +99,7 @@ public sealed class MicroOpJsonConverter : JsonConverter<MicroOp>
                 throw new JsonException("a read's values must be numbers");
             }
 
-            op = MicroOp.Read(key, values.DrainToImmutable());
+            op = MicroOp.Read(key, ImmutableArray.Create(values.AsSpan(0, count)));
         }
         else
         {
@@ -97,8 +110,12 @@ public sealed class MicroOpJsonConverter : JsonConverter<MicroOp>
         return op;
     }
 
-    /// <summary>Reads a transaction: an array of micro-ops, or null. The reader is on its first token.</summary>
-    internal static ImmutableArray<MicroOp> ReadTransaction(ref Utf8JsonReader reader)
+    /// <summary>
+    /// Reads a transaction: an array of micro-ops, or null. The reader is on its first token. <paramref name="ops"/>
+    /// and <paramref name="values"/> are scratch arrays the caller keeps between calls, so the result is one array of
+    /// its exact size (and one per read's list) rather than a builder and its growth per line.
+    /// </summary>
+    internal static ImmutableArray<MicroOp> ReadTransaction(ref Utf8JsonReader reader, ref MicroOp[]? ops, ref long[]? values)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -110,10 +127,16 @@ public sealed class MicroOpJsonConverter : JsonConverter<MicroOp>
             throw new JsonException("txn must be an array of micro-ops");
         }
 
-        var ops = ImmutableArray.CreateBuilder<MicroOp>();
+        ops ??= new MicroOp[8];
+        var count = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
         {
-            ops.Add(ReadMicroOp(ref reader));
+            if (count == ops.Length)
+            {
+                Array.Resize(ref ops, count * 2);
+            }
+
+            ops[count++] = ReadMicroOp(ref reader, ref values);
         }
 
         if (reader.TokenType != JsonTokenType.EndArray)
@@ -121,7 +144,7 @@ public sealed class MicroOpJsonConverter : JsonConverter<MicroOp>
             throw new JsonException("txn must be an array of micro-ops");
         }
 
-        return ops.DrainToImmutable();
+        return ImmutableArray.Create(ops.AsSpan(0, count));
     }
 
     private static void Next(ref Utf8JsonReader reader, JsonTokenType expected)

@@ -34,6 +34,7 @@ internal sealed class SharedWriteIdsConverter(History history) : JsonConverter<I
 
         var ids = ImmutableArray.CreateBuilder<string>(count);
         Span<char> stack = stackalloc char[StackChars];
+        var next = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType == JsonTokenType.Null)
@@ -52,7 +53,7 @@ internal sealed class SharedWriteIdsConverter(History history) : JsonConverter<I
             var rented = bytes > StackChars ? ArrayPool<char>.Shared.Rent(bytes) : null;
             var chars = rented ?? stack;
             var id = chars[..reader.CopyString(chars)];
-            ids.Add(history.FindWriteId(id) ?? new string(id));
+            ids.Add(history.FindWriteId(id, ref next) ?? new string(id));
             if (rented is not null)
             {
                 ArrayPool<char>.Shared.Return(rented);

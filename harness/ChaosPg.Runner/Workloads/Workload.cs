@@ -215,11 +215,28 @@ public sealed class Workload : IAsyncDisposable
         return builder;
     }
 
-    private async Task RunWriterAsync(int index)
+    private Task RunWriterAsync(int index)
     {
         var client = "w" + (index + 1).ToString(CultureInfo.InvariantCulture);
         var rows = new WorkloadRowGenerator(Schema, options.Seed, index);
         var notices = new NoticeRecorder();
+        return RunConnectedAsync(writeSource, notices, async connection =>
+        {
+            if (await WriteAsync(client, connection, rows.Next(), notices).ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            await CloseAsync(connection, notices, clearPool: true).ConfigureAwait(false);
+            return false;
+        });
+    }
+
+    // The loop writers and list-append clients share: wait for the pacer, (re)open the connection with exponential
+    // backoff, then run one operation. Nothing is recorded before a node accepted the connection, so no operation is
+    // started against a node that is down. step returns false when it closed the connection and it must be replaced.
+    private async Task RunConnectedAsync(NpgsqlDataSource source, NoticeRecorder notices, Func<NpgsqlConnection, Task<bool>> step)
+    {
         var backoff = MinBackoff;
         NpgsqlConnection? connection = null;
         try
@@ -229,8 +246,7 @@ public sealed class Workload : IAsyncDisposable
                 await pacer.WaitAsync(issuing.Token).ConfigureAwait(false);
                 if (connection is null)
                 {
-                    // No operation yet: nothing is sent before a writable node accepted the connection.
-                    connection = await TryOpenWriterAsync(notices).ConfigureAwait(false);
+                    connection = await TryOpenAsync(source, notices).ConfigureAwait(false);
                     if (connection is null)
                     {
                         Interlocked.Increment(ref writeConnectFailures);
@@ -242,9 +258,8 @@ public sealed class Workload : IAsyncDisposable
                     backoff = MinBackoff;
                 }
 
-                if (!await WriteAsync(client, connection, rows.Next(), notices).ConfigureAwait(false))
+                if (!await step(connection).ConfigureAwait(false))
                 {
-                    await CloseAsync(connection, notices, clearPool: true).ConfigureAwait(false);
                     connection = null;
                 }
             }
@@ -263,22 +278,6 @@ public sealed class Workload : IAsyncDisposable
             {
                 await CloseAsync(connection, notices, clearPool: false).ConfigureAwait(false);
             }
-        }
-    }
-
-    private async Task<NpgsqlConnection?> TryOpenWriterAsync(NoticeRecorder notices)
-    {
-        var connection = writeSource.CreateConnection();
-        notices.Attach(connection);
-        try
-        {
-            await connection.OpenAsync(issuing.Token).ConfigureAwait(false);
-            return connection;
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
-        {
-            await CloseAsync(connection, notices, clearPool: false).ConfigureAwait(false);
-            return null;
         }
     }
 
@@ -324,7 +323,7 @@ public sealed class Workload : IAsyncDisposable
     // A list-append client: a writer (pinned is null) runs read/append transactions on whichever node takes writes, at
     // the scenario's isolation level; a reader runs read-only transactions on its node, repeatable read on a replica
     // (a standby refuses serializable), the scenario's level on the original primary.
-    private async Task RunTransactionsAsync(int index, WorkloadNode? pinned)
+    private Task RunTransactionsAsync(int index, WorkloadNode? pinned)
     {
         var client = (pinned is null ? "t" : "r") + (index + 1).ToString(CultureInfo.InvariantCulture);
         var folded = unchecked((int)(options.Seed ^ (options.Seed >>> 32)) + ((index + (pinned is null ? 0 : 1000)) * 7919));
@@ -333,66 +332,31 @@ public sealed class Workload : IAsyncDisposable
         var isolation = pinned is null || pinned.Name == nodes[0].Name ? options.Isolation : "repeatable-read";
         var begin = ListAppendTransaction.BeginSql(isolation, readOnly);
         var notices = new NoticeRecorder();
-        var backoff = MinBackoff;
-        NpgsqlConnection? connection = null;
-        try
+        return RunConnectedAsync(pinned is null ? writeSource : readSources[pinned.Name], notices, async connection =>
         {
-            while (!issuing.IsCancellationRequested)
+            var node = pinned ?? NodeAt(connection.Host, connection.Port);
+            var planned = ListAppendTransaction.Plan(random, listKeys, readOnly);
+            notices.Drain();
+            var op = history.InvokeTxn(client, node.Name, node.Link, planned);
+            try
             {
-                await pacer.WaitAsync(issuing.Token).ConfigureAwait(false);
-                if (connection is null)
-                {
-                    // Nothing is recorded before a node accepted the connection: no transaction was started.
-                    connection = pinned is null ? await TryOpenWriterAsync(notices).ConfigureAwait(false) : await TryOpenAsync(readSources[pinned.Name], notices).ConfigureAwait(false);
-                    if (connection is null)
-                    {
-                        Interlocked.Increment(ref writeConnectFailures);
-                        await Task.Delay(backoff, issuing.Token).ConfigureAwait(false);
-                        backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-                        continue;
-                    }
-
-                    backoff = MinBackoff;
-                }
-
-                var node = pinned ?? NodeAt(connection.Host, connection.Port);
-                var planned = ListAppendTransaction.Plan(random, listKeys, readOnly);
-                notices.Drain();
-                var op = history.InvokeTxn(client, node.Name, node.Link, planned);
-                try
-                {
-                    var done = await ListAppendTransaction.RunAsync(connection, begin, planned, inFlight.Token).ConfigureAwait(false);
-                    history.Complete(op.OperationId, OperationOutcome.Ok, notices: notices.Drain(), cancelledAtStop: inFlight.IsCancellationRequested, txn: done);
-                    Interlocked.Increment(ref writesOk);
-                    firstAcknowledgement.TrySetResult();
-                }
-                catch (ListAppendFailedException failure)
-                {
-                    // Before COMMIT nothing can have committed; a failed COMMIT is judged like an autocommit write.
-                    var classified = OperationClassifier.Classify(OperationKind.Write, failure.InnerException!, statementSent: true);
-                    var outcome = failure.AtCommit ? classified.Outcome : OperationOutcome.Fail;
-                    history.Complete(op.OperationId, outcome, classified.Error, notices: notices.Drain());
-                    Interlocked.Increment(ref outcome == OperationOutcome.Fail ? ref writesFailed : ref writesIndeterminate);
-                    await CloseAsync(connection, notices, clearPool: failure.InnerException is not PostgresException).ConfigureAwait(false);
-                    connection = null;
-                }
+                var done = await ListAppendTransaction.RunAsync(connection, begin, planned, inFlight.Token).ConfigureAwait(false);
+                history.Complete(op.OperationId, OperationOutcome.Ok, notices: notices.Drain(), cancelledAtStop: inFlight.IsCancellationRequested, txn: done);
+                Interlocked.Increment(ref writesOk);
+                firstAcknowledgement.TrySetResult();
+                return true;
             }
-        }
-        catch (OperationCanceledException) when (issuing.IsCancellationRequested)
-        {
-            // Stopping between transactions.
-        }
-        catch (ObjectDisposedException)
-        {
-            // The runner closed the history while this client was abandoned in a transaction.
-        }
-        finally
-        {
-            if (connection is not null)
+            catch (ListAppendFailedException failure)
             {
-                await CloseAsync(connection, notices, clearPool: false).ConfigureAwait(false);
+                // Before COMMIT nothing can have committed; a failed COMMIT is judged like an autocommit write.
+                var classified = OperationClassifier.Classify(OperationKind.Write, failure.InnerException!, statementSent: true);
+                var outcome = failure.AtCommit ? classified.Outcome : OperationOutcome.Fail;
+                history.Complete(op.OperationId, outcome, classified.Error, notices: notices.Drain());
+                Interlocked.Increment(ref outcome == OperationOutcome.Fail ? ref writesFailed : ref writesIndeterminate);
+                await CloseAsync(connection, notices, clearPool: failure.InnerException is not PostgresException).ConfigureAwait(false);
+                return false;
             }
-        }
+        });
     }
 
     private async Task<NpgsqlConnection?> TryOpenAsync(NpgsqlDataSource source, NoticeRecorder notices)

@@ -26,7 +26,7 @@ public sealed class HistoryLineParserTests
 
     private static string Json(HistoryLine line) => JsonSerializer.Serialize(line, CoreJsonContext.Default.HistoryLine);
 
-    private static HistoryLine Parse(string json) => HistoryLineParser.Parse(Encoding.UTF8.GetBytes(json));
+    private static HistoryLine Parse(string json) => new HistoryLineParser().Parse(Encoding.UTF8.GetBytes(json));
 
     [Test]
     public void The_parser_reads_back_every_line_shape_the_serializer_writes()
@@ -71,4 +71,31 @@ public sealed class HistoryLineParserTests
     [TestCase("{\"type\":\"event-end\",\"eventId\":1")]
     public void The_parser_rejects_what_is_not_a_history_line(string json) =>
         Assert.That(() => Parse(json), Throws.InstanceOf<JsonException>());
+
+    [Test]
+    public void One_parser_hands_back_one_string_per_name_however_it_is_escaped_and_however_many_names_there_are()
+    {
+        var parser = new HistoryLineParser();
+        var links = new List<string>();
+        for (var i = 0; i < 200; i++)
+        {
+            var link = i % 2 == 0 ? "client-\\u003Enode" + (i % 100) : "client->node" + (i % 100);
+            var invoke = (OperationInvoked)parser.Parse(Encoding.UTF8.GetBytes(
+                $"{{\"type\":\"invoke\",\"operationId\":{i},\"client\":\"r1\",\"kind\":\"read\",\"node\":\"node{i % 100}\",\"link\":\"{link}\",\"atMicros\":{i}}}"));
+            links.Add(invoke.Link);
+        }
+
+        Assert.That(links.Distinct().Count(), Is.EqualTo(100));
+        Assert.That(links, Has.All.StartWith("client->node"));
+        Assert.That(ReferenceEquals(links[1], links[101]), Is.True, "the same spelling of a name is one string");
+    }
+
+    [TestCase("{\"type\":\"complete\",\"operationId\":1,\"outcome\":\"ok\",\"commitLsn\":\"0\\u002FC8\",\"atMicros\":2}")]
+    [TestCase("{\"type\":\"complete\",\"operationId\":1,\"outcome\":\"ok\",\"commitLsn\":\"0/C8\",\"atMicros\":2}")]
+    public void An_escaped_lsn_reads_as_the_same_lsn(string json) =>
+        Assert.That(((OperationCompleted)Parse(json)).CommitLsn, Is.EqualTo(Lsn.Parse("0/C8")));
+
+    [Test]
+    public void An_escaped_property_name_is_still_that_property() =>
+        Assert.That(Parse("{\"type\":\"event-end\",\"\\u0065ventId\":4,\"atMicros\":9}"), Is.EqualTo(new EventEnded(9, 4)));
 }

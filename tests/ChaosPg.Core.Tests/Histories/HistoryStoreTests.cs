@@ -133,6 +133,20 @@ public sealed class HistoryStoreTests
     }
 
     [Test]
+    public void Two_completions_before_their_invoke_pair_the_first_and_report_the_second()
+    {
+        var builder = new HistoryBuilder();
+        builder.Add(new OperationCompleted(5, 8, OperationOutcome.Ok));
+        builder.Add(new OperationCompleted(6, 8, OperationOutcome.Fail));
+        builder.Add(new OperationInvoked(1, 8, "w1", OperationKind.Write, "primary", "client->primary", "a", 1, "t"));
+
+        var history = builder.Build();
+
+        Assert.That(history.Operations.Single().Outcome, Is.EqualTo(OperationOutcome.Ok));
+        Assert.That(history.Problems, Is.EqualTo(new[] { "operation 8 completed twice; the second completion is ignored" }));
+    }
+
+    [Test]
     public void An_operation_id_reused_after_its_pair_completed_keeps_the_first_operation()
     {
         var builder = new HistoryBuilder();

@@ -37,6 +37,28 @@ public sealed class FinalStateStoreTests
     }
 
     [Test]
+    public async Task Rows_far_from_insert_order_still_share_the_history_s_strings()
+    {
+        // Reversed, with the ghost in the middle: every id but the first few is beyond the look-ahead of insert order.
+        var script = new HistoryScript();
+        var written = Enumerable.Range(0, 40).Select(i => "w-" + i).ToArray();
+        for (var i = 0; i < written.Length; i++)
+        {
+            script.Write(written[i], i * 2, (i * 2) + 1);
+        }
+
+        var history = script.Build();
+        string[] rows = [.. written.Reverse().Take(20), "ghost", .. written.Reverse().Skip(20), "w-3"];
+        var path = Path.Combine(directory, FinalStateStore.FileName);
+        await FinalStateStore.SaveAsync(path, HistoryScript.State("primary", HistoryScript.Node("primary", rows)));
+
+        var ids = (await FinalStateStore.LoadAsync(path, history)).Find("primary")!.WriteIds;
+
+        Assert.That(ids, Is.EqualTo(rows));
+        Assert.That(ids.Where(id => id != "ghost").Select(id => history.TryGetWriteIndex(id, out var index) && ReferenceEquals(id, history.Writes[index].WriteId)), Is.All.True);
+    }
+
+    [Test]
     public void A_write_id_that_is_not_a_string_is_a_json_error()
     {
         var path = Path.Combine(directory, FinalStateStore.FileName);
