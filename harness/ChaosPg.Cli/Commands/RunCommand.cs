@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.CommandLine;
+using ChaosPg.Cluster.Providers;
 using ChaosPg.Runner.Orchestration;
 
 namespace ChaosPg.Cli.Commands;
