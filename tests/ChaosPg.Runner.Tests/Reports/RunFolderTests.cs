@@ -48,29 +48,17 @@ public sealed class RunFolderTests
     }
 
     [Test]
-    public async Task The_manifest_records_the_network_mode_and_the_manager()
+    public async Task The_manifest_records_the_network_mode_the_manager_and_a_target_runs_file_and_hash()
     {
         var folder = RunFolder.Create(root, "s", DateTimeOffset.UnixEpoch, 7);
         var started = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
-        var manifest = new RunManifest("s", "d", "s.yaml", 7, "local", "15.14", ToxiproxyKind.Embedded, null, null, "r", started, null, "async", 1, null, Network: "proxy", Manager: "none");
+        var manifest = new RunManifest("s", "d", "s.yaml", 7, "target", "15.14", ToxiproxyKind.External, null, null, "r", started, null, "async", 1, null, Network: "proxy", Manager: "none", TargetFile: "/t/staging.yaml", TargetSha256: "ab12");
 
         await folder.WriteManifestAsync(manifest);
 
         var json = await File.ReadAllTextAsync(folder.ManifestPath);
         Assert.That(json, Does.Contain("\"network\": \"proxy\"").And.Contain("\"manager\": \"none\""));
-        Assert.That(await folder.ReadManifestAsync(), Is.EqualTo(manifest));
-    }
-
-    [Test]
-    public async Task The_manifest_of_a_target_run_records_the_target_file_and_its_hash()
-    {
-        var folder = RunFolder.Create(root, "s", DateTimeOffset.UnixEpoch, 7);
-        var started = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
-        var manifest = new RunManifest("s", "d", "s.yaml", 7, "target", "16.4", ToxiproxyKind.External, null, null, "r", started, null, "async", 1, null, TargetFile: "/t/staging.yaml", TargetSha256: "ab12");
-
-        await folder.WriteManifestAsync(manifest);
-
-        Assert.That(await File.ReadAllTextAsync(folder.ManifestPath), Does.Contain("\"targetFile\": \"/t/staging.yaml\"").And.Contain("\"targetSha256\": \"ab12\""));
+        Assert.That(json, Does.Contain("\"targetFile\": \"/t/staging.yaml\"").And.Contain("\"targetSha256\": \"ab12\""));
         Assert.That(await folder.ReadManifestAsync(), Is.EqualTo(manifest));
     }
 
