@@ -56,16 +56,13 @@ internal sealed class BackendOptions
     /// <summary>
     /// As <see cref="PreflightAsync(ScenarioRunOptions, CancellationToken)"/>, and also for each network mode and
     /// manager that the scenario files (or the *.yaml in a folder) ask for, so that e.g. <c>network: kernel</c> without
-    /// root is one line before any run folder exists. A file that does not parse is left to the run to report.
+    /// root is one line before any run folder exists. A file that does not parse is left to the run to report. Only
+    /// the combinations asked for are checked when any file parses: a Docker run of kernel scenarios alone needs no
+    /// Toxiproxy image.
     /// </summary>
     public static async Task<string?> PreflightAsync(ScenarioRunOptions options, IEnumerable<string> files, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(files);
-        if (await PreflightAsync(options, cancellationToken).ConfigureAwait(false) is { } unready)
-        {
-            return unready;
-        }
-
         var asked = new HashSet<(string Network, string Manager)>();
         foreach (var file in files.SelectMany(f => Directory.Exists(f) ? Directory.GetFiles(f, "*.yaml") : File.Exists(f) ? [f] : []))
         {
@@ -74,6 +71,11 @@ internal sealed class BackendOptions
             {
                 asked.Add((scenario.Cluster.Network, scenario.Cluster.Manager));
             }
+        }
+
+        if (asked.Count == 0)
+        {
+            return await PreflightAsync(options, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var (network, manager) in asked)

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using ChaosPg.Cluster.Links;
+using ChaosPg.Cluster.Networks.Kernel;
 using ChaosPg.Cluster.Providers;
 using ChaosPg.Toxiproxy;
 using Docker.DotNet;
@@ -9,7 +9,9 @@ namespace ChaosPg.Cluster.Docker;
 
 /// <summary>
 /// The <c>docker</c> backend: nodes are containers (<see cref="DockerCluster"/>) behind a Toxiproxy container of
-/// their own network, so the proxy network mode starts nothing on the host for it.
+/// their own network, so the proxy network mode starts nothing on the host for it; in the kernel mode, containers on
+/// a network of the run's own /24 whose links are faulted by iptables/tc rules in their namespaces, and the kernel
+/// network mode makes no namespace on the host for it either.
 /// </summary>
 public sealed class DockerBackend : IClusterBackend
 {
@@ -17,7 +19,7 @@ public sealed class DockerBackend : IClusterBackend
     public string Name => ClusterAxisNames.Docker;
 
     /// <inheritdoc/>
-    public ImmutableArray<string> Networks { get; } = [ClusterAxisNames.Proxy];
+    public ImmutableArray<string> Networks { get; } = [ClusterAxisNames.Proxy, ClusterAxisNames.Kernel];
 
     /// <inheritdoc/>
     public bool ProvidesOwnProxy => true;
@@ -27,10 +29,12 @@ public sealed class DockerBackend : IClusterBackend
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(facts);
-        return facts with { ProxyKind = ToxiproxyKind.Container, PgImage = request.PgImage, ToxiproxyImage = request.ToxiproxyImage };
+        return IsKernel(request)
+            ? facts with { PgImage = request.PgImage }
+            : facts with { ProxyKind = ToxiproxyKind.Container, PgImage = request.PgImage, ToxiproxyImage = request.ToxiproxyImage };
     }
 
-    /// <summary>That a daemon answers and holds both images: ChaosPg never pulls.</summary>
+    /// <summary>That a daemon answers and holds the images (no Toxiproxy one in the kernel mode): ChaosPg never pulls.</summary>
     public async Task<ImmutableArray<string>> PreflightAsync(ClusterRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -39,7 +43,7 @@ public sealed class DockerBackend : IClusterBackend
             var daemon = await DockerDaemon.ProbeAsync(cancellationToken).ConfigureAwait(false);
             using var client = DockerDaemon.CreateClient(daemon);
             var tags = await DockerDaemon.ImageTagsAsync(client, cancellationToken).ConfigureAwait(false);
-            var missing = new[] { (request.PgImage, "--pg-image"), (request.ToxiproxyImage, "--toxiproxy-image") }.FirstOrDefault(i => !DockerDaemon.HasImage(tags, i.Item1));
+            var missing = Images(request).FirstOrDefault(i => !DockerDaemon.HasImage(tags, i.Item1));
             return missing.Item1 is null
                 ? []
                 : [$"the image {missing.Item1} ({missing.Item2}) is not present in the Docker daemon and ChaosPg never pulls: `docker pull {missing.Item1}`, or build ChaosPg's own with docker/images/build.sh and pass {missing.Item2}"];
@@ -86,21 +90,29 @@ public sealed class DockerBackend : IClusterBackend
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(phase);
-        phase($"starting containers ({request.PgImage}, {request.ToxiproxyImage}): {ClusterShape.Of(request.Spec)}");
-        var cluster = await DockerCluster.StartAsync(
-            request.Spec,
-            new DockerClusterOptions { PgImage = request.PgImage, ToxiproxyImage = request.ToxiproxyImage, LogDirectory = request.LogDirectory },
-            cancellationToken).ConfigureAwait(false);
+        var options = new DockerClusterOptions { PgImage = request.PgImage, ToxiproxyImage = request.ToxiproxyImage, LogDirectory = request.LogDirectory };
+        if (IsKernel(request))
+        {
+            var runId = KernelTopology.NewRunId();
+            options = options with { Kernel = KernelTopology.ForContainers(runId, await KernelNetwork.FreeSubnetAsync(runId, cancellationToken).ConfigureAwait(false), request.Spec.NodeNames) };
+            phase($"starting containers ({request.PgImage}, kernel rules on {options.Kernel.Subnet}): {ClusterShape.Of(request.Spec)}");
+        }
+        else
+        {
+            phase($"starting containers ({request.PgImage}, {request.ToxiproxyImage}): {ClusterShape.Of(request.Spec)}");
+        }
+
+        var cluster = await DockerCluster.StartAsync(request.Spec, options, cancellationToken).ConfigureAwait(false);
         try
         {
+            var notes = ImmutableArray.Create($"docker run: {cluster.RunId} (containers and networks labelled {DockerLabels.Run}={cluster.RunId})");
+            if (options.Kernel is { } kernel)
+            {
+                return new BackendCluster(cluster, cluster.Router!, cluster.LinkFaults, null, null, notes.Add($"kernel rules: in the containers' namespaces on {kernel.Subnet} (clients from the gateway {kernel.HostAddress})"));
+            }
+
             var version = await cluster.Proxy!.GetVersionAsync(cancellationToken).ConfigureAwait(false);
-            return new BackendCluster(
-                cluster,
-                cluster.Router!,
-                new LinkFaults(cluster.Router!),
-                ToxiproxyKind.Container,
-                version,
-                [$"docker run: {cluster.RunId} (containers and networks labelled {DockerLabels.Run}={cluster.RunId})"]);
+            return new BackendCluster(cluster, cluster.Router!, cluster.LinkFaults, ToxiproxyKind.Container, version, notes);
         }
         catch
         {
@@ -108,6 +120,11 @@ public sealed class DockerBackend : IClusterBackend
             throw;
         }
     }
+
+    private static bool IsKernel(ClusterRequest request) => request.Network == ClusterAxisNames.Kernel;
+
+    private static IEnumerable<(string Image, string Option)> Images(ClusterRequest request) =>
+        IsKernel(request) ? [(request.PgImage, "--pg-image")] : [(request.PgImage, "--pg-image"), (request.ToxiproxyImage, "--toxiproxy-image")];
 
     // The images whose data template (docker/README.md) the daemon holds: a run on another image makes one first.
     private static async Task<string> TemplatesAsync(DockerClient client, CancellationToken cancellationToken)

@@ -2,9 +2,11 @@ using System.Collections.Immutable;
 using System.Globalization;
 using ChaosPg.Cluster.Links;
 using ChaosPg.Cluster.Local;
+using ChaosPg.Cluster.Networks.Kernel;
 using ChaosPg.Cluster.Reaping;
 using ChaosPg.Toxiproxy;
 using Docker.DotNet;
+using Docker.DotNet.Models;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
 using DotNet.Testcontainers.Networks;
@@ -17,6 +19,11 @@ namespace ChaosPg.Cluster.Docker;
 /// each replica streams WAL from the proxy, never straight from its primary. The nodes are set up by the compose
 /// file's own init scripts (docker/init). Every container, network and volume is labelled with the run and its
 /// owner, and bound to 127.0.0.1 only. Disposal writes the container logs and removes everything.
+/// In the kernel network mode (<see cref="DockerClusterOptions.Kernel"/>) there is no Toxiproxy container: the run's
+/// network is the topology's /24, each node has its peer address on it and streams WAL straight from its upstream's,
+/// the workload connects from the host (the network's gateway) straight to a node's peer address, and the harness's
+/// own connections go to each node's address on the admin network, which every node joins at start and no rule
+/// matches. Link faults are iptables/tc rules in the containers' namespaces (<see cref="DockerKernelShell"/>).
 /// </summary>
 public sealed class DockerCluster : IReplicatedCluster
 {
@@ -77,8 +84,11 @@ public sealed class DockerCluster : IReplicatedCluster
     /// <summary>The Toxiproxy container's API, through its published port.</summary>
     public ToxiproxyClient? Proxy { get; private set; }
 
-    /// <summary>The router of this cluster's links (proxies inside the Toxiproxy container).</summary>
-    public ToxiproxyLinkRouter? Router { get; private set; }
+    /// <summary>The router of this cluster's links: proxies inside the Toxiproxy container, or straight to the nodes' peer addresses in the kernel mode.</summary>
+    public ILinkRouter? Router { get; private set; }
+
+    /// <summary>The faults on <see cref="Router"/>'s links: Toxiproxy toxics, or kernel rules in the containers.</summary>
+    public ILinkFaults? LinkFaults { get; private set; }
 
     ImmutableArray<IClusterNode> IReplicatedCluster.Nodes => [.. Nodes];
 
@@ -87,6 +97,12 @@ public sealed class DockerCluster : IReplicatedCluster
     internal DockerClient Client { get; }
 
     internal DockerClusterOptions Options => options;
+
+    /// <summary>The kernel mode's addresses, or null in the proxy mode.</summary>
+    internal KernelTopology? Kernel => options.Kernel;
+
+    /// <summary>The kernel mode's faults, whose rules a restarted container gets back.</summary>
+    private KernelLinkFaults? KernelFaults { get; set; }
 
     /// <summary>The cluster's network: every link runs on it, and isolating a node disconnects it from it.</summary>
     internal INetwork? Network { get; private set; }
@@ -134,7 +150,8 @@ public sealed class DockerCluster : IReplicatedCluster
         {
             await DockerSweeper.SweepAsync(client, cancellationToken).ConfigureAwait(false);
             var tags = await DockerDaemon.ImageTagsAsync(client, cancellationToken).ConfigureAwait(false);
-            foreach (var (image, option) in new[] { (options.PgImage, "--pg-image"), (options.ToxiproxyImage, "--toxiproxy-image") })
+            var images = options.Kernel is null ? new[] { (options.PgImage, "--pg-image"), (options.ToxiproxyImage, "--toxiproxy-image") } : [(options.PgImage, "--pg-image")];
+            foreach (var (image, option) in images)
             {
                 if (!DockerDaemon.HasImage(tags, image))
                 {
@@ -262,6 +279,39 @@ public sealed class DockerCluster : IReplicatedCluster
 
     internal static int ClientProxyPort(int nodeIndex) => ClientPortBase + nodeIndex;
 
+    /// <summary>
+    /// Where the harness reaches a node's container now: its published port on 127.0.0.1, or in the kernel mode its
+    /// address on the admin network (read again after every start: Docker may give it another).
+    /// </summary>
+    internal async Task<LinkEndpoint> AdminEndpointAsync(string containerId, CancellationToken cancellationToken)
+    {
+        if (Kernel is null)
+        {
+            return await DockerNode.PublishedEndpointAsync(Client, containerId, PgPort, cancellationToken).ConfigureAwait(false);
+        }
+
+        var inspect = await Client.Containers.InspectContainerAsync(containerId, cancellationToken).ConfigureAwait(false);
+        return inspect.NetworkSettings?.Networks is { } networks && networks.TryGetValue(AdminNetwork!.Name, out var admin) && !string.IsNullOrEmpty(admin.IPAddress)
+            ? new LinkEndpoint(admin.IPAddress, PgPort)
+            : throw new InvalidOperationException($"container {containerId[..12]} has no address on the admin network {AdminNetwork!.Name}");
+    }
+
+    /// <summary>Puts the kernel rules of a node whose container started again back into its new namespace.</summary>
+    internal Task ReapplyKernelRulesAsync(DockerNode node, CancellationToken cancellationToken) =>
+        KernelFaults?.ReapplyAsync(node.Name, cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>The process whose network namespace is <paramref name="node"/>'s container's, or null when it is not running.</summary>
+    private async Task<int?> ContainerPidAsync(string node, CancellationToken cancellationToken)
+    {
+        if (this[node].ContainerId is not { } id)
+        {
+            return null;
+        }
+
+        var inspect = await Client.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
+        return inspect.State is { Running: true, Pid: > 0 } state ? (int)state.Pid : null;
+    }
+
     /// <summary>Returns the admin network, making it first if no node was isolated before.</summary>
     internal async Task<INetwork> AdminNetworkAsync(CancellationToken cancellationToken)
     {
@@ -283,17 +333,29 @@ public sealed class DockerCluster : IReplicatedCluster
         }
     }
 
-    private INetwork NewNetwork(string suffix) => new NetworkBuilder()
+    private INetwork NewNetwork(string suffix, KernelTopology? subnet = null) => new NetworkBuilder()
         .WithLogger(options.Logger)
         .WithName($"chaospg-{RunId}-{suffix}")
         .WithLabel(labels)
         .WithCleanUp(false)
+        .WithCreateParameterModifier(parameters =>
+        {
+            // The kernel mode's network is the topology's /24, so its rules can name every address before any exists.
+            if (subnet is not null)
+            {
+                parameters.IPAM = new IPAM { Config = [new IPAMConfig { Subnet = subnet.Subnet, Gateway = subnet.HostAddress }] };
+            }
+        })
         .Build();
 
     private async Task BringUpAsync(CancellationToken cancellationToken)
     {
-        Network = NewNetwork("net");
+        Network = NewNetwork("net", Kernel);
         await Network.CreateAsync(cancellationToken).ConfigureAwait(false);
+        if (Kernel is not null)
+        {
+            await AdminNetworkAsync(cancellationToken).ConfigureAwait(false);
+        }
 
         // The primary needs no proxy, so it starts at once. Made by the init scripts, a replica's entrypoint waits for
         // the primary through its proxy before it clones, so it starts as soon as its WAL link exists. Started from the
@@ -317,7 +379,17 @@ public sealed class DockerCluster : IReplicatedCluster
         var primary = Guard(token => Primary.CreateAsync(upstream: null, token));
         var proxy = Guard(async token =>
         {
-            await StartProxyAsync(token).ConfigureAwait(false);
+            if (Kernel is null)
+            {
+                await StartProxyAsync(token).ConfigureAwait(false);
+            }
+            else
+            {
+                var router = new KernelLinkRouter(Kernel);
+                KernelFaults = new KernelLinkFaults(router, new DockerKernelShell(Kernel, ContainerPidAsync).RunAsync);
+                (Router, LinkFaults) = (router, KernelFaults);
+            }
+
             foreach (var node in Nodes)
             {
                 node.ClientEndpoint = await Router!.RouteAsync(LinkNames.Client(node.Name), new LinkEndpoint(node.Name, PgPort), token).ConfigureAwait(false);
@@ -410,7 +482,8 @@ public sealed class DockerCluster : IReplicatedCluster
             published[ClientProxyPort(i)] = await DockerNode.PublishedEndpointAsync(Client, ProxyContainer.Id, ClientProxyPort(i), cancellationToken).ConfigureAwait(false);
         }
 
-        Router = new ToxiproxyLinkRouter(Proxy, new ContainerPlacement([.. Nodes.Select(n => n.Name)], published));
+        var toxiproxyRouter = new ToxiproxyLinkRouter(Proxy, new ContainerPlacement([.. Nodes.Select(n => n.Name)], published));
+        (Router, LinkFaults) = (toxiproxyRouter, new Links.LinkFaults(toxiproxyRouter));
     }
 
     /// <summary>Removes what is left with this run's label; false when the daemon refused, and the reaper must try.</summary>

@@ -34,6 +34,13 @@ public sealed record DockerClusterOptions
     /// </summary>
     public RunReaper? Reaper { get; init; }
 
+    /// <summary>
+    /// The kernel network mode's addresses (<see cref="Networks.Kernel.KernelTopology.ForContainers"/>): no Toxiproxy
+    /// container, the run's network on that /24 with a static address per node, link faults as iptables/tc rules in
+    /// the containers' namespaces. Null: the proxy mode.
+    /// </summary>
+    public Networks.Kernel.KernelTopology? Kernel { get; init; }
+
     /// <summary>How long a node may take to accept connections, and replicas to stream.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(120);
 }

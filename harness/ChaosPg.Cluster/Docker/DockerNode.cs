@@ -88,6 +88,8 @@ public sealed class DockerNode : IClusterNode
     {
         var id = RequireContainer();
         await cluster.Client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
+        // A new namespace, without the rules the old one had: back before the server is up to see traffic.
+        await cluster.ReapplyKernelRulesAsync(this, cancellationToken).ConfigureAwait(false);
         await WaitReadyAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -165,7 +167,11 @@ public sealed class DockerNode : IClusterNode
         if (!await IsOnNetworkAsync(cluster.Network!.Name, cancellationToken).ConfigureAwait(false))
         {
             // The alias is the node's name on the network: links and primary_conninfo resolve it.
-            var parameters = new NetworkConnectParameters { Container = RequireContainer(), EndpointConfig = new EndpointSettings { Aliases = [Name] } };
+            var parameters = new NetworkConnectParameters
+            {
+                Container = RequireContainer(),
+                EndpointConfig = new EndpointSettings { Aliases = [Name], IPAMConfig = cluster.Kernel is { } kernel ? PeerAddress(kernel) : null },
+            };
             await cluster.Client.Networks.ConnectNetworkAsync(cluster.Network!.Name, parameters, cancellationToken).ConfigureAwait(false);
             await RefreshEndpointAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -252,15 +258,18 @@ public sealed class DockerNode : IClusterNode
             .WithCleanUp(false)
             .WithNetwork(cluster.Network)
             .WithNetworkAliases(Name)
-            .WithPortBinding(DockerCluster.PgPort, assignRandomHostPort: true)
             .WithEnvironment("POSTGRES_USER", ClusterRoles.Superuser)
             .WithEnvironment("POSTGRES_PASSWORD", secrets.Superuser)
             .WithEnvironment("POSTGRES_DB", ClusterRoles.AppDatabase)
             .WithEnvironment("REPLICATION_USER", ClusterRoles.Replication)
             .WithEnvironment("REPLICATION_PASSWORD", secrets.Replication)
             .WithEnvironment("PGDATA", DataDirectory)
-            .WithCommand(cluster.ServerCommand(Name))
-            .WithCreateParameterModifier(BindToLoopback);
+            .WithCommand(cluster.ServerCommand(Name));
+        // The kernel mode publishes no port: the harness and the workload reach the container's addresses directly,
+        // with no docker-proxy relay in between, and its address on the run's network is the one the rules name.
+        builder = cluster.Kernel is { } kernel
+            ? builder.WithCreateParameterModifier(parameters => parameters.NetworkingConfig!.EndpointsConfig[cluster.Network!.Name].IPAMConfig = PeerAddress(kernel))
+            : builder.WithPortBinding(DockerCluster.PgPort, assignRandomHostPort: true).WithCreateParameterModifier(BindToLoopback);
         if (template is not null)
         {
             builder = builder
@@ -302,6 +311,11 @@ public sealed class DockerNode : IClusterNode
 
         container = builder.Build();
         await container.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (cluster.Kernel is not null)
+        {
+            await cluster.Client.Networks.ConnectNetworkAsync(cluster.AdminNetwork!.Name, new NetworkConnectParameters { Container = container.Id }, cancellationToken).ConfigureAwait(false);
+        }
+
         if (template is null)
         {
             await WaitReadyAsync(cancellationToken).ConfigureAwait(false);
@@ -396,6 +410,9 @@ public sealed class DockerNode : IClusterNode
 
         """;
 
+    // Its static address on the kernel mode's network, which the container keeps across restarts and reconnects.
+    private EndpointIPAMConfig PeerAddress(Networks.Kernel.KernelTopology kernel) => new() { IPv4Address = kernel.PeerAddress(Name) };
+
     private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     /// <summary>The postgresql.auto.conf lines of a standby of this run streaming through <paramref name="wal"/>.</summary>
@@ -408,13 +425,15 @@ public sealed class DockerNode : IClusterNode
     /// <summary>
     /// Asks the stopped node's container for pg_rewind from <paramref name="primary"/> at its next start, then
     /// standby.signal and the standby settings through <paramref name="wal"/> (template-entrypoint.sh): the data
-    /// directory is in the container's own filesystem, so the rewind runs there, before the server starts.
+    /// directory is in the container's own filesystem, so the rewind runs there, before the server starts. The rewind
+    /// is the harness's, not a link's: it reaches the primary past the proxy, or in the kernel mode at its admin
+    /// address, which no rule matches.
     /// </summary>
     private Task RequestRewindAsync(DockerNode primary, LinkEndpoint wal, CancellationToken cancellationToken)
     {
         var source = string.Create(
             CultureInfo.InvariantCulture,
-            $"host={primary.Name} port={DockerCluster.PgPort} user={ClusterRoles.Superuser} password={cluster.Secrets.Superuser} dbname={ClusterRoles.AppDatabase} sslmode=disable connect_timeout=5");
+            $"host={(cluster.Kernel is null ? primary.Name : primary.Endpoint.Host)} port={DockerCluster.PgPort} user={ClusterRoles.Superuser} password={cluster.Secrets.Superuser} dbname={ClusterRoles.AppDatabase} sslmode=disable connect_timeout=5");
         return HandOverAsync([("rewind-source", source), ("standby.conf", StandbySettings(wal))], cancellationToken);
     }
 
@@ -481,7 +500,7 @@ public sealed class DockerNode : IClusterNode
 
             try
             {
-                Endpoint = await PublishedEndpointAsync(cluster.Client, id, DockerCluster.PgPort, cancellationToken).ConfigureAwait(false);
+                Endpoint = await cluster.AdminEndpointAsync(id, cancellationToken).ConfigureAwait(false);
                 // The entrypoint's initialization server listens on the socket only: a TCP answer is the real server.
                 var connection = await OpenAsync(password, cancellationToken).ConfigureAwait(false);
                 await connection.DisposeAsync().ConfigureAwait(false);
@@ -535,7 +554,7 @@ public sealed class DockerNode : IClusterNode
     {
         if (await IsContainerRunningAsync(cancellationToken).ConfigureAwait(false))
         {
-            Endpoint = await PublishedEndpointAsync(cluster.Client, RequireContainer(), DockerCluster.PgPort, cancellationToken).ConfigureAwait(false);
+            Endpoint = await cluster.AdminEndpointAsync(RequireContainer(), cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -80,7 +80,12 @@ internal sealed record DockerTemplate(string Key, string Image, string Superuser
         var secrets = RunSecrets.Generate();
         // Only this build's command line keeps no WAL beyond what a restart needs, so the copies hold one segment each.
         var spec = ClusterSpec.CreateBuilder().WithReplicas(1).WithSetting("wal_keep_size", "0").WithSetting("wal_recycle", "off").Build();
-        var buildOptions = options with { LogDirectory = options.LogDirectory is null ? null : Path.Combine(options.LogDirectory, "template") };
+        var buildOptions = options with
+        {
+            LogDirectory = options.LogDirectory is null ? null : Path.Combine(options.LogDirectory, "template"),
+            // In the run's subnet, which is free until the run's own network takes it after this build.
+            Kernel = options.Kernel is { } kernel ? Networks.Kernel.KernelTopology.ForContainers(kernel.RunId, kernel.SubnetPrefix, spec.NodeNames) : null,
+        };
         var builder = await DockerCluster.StartAsync(spec, buildOptions, DockerDaemon.CreateClient(daemon), template: null, secrets, cancellationToken).ConfigureAwait(false);
         await using (builder.ConfigureAwait(false))
         {

@@ -9,8 +9,8 @@ public interface IClusterBackend : IClusterAxisPart
     ImmutableArray<string> Networks { get; }
 
     /// <summary>
-    /// True when the backend starts the link proxy itself, inside its own network (a Toxiproxy container), so a
-    /// network mode must not start one on the host.
+    /// True when the backend carries its links itself, inside its own network (a Toxiproxy container, or kernel rules
+    /// in its containers), so a network mode must not start a proxy or make namespaces on the host.
     /// </summary>
     bool ProvidesOwnProxy { get; }
 

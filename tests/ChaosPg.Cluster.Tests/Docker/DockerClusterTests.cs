@@ -1,5 +1,6 @@
 using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Links;
+using ChaosPg.Cluster.Networks.Kernel;
 using Docker.DotNet.Models;
 using Npgsql;
 
@@ -23,8 +24,8 @@ public class DockerClusterTests
         Assert.That(receiver?.SenderHost, Is.EqualTo(DockerCluster.ProxyAlias), "the WAL stream must come through the proxy");
         Assert.That(cluster.ServerVersion, Does.StartWith(pgImage.EndsWith(":17", StringComparison.Ordinal) ? "17." : pgImage.EndsWith(":15", StringComparison.Ordinal) ? "15." : string.Empty));
 
-        var faults = new LinkFaults(cluster.Router!);
-        await faults.PartitionAsync(LinkNames.WalStream("replica1", "primary"));
+        var faults = cluster.LinkFaults!;
+        await faults.PartitionAsync(LinkNames.WalStream("replica1", "primary"), LinkDirection.Both);
         Assert.That(await PollAsync(async () => (await cluster.Primary.GetStatusAsync()).Replication.All(r => r.ApplicationName != "replica1")), Is.True,
             "the primary's pg_stat_replication row of replica1 goes away");
         await WriteThroughClientLinkAsync(cluster, "during-partition");
@@ -158,6 +159,43 @@ public class DockerClusterTests
             new ClusterSpecBuilder().WithReplicas(1).Build(),
             new DockerClusterOptions { PgImage = "chaospg/no-such-image:0", ToxiproxyImage = DockerTestEnvironment.ToxiproxyImage }));
         Assert.That(error!.Message, Does.Contain("chaospg/no-such-image:0").And.Contain("--pg-image"));
+    }
+
+    [Test]
+    public async Task In_the_kernel_mode_a_wal_partition_is_a_rule_in_the_primarys_container_that_outlives_its_restart_until_heal()
+    {
+        await DockerTestEnvironment.RequireDaemonAsync();
+        var runId = KernelTopology.NewRunId();
+        var topology = KernelTopology.ForContainers(runId, await KernelNetwork.FreeSubnetAsync(runId, CancellationToken.None), ["primary", "replica1"]);
+        await using var cluster = await DockerCluster.StartAsync(
+            new ClusterSpecBuilder().WithReplicas(1).Build(),
+            new DockerClusterOptions { PgImage = PgImages.First(), Kernel = topology });
+        var (primary, replica) = (cluster.Primary, cluster["replica1"]);
+        Assert.That(cluster.Proxy, Is.Null, "no Toxiproxy container in the kernel mode");
+        Assert.That((await replica.GetStatusAsync()).WalReceiver?.SenderHost, Is.EqualTo(topology.PeerAddress("primary")), "the WAL stream comes straight from the primary");
+        Assert.That(primary.ClientEndpoint, Is.EqualTo(new LinkEndpoint(topology.PeerAddress("primary"), DockerCluster.PgPort)), "the workload reaches the node's peer address, no relay");
+        Assert.That(primary.Endpoint.Host, Is.Not.EqualTo(topology.PeerAddress("primary")), "the harness uses the admin network");
+        await WriteThroughClientLinkAsync(cluster, "before-partition");
+        Assert.That(await PollAsync(async () => await CountAsync(replica, "before-partition") == 1), Is.True);
+
+        await cluster.LinkFaults!.PartitionAsync(LinkNames.WalStream("replica1", "primary"), LinkDirection.Both);
+        await primary.RestartAsync();
+        Assert.That(await RulesAsync(primary), Has.Some.Contains("chaospg:partition:replica1->primary"), "put back in the restarted container's new namespace");
+        Assert.That((await ProcessRunner.RunAsync("iptables", ["-w", "-S"])).StandardOutput, Does.Not.Contain("chaospg:"), "never a rule in the host's firewall");
+        await WriteThroughClientLinkAsync(cluster, "during-partition");
+        Assert.That((await primary.GetStatusAsync()).Replication.Select(r => r.ApplicationName), Has.No.Member("replica1"), "the replica cannot reach the restarted primary");
+        Assert.That(await CountAsync(replica, "during-partition"), Is.Zero);
+
+        await cluster.LinkFaults!.HealAsync();
+        Assert.That(await RulesAsync(primary), Has.None.Contains("chaospg:"));
+        Assert.That(await PollAsync(async () => await CountAsync(replica, "during-partition") == 1), Is.True, "the replica catches up after heal");
+    }
+
+    // The filter rules in a container's network namespace, read from the host as the kernel mode writes them.
+    private static async Task<string[]> RulesAsync(DockerNode node)
+    {
+        var pid = (await ProcessRunner.RunAsync("docker", ["inspect", "-f", "{{.State.Pid}}", node.ContainerId!])).StandardOutput.Trim();
+        return (await ProcessRunner.RunAsync("nsenter", ["-t", pid, "-n", "iptables", "-w", "-S"])).StandardOutput.Split('\n');
     }
 
     private static async Task WriteThroughClientLinkAsync(DockerCluster cluster, string tag)

@@ -7,7 +7,9 @@ namespace ChaosPg.Cluster.Networks.Kernel;
 /// The <c>kernel</c> network mode: every local node in a network namespace of the run, joined by veth pairs to a
 /// bridge in another run namespace, and link faults as iptables/tc rules in those namespaces (no relay in the data
 /// path). The harness and the workload stay in the root namespace and reach the bridge over one veth of the run.
-/// Needs root (or CAP_NET_ADMIN and CAP_SYS_ADMIN) and ip, iptables, tc, nsenter.
+/// A backend that carries its own links (Docker: containers, <see cref="Docker.DockerKernelShell"/>) gets no
+/// namespace from this mode: the backend applies the same rules in its containers' namespaces.
+/// Needs root (or CAP_NET_ADMIN and CAP_SYS_ADMIN) and ip, iptables, tc, nsenter, for either backend.
 /// </summary>
 public sealed class KernelNetwork : INetworkMode
 {
@@ -57,6 +59,11 @@ public sealed class KernelNetwork : INetworkMode
             throw new ClusterConfigurationException(problem);
         }
 
+        if (backend.ProvidesOwnProxy)
+        {
+            return new NetworkSession(Name);
+        }
+
         phase("making the run's network namespaces");
         return await StartSessionAsync(request.Spec.NodeNames, cancellationToken).ConfigureAwait(false);
     }
@@ -90,8 +97,8 @@ public sealed class KernelNetwork : INetworkMode
         return new NetworkSession(ClusterAxisNames.Kernel, router, new KernelLinkFaults(router), proxy: null, new KernelNodeNetwork(topology), resources);
     }
 
-    // A /24 that no address or route of the root namespace, and no live kernel run, already uses.
-    private static async Task<string> FreeSubnetAsync(string runId, CancellationToken cancellationToken)
+    /// <summary>A /24 that no address or route of the root namespace (a Docker network's included), and no live kernel run, already uses.</summary>
+    internal static async Task<string> FreeSubnetAsync(string runId, CancellationToken cancellationToken)
     {
         var addresses = await ProcessRunner.RunAsync("ip", ["-4", "-o", "addr", "show"], cancellationToken: cancellationToken).ConfigureAwait(false);
         var routes = await ProcessRunner.RunAsync("ip", ["-4", "route", "show", "table", "all"], cancellationToken: cancellationToken).ConfigureAwait(false);

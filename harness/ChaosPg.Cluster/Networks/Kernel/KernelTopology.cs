@@ -9,6 +9,9 @@ namespace ChaosPg.Cluster.Networks.Kernel;
 /// (where the harness and the workload run) into the bridge namespace. All addresses are in one private /24 chosen
 /// per run. Each node has two addresses: its peer address, which its links use (clients and WAL streams), and an
 /// admin address for the harness's own connections, which no rule ever matches. Pure: names and addresses only.
+/// The Docker backend's kernel mode uses the same addresses for its containers (<see cref="InContainers"/>): the run's
+/// Docker network is that /24, its gateway (the host) is <see cref="HostAddress"/>, each container's static address
+/// on it is the node's peer address, and a node's "namespace" is its container's network namespace.
 /// </summary>
 public sealed record KernelTopology
 {
@@ -18,12 +21,21 @@ public sealed record KernelTopology
     /// <summary>The interface name prefix (interface names are at most 15 characters, so they carry no dash).</summary>
     public const string InterfacePrefix = "cpg";
 
-    private KernelTopology(string runId, string subnetPrefix, ImmutableArray<string> nodes)
+    private KernelTopology(string runId, string subnetPrefix, ImmutableArray<string> nodes, bool inContainers)
     {
         RunId = runId;
         SubnetPrefix = subnetPrefix;
         Nodes = nodes;
+        InContainers = inContainers;
     }
+
+    /// <summary>
+    /// True for the Docker backend's containers: there is no bridge namespace (the bridge is Docker's, in the root
+    /// namespace, which the run never touches), no admin address on the run's network (the harness reaches each
+    /// container over a second Docker network), and no namespace names (the rules' runner maps a node's namespace to
+    /// its container).
+    /// </summary>
+    public bool InContainers { get; }
 
     /// <summary>8 lower-case hex digits, in every namespace and veth name of the run.</summary>
     public string RunId { get; }
@@ -56,7 +68,12 @@ public sealed record KernelTopology
     public string HostAddress => SubnetPrefix + ".1";
 
     /// <summary>Makes the topology of run <paramref name="runId"/> in subnet <paramref name="subnetPrefix"/>.</summary>
-    public static KernelTopology Create(string runId, string subnetPrefix, IEnumerable<string> nodes)
+    public static KernelTopology Create(string runId, string subnetPrefix, IEnumerable<string> nodes) => Create(runId, subnetPrefix, nodes, inContainers: false);
+
+    /// <summary>The addresses of run <paramref name="runId"/>'s containers on a Docker network of subnet <paramref name="subnetPrefix"/>.</summary>
+    public static KernelTopology ForContainers(string runId, string subnetPrefix, IEnumerable<string> nodes) => Create(runId, subnetPrefix, nodes, inContainers: true);
+
+    private static KernelTopology Create(string runId, string subnetPrefix, IEnumerable<string> nodes, bool inContainers)
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(subnetPrefix);
@@ -78,7 +95,7 @@ public sealed record KernelTopology
             throw new ArgumentException("a kernel topology has 1 to 80 nodes", nameof(nodes));
         }
 
-        return new KernelTopology(runId, subnetPrefix, list);
+        return new KernelTopology(runId, subnetPrefix, list, inContainers);
     }
 
     /// <summary>A new run id: 8 random hex digits.</summary>
