@@ -33,6 +33,14 @@ public sealed class DefaultPartsTests
     }
 
     [Test]
+    public void The_docker_backend_in_the_kernel_mode_plans_no_proxy_and_records_only_the_postgresql_image()
+    {
+        var facts = Provider.Plan(new ClusterRequest(ClusterSpec.CreateBuilder().Build()) { Backend = "docker", Network = "kernel", PgImage = "postgres:17", ToxiproxyImage = "chaospg/toxiproxy" });
+
+        Assert.That(facts, Is.EqualTo(new ClusterFacts("docker", "kernel", "none") { PgImage = "postgres:17" }));
+    }
+
+    [Test]
     public async Task Local_preflight_names_a_pg_bin_without_postgres_and_how_to_fix_it()
     {
         var request = new ClusterRequest(ClusterSpec.CreateBuilder().WithPgBinDirectory("/nonexistent/pg/bin").Build());

@@ -34,18 +34,20 @@ public sealed class KernelNetwork : INetworkMode
                 ? $"network kernel needs '{tool}' on PATH (Debian: apt-get install {(tool == "nsenter" ? "util-linux" : tool == "ip" || tool == "tc" ? "iproute2" : tool)}); or use network: proxy"
                 : null;
 
-    /// <inheritdoc/>
-    public Task<ImmutableArray<AxisFinding>> DescribeAsync(ClusterRequest request, CancellationToken cancellationToken = default)
+    /// <summary>Per backend: the local one's namespaces, and the Docker one's rules in its containers (which need its daemon on this host).</summary>
+    public async Task<ImmutableArray<AxisFinding>> DescribeAsync(ClusterRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var findings = ImmutableArray.CreateBuilder<AxisFinding>();
-        findings.Add(Problem() is { } problem
-            ? AxisFinding.Absent($"namespaces + iptables: {problem}")
-            : AxisFinding.Ok($"namespaces + iptables: {string.Join(", ", KernelProbe.Tools.Select(t => KernelProbe.Which(t)))}; runs as root"));
+        var problem = Problem();
+        findings.Add(problem is not null
+            ? AxisFinding.Absent($"local: namespaces + iptables: {problem}")
+            : AxisFinding.Ok($"local: namespaces + iptables: {string.Join(", ", KernelProbe.Tools.Select(t => KernelProbe.Which(t)))}; runs as root"));
+        findings.Add(await DockerFindingAsync(problem, cancellationToken).ConfigureAwait(false));
         findings.Add(KernelProbe.NetemAvailable
             ? AxisFinding.Ok("tc netem: available (latency faults in kernel scenarios)")
             : AxisFinding.Absent("tc netem: not available on this kernel (no sch_netem): a latency fault in a kernel scenario is a validation error; partition, reset, loss and bandwidth (tbf) work"));
-        return Task.FromResult(findings.ToImmutable());
+        return findings.ToImmutable();
     }
 
     /// <inheritdoc/>
@@ -95,6 +97,25 @@ public sealed class KernelNetwork : INetworkMode
 
         var router = new KernelLinkRouter(topology);
         return new NetworkSession(ClusterAxisNames.Kernel, router, new KernelLinkFaults(router), proxy: null, new KernelNodeNetwork(topology), resources);
+    }
+
+    private static async Task<AxisFinding> DockerFindingAsync(string? problem, CancellationToken cancellationToken)
+    {
+        const string What = "docker: iptables/tc in each container's namespace, entered from the host with nsenter (no iptables in the image, no CAP_NET_ADMIN for the containers)";
+        if (problem is not null)
+        {
+            return AxisFinding.Absent($"{What}: {problem}");
+        }
+
+        try
+        {
+            var daemon = await Docker.DockerDaemon.ProbeAsync(cancellationToken).ConfigureAwait(false);
+            return AxisFinding.Ok($"{What}; daemon {daemon.ServerVersion} at {daemon.Endpoint.LocalPath}, which must run on this host; a client link's upstream half cannot be shaped (bandwidth), that would be the host's interface");
+        }
+        catch (ClusterConfigurationException e)
+        {
+            return AxisFinding.Absent($"{What}: {e.Message}");
+        }
     }
 
     /// <summary>A /24 that no address or route of the root namespace (a Docker network's included), and no live kernel run, already uses.</summary>
