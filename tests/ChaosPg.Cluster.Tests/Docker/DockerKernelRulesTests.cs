@@ -32,31 +32,39 @@ public sealed class DockerKernelRulesTests
     }
 
     [Test]
-    public void Upstream_bandwidth_between_containers_shapes_the_senders_own_interface_towards_the_server()
+    public void Upstream_bandwidth_in_containers_redirects_the_servers_ingress_to_an_ifb_device_in_the_same_container_and_shapes_there()
     {
-        var commands = KernelRules.Shape(Containers, "replica2->replica1", LinkFaultKind.Bandwidth, LinkDirection.Upstream, kilobytesPerSecond: 50);
+        var commands = KernelRules.Shape(Containers, "client->primary", LinkFaultKind.Bandwidth, LinkDirection.Upstream, kilobytesPerSecond: 50);
 
-        Assert.That(commands.Select(c => c.Namespace).Distinct(), Is.EqualTo(new[] { "cpg-0a1b2c3d-replica2" }), "no bridge namespace in containers");
-        Assert.That(commands.Last().ToString(), Is.EqualTo("[cpg-0a1b2c3d-replica2] tc filter replace dev eth0 parent 1: protocol ip prio 259 u32 match ip dst 10.210.7.11/32 flowid 1:103"));
-        Assert.That(KernelRules.RemoveShape(Containers, "replica2->replica1", LinkFaultKind.Bandwidth, LinkDirection.Upstream).Select(c => c.Namespace).Distinct(), Is.EqualTo(new[] { "cpg-0a1b2c3d-replica2" }));
+        Assert.That(commands.Select(c => c.ToString()), Is.EqualTo(new[]
+        {
+            "[cpg-0a1b2c3d-primary] ip link add cpgifb type ifb",
+            "[cpg-0a1b2c3d-primary] ip link set cpgifb up",
+            "[cpg-0a1b2c3d-primary] tc qdisc add dev eth0 handle ffff: ingress",
+            "[cpg-0a1b2c3d-primary] tc filter replace dev eth0 parent ffff: protocol ip prio 1 handle 800::800 u32 match u32 0 0 action mirred egress redirect dev cpgifb",
+            "[cpg-0a1b2c3d-primary] tc qdisc add dev cpgifb root handle 1: htb default 1",
+            "[cpg-0a1b2c3d-primary] tc class add dev cpgifb parent 1: classid 1:1 htb rate 10gbit",
+            "[cpg-0a1b2c3d-primary] tc class replace dev cpgifb parent 1: classid 1:100 htb rate 10gbit",
+            "[cpg-0a1b2c3d-primary] tc qdisc replace dev cpgifb parent 1:100 handle 100: tbf rate 400000bit burst 16000 latency 2s",
+            "[cpg-0a1b2c3d-primary] tc filter replace dev cpgifb parent 1: protocol ip prio 256 u32 match ip src 10.210.7.1/32 flowid 1:100",
+        }), "the client's upstream half is shaped in the server's container, never on the host");
+        Assert.That(KernelRules.RemoveShape(Containers, "client->primary", LinkFaultKind.Bandwidth, LinkDirection.Upstream).Select(c => c.ToString()), Is.EqualTo(new[]
+        {
+            "[cpg-0a1b2c3d-primary] tc filter del dev cpgifb parent 1: protocol ip prio 256",
+            "[cpg-0a1b2c3d-primary] tc qdisc del dev cpgifb parent 1:100 handle 100:",
+            "[cpg-0a1b2c3d-primary] tc class del dev cpgifb classid 1:100",
+        }));
     }
 
     [Test]
-    public void Upstream_bandwidth_of_a_client_link_in_containers_is_refused_since_it_would_shape_the_host()
-    {
-        Assert.That(
-            () => KernelRules.Shape(Containers, "client->primary", LinkFaultKind.Bandwidth, LinkDirection.Both, kilobytesPerSecond: 50),
-            Throws.TypeOf<NotSupportedException>().With.Message.Contains("direction: downstream"));
-        Assert.That(KernelRules.RemoveShape(Containers, "client->primary", LinkFaultKind.Bandwidth, LinkDirection.Both), Has.Length.EqualTo(3), "removal takes the downstream half only");
-    }
-
-    [Test]
-    public void Heal_in_containers_flushes_and_unshapes_each_container_and_names_no_bridge()
+    public void Heal_in_containers_flushes_and_unshapes_each_container_and_its_ifb_device_and_names_no_bridge()
     {
         var commands = KernelRules.Heal(Containers);
 
-        Assert.That(commands, Has.Length.EqualTo(3 * Containers.Nodes.Length));
+        Assert.That(commands, Has.Length.EqualTo(5 * Containers.Nodes.Length));
         Assert.That(commands.Select(c => DockerKernelShell.NodeOf(Containers, c)).Distinct(), Is.EquivalentTo(Containers.Nodes));
+        Assert.That(commands.Select(c => c.ToString()), Has.Member("[cpg-0a1b2c3d-replica1] ip link del cpgifb").And.Member("[cpg-0a1b2c3d-replica1] tc qdisc del dev eth0 ingress"));
+        Assert.That(commands.Where(c => c.Arguments[0] != "iptables").Select(c => c.MayFail), Is.All.True, "each may find nothing to remove");
     }
 
     [Test]

@@ -13,12 +13,16 @@ namespace ChaosPg.Cluster.Networks.Kernel;
 /// towards <c>to</c> upstream, each behind an htb class with a u32 filter on the other end's address. Every rule
 /// carries the comment <c>chaospg:&lt;kind&gt;:&lt;link&gt;</c>, so removal deletes exactly what the apply added.
 /// In containers (<see cref="KernelTopology.InContainers"/>) the filters are the same, in <c>to</c>'s container; there
-/// is no bridge of the run to shape on, so the upstream half is shaped on the egress of <c>from</c>'s container,
-/// matched on <c>to</c>'s address, and cannot be when <c>from</c> is the client (the host, whose interfaces the run
-/// never touches).
+/// is no bridge of the run to shape on, so the upstream half is shaped in <c>to</c>'s container too: its interface's
+/// ingress is redirected (tc mirred) to an ifb device there, <see cref="IngressDevice"/>, and shaped on that
+/// device's egress as on a bridge port. Every rule of a link then lives in <c>to</c>'s container, the client's
+/// links' included (their sender is the host, whose interfaces a run never touches).
 /// </summary>
 public static class KernelRules
 {
+    /// <summary>The ifb device in a container that its interface's ingress is redirected to, for upstream shaping.</summary>
+    public const string IngressDevice = "cpgifb";
+
     private const string Iptables = "iptables";
 
     /// <summary>How each kind is applied, for the history's <c>method</c>.</summary>
@@ -55,8 +59,18 @@ public static class KernelRules
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "only bandwidth and latency are shaped"),
         };
         var commands = ImmutableArray.CreateBuilder<KernelCommand>();
-        foreach (var (ns, device, match, address) in ShapedHalves(topology, link, direction, removing: false))
+        foreach (var (ns, device, match, address) in ShapedHalves(topology, link, direction))
         {
+            if (device == IngressDevice)
+            {
+                // Shared by every upstream-shaped link of the container, as the htb root below: made (or found) here,
+                // removed by heal. The u32 filter has a fixed handle, so replacing it twice leaves one.
+                commands.Add(new KernelCommand(ns, ["ip", "link", "add", IngressDevice, "type", "ifb"], MayFail: true));
+                commands.Add(new KernelCommand(ns, ["ip", "link", "set", IngressDevice, "up"]));
+                commands.Add(Tc(ns, true, "qdisc", "add", "dev", KernelTopology.NodeInterface, "handle", "ffff:", "ingress"));
+                commands.Add(Tc(ns, false, "filter", "replace", "dev", KernelTopology.NodeInterface, "parent", "ffff:", "protocol", "ip", "prio", "1", "handle", "800::800", "u32", "match", "u32", "0", "0", "action", "mirred", "egress", "redirect", "dev", IngressDevice));
+            }
+
             var minor = ClassMinor(topology, link, kind);
             var classId = $"1:{minor:x}";
             // The root htb and its default class are shared by every shaped link of the device: added by the
@@ -76,7 +90,7 @@ public static class KernelRules
     {
         ArgumentNullException.ThrowIfNull(topology);
         var commands = ImmutableArray.CreateBuilder<KernelCommand>();
-        foreach (var (ns, device, _, _) in ShapedHalves(topology, link, direction, removing: true))
+        foreach (var (ns, device, _, _) in ShapedHalves(topology, link, direction))
         {
             var minor = ClassMinor(topology, link, kind);
             commands.Add(Tc(ns, true, "filter", "del", "dev", device, "parent", "1:", "protocol", "ip", "prio", Number(minor)));
@@ -98,7 +112,13 @@ public static class KernelRules
             commands.Add(new KernelCommand(ns, [Iptables, "-w", "-F", "INPUT"]));
             commands.Add(new KernelCommand(ns, [Iptables, "-w", "-F", "OUTPUT"]));
             commands.Add(Tc(ns, true, "qdisc", "del", "dev", KernelTopology.NodeInterface, "root"));
-            if (!topology.InContainers)
+            if (topology.InContainers)
+            {
+                // The ifb device takes its shaping root with it.
+                commands.Add(Tc(ns, true, "qdisc", "del", "dev", KernelTopology.NodeInterface, "ingress"));
+                commands.Add(new KernelCommand(ns, ["ip", "link", "del", IngressDevice], MayFail: true));
+            }
+            else
             {
                 commands.Add(Tc(topology.BridgeNamespace, true, "qdisc", "del", "dev", topology.BridgePortOf(node), "root"));
             }
@@ -150,44 +170,27 @@ public static class KernelRules
         return commands.ToImmutable();
     }
 
-    // Downstream (from the server back to the sender) leaves the server's own interface, matched on the sender's
-    // address. Upstream leaves the bridge's port towards the server, matched on the sender's address; in containers,
-    // the sender's own interface, matched on the server's address. Checked before any command is made, so a link that
-    // cannot be shaped gets no half of its rules (and a removal skips the half that was never there).
-    private static List<(string Namespace, string Device, string Match, string Address)> ShapedHalves(KernelTopology topology, string link, LinkDirection direction, bool removing)
+    // Downstream (from the server back to the sender) leaves the server's own interface; upstream leaves the bridge's
+    // port towards the server, or in containers the server's ifb device. Each is matched on the sender's address.
+    private static IEnumerable<(string Namespace, string Device, string Match, string Address)> ShapedHalves(KernelTopology topology, string link, LinkDirection direction)
     {
         var (from, to) = Ends(link);
         var source = topology.SourceAddress(from);
-        var halves = new List<(string, string, string, string)>();
         if (direction is LinkDirection.Both or LinkDirection.Downstream)
         {
-            halves.Add((topology.NamespaceOf(to), KernelTopology.NodeInterface, "dst", source));
+            yield return (topology.NamespaceOf(to), KernelTopology.NodeInterface, "dst", source);
         }
 
         if (direction is LinkDirection.Both or LinkDirection.Upstream)
         {
-            if (!topology.InContainers)
-            {
-                halves.Add((topology.BridgeNamespace, topology.BridgePortOf(to), "src", source));
-            }
-            else if (from == "client" && !removing)
-            {
-                throw new NotSupportedException(
-                    $"shaping the upstream half of {link} on the Docker backend would mean shaping the host's own interface, which a kernel run never touches; use direction: downstream, or network: proxy");
-            }
-            else if (from != "client")
-            {
-                halves.Add((topology.NamespaceOf(from), KernelTopology.NodeInterface, "dst", topology.PeerAddress(to)));
-            }
+            yield return topology.InContainers
+                ? (topology.NamespaceOf(to), IngressDevice, "src", source)
+                : (topology.BridgeNamespace, topology.BridgePortOf(to), "src", source);
         }
-
-        return halves;
     }
 
     // One class per (kind, sender) on a device: bandwidth 0x100 + sender, latency 0x200 + sender (client is sender 0,
     // node i is sender i + 1). The same number is the filter's prio, so removal finds the filter from the link alone.
-    // In containers an upstream class sits on the sender's own interface, keyed on the sender itself: no downstream
-    // class there has that key, since no link runs from a node to itself.
     private static int ClassMinor(KernelTopology topology, string link, LinkFaultKind kind)
     {
         var (from, _) = Ends(link);
