@@ -19,7 +19,7 @@ public static class BenchProxyCommand
         var threads = PositiveOption("--threads", "pgbench threads (-j).", 2);
         var scale = PositiveOption("--scale", "pgbench scale factor of the initialisation (-i -s).", 10);
         var pgBin = new Option<string?>("--pg-bin") { Description = "PostgreSQL bin directory." };
-        var network = new Option<string>("--network") { Description = "proxy (default): the node on 127.0.0.1; kernel: the node in a network namespace, and the kernel path (no relay) measured too.", DefaultValueFactory = _ => "proxy" };
+        var network = new Option<string>("--network") { Description = "proxy (default): the node on 127.0.0.1; kernel: the node in a network namespace, and the kernel path (no relay) and a second node on loopback measured too.", DefaultValueFactory = _ => "proxy" };
         network.AcceptOnlyFromAmong("proxy", "kernel");
         var command = new Command("proxy", "pgbench -S against one node directly, through the embedded proxy in this process and in a `chaospg proxy` child, and through toxiproxy-server if on PATH.")
         {

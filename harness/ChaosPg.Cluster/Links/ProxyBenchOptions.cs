@@ -31,7 +31,8 @@ public sealed record ProxyBenchOptions
 
     /// <summary>
     /// <c>kernel</c> puts the node in a network namespace of a kernel-mode topology and adds the <c>kernel</c> mode (its
-    /// client link, no relay, no fault); <c>direct</c> is then its admin address across the same veth and bridge.
+    /// client link, no relay, no fault); <c>direct</c> is then its admin address across the same veth and bridge, and
+    /// <c>loopback</c> a second cluster of the same spec on 127.0.0.1, measured in the same rounds.
     /// Null (or <c>proxy</c>) keeps the node on 127.0.0.1.
     /// </summary>
     public string? Network { get; init; }

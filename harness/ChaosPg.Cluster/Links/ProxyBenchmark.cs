@@ -10,7 +10,9 @@ namespace ChaosPg.Cluster.Links;
 
 /// <summary>
 /// Measures what a proxy on a client link costs: pgbench select-only against one node, directly and through the
-/// embedded server in this process, the embedded server in a child process, and toxiproxy-server when on PATH.
+/// embedded server in this process, the embedded server in a child process, and toxiproxy-server when on PATH. With
+/// <c>--network kernel</c> also the kernel path, and a second cluster of the same spec on 127.0.0.1 (<c>loopback</c>):
+/// direct over loopback, as every proxy-mode run connects, against direct and the kernel path across the veths.
 /// </summary>
 public static partial class ProxyBenchmark
 {
@@ -32,6 +34,7 @@ public static partial class ProxyBenchmark
             ? await Networks.Kernel.KernelNetwork.StartSessionAsync(spec.NodeNames, cancellationToken).ConfigureAwait(false)
             : new Providers.NetworkSession(Providers.ClusterAxisNames.Proxy);
         await using var sessionScope = session.ConfigureAwait(false);
+        var loopbackOptions = clusterOptions;
         if (kernel)
         {
             clusterOptions = (clusterOptions ?? new LocalClusterOptions()) with { NodeNetwork = session.NodeNetwork, LinkRouter = session.Router };
@@ -42,24 +45,25 @@ public static partial class ProxyBenchmark
         {
             var node = cluster.Primary;
             var pgbench = LocatePgbench(cluster.Binaries);
-            var login = new NpgsqlConnectionStringBuilder(node.GetConnectionString(DatabaseRole.Superuser));
-            // The password reaches pgbench through its environment only, never its command line.
-            var environment = new Dictionary<string, string>
-            {
-                ["PGUSER"] = login.Username!,
-                ["PGPASSWORD"] = login.Password!,
-                ["PGDATABASE"] = login.Database!,
-                ["PGSSLMODE"] = "disable",
-            };
+            var environment = Login(node);
             await PgbenchAsync(pgbench, ["-i", "-q", "-s", Text(options.Scale), .. Target(node.Endpoint)], environment, cancellationToken).ConfigureAwait(false);
 
             var cleanup = new List<Func<ValueTask>>();
             try
             {
-                var modes = new List<(string Name, LinkEndpoint Endpoint)> { ("direct", node.Endpoint) };
+                LocalCluster? loopback = null;
                 if (kernel)
                 {
+                    loopback = await LocalCluster.StartAsync(spec, loopbackOptions, cancellationToken).ConfigureAwait(false);
+                    cleanup.Add(loopback.DisposeAsync);
+                    await PgbenchAsync(pgbench, ["-i", "-q", "-s", Text(options.Scale), .. Target(loopback.Primary.Endpoint)], Login(loopback.Primary), cancellationToken).ConfigureAwait(false);
+                }
+
+                var modes = new List<(string Name, LinkEndpoint Endpoint)> { ("direct", node.Endpoint) };
+                if (loopback is not null)
+                {
                     modes.Add(("kernel", node.ClientEndpoint));
+                    modes.Add(("loopback", loopback.Primary.Endpoint));
                 }
 
                 var inProcess = await ToxiproxyServer.StartAsync(new ToxiproxyServerOptions { Port = 0 }, cancellationToken).ConfigureAwait(false);
@@ -88,7 +92,8 @@ public static partial class ProxyBenchmark
                 {
                     foreach (var (name, endpoint) in modes)
                     {
-                        var output = await PgbenchAsync(pgbench, [.. select, "-T", Text((int)Math.Ceiling(options.RunLength.TotalSeconds)), .. Target(endpoint)], environment, cancellationToken).ConfigureAwait(false);
+                        var login = name == "loopback" ? Login(loopback!.Primary) : environment;
+                        var output = await PgbenchAsync(pgbench, [.. select, "-T", Text((int)Math.Ceiling(options.RunLength.TotalSeconds)), .. Target(endpoint)], login, cancellationToken).ConfigureAwait(false);
                         runs[name].Add(Parse(output));
                     }
                 }
@@ -113,6 +118,19 @@ public static partial class ProxyBenchmark
                 }
             }
         }
+    }
+
+    // The password reaches pgbench through its environment only, never its command line.
+    private static Dictionary<string, string> Login(LocalNode node)
+    {
+        var login = new NpgsqlConnectionStringBuilder(node.GetConnectionString(DatabaseRole.Superuser));
+        return new Dictionary<string, string>
+        {
+            ["PGUSER"] = login.Username!,
+            ["PGPASSWORD"] = login.Password!,
+            ["PGDATABASE"] = login.Database!,
+            ["PGSSLMODE"] = "disable",
+        };
     }
 
     private static async Task<LinkEndpoint> RouteAsync(Uri apiUri, LocalNode node, List<Func<ValueTask>> cleanup, CancellationToken cancellationToken)

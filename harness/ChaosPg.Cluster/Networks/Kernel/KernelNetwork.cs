@@ -110,7 +110,7 @@ public sealed class KernelNetwork : INetworkMode
         try
         {
             var daemon = await Docker.DockerDaemon.ProbeAsync(cancellationToken).ConfigureAwait(false);
-            return AxisFinding.Ok($"{What}; daemon {daemon.ServerVersion} at {daemon.Endpoint.LocalPath}, which must run on this host; a client link's upstream half cannot be shaped (bandwidth), that would be the host's interface");
+            return AxisFinding.Ok($"{What}; daemon {daemon.ServerVersion} at {daemon.Endpoint.LocalPath}, which must run on this host");
         }
         catch (ClusterConfigurationException e)
         {
