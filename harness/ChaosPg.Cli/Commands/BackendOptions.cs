@@ -95,7 +95,7 @@ internal sealed class BackendOptions
     {
         var option = new Option<string>("--backend")
         {
-            Description = "Where clusters run: local (PostgreSQL processes) or docker (containers through Testcontainers, with a Toxiproxy container).",
+            Description = "Where clusters run: local (PostgreSQL processes) or docker (containers through Testcontainers, with a Toxiproxy container, or kernel rules in them for network: kernel).",
             DefaultValueFactory = _ => "local",
         };
         option.AcceptOnlyFromAmong([.. ClusterProviderRegistry.Default.Available(ClusterAxis.Backend)]);
