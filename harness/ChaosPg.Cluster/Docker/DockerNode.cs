@@ -18,6 +18,9 @@ namespace ChaosPg.Cluster.Docker;
 /// shutdown; the default SIGTERM would be a smart one that waits for clients). Isolation disconnects the container from
 /// the cluster's network once it is on the run's admin network, which then publishes its port: the harness still
 /// reaches it. A restarted container gets a new host port, so the harness's endpoint is read again after every start.
+/// In the kernel mode no port is published: the harness reaches the container's address on the admin network, which
+/// it joins at start, and the workload its static address on the run's network; a start puts the node's kernel rules
+/// back into its new namespace.
 /// </summary>
 public sealed class DockerNode : IClusterNode
 {
