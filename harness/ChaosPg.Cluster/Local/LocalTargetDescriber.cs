@@ -26,7 +26,7 @@ internal static class LocalTargetDescriber
         string AsServerUser(params string[] arguments)
         {
             var (fileName, args) = cluster.User.Command(pgCtl, arguments);
-            return string.Join(' ', new[] { fileName }.Concat(args).Select(Quote));
+            return string.Join(' ', new[] { fileName }.Concat(args).Select(ShellQuoting.Quote));
         }
 
         // Each command returns once its effect is there: kill once the postmaster is gone, start and restart once it
@@ -64,9 +64,4 @@ internal static class LocalTargetDescriber
         SslMode = SslMode.Disable,
         Timeout = 5,
     }.ConnectionString;
-
-    private static string Quote(string argument) =>
-        argument.All(c => char.IsAsciiLetterOrDigit(c) || "._/:@=-{}".Contains(c, StringComparison.Ordinal))
-            ? argument
-            : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

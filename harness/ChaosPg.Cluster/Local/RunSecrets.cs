@@ -29,9 +29,6 @@ internal sealed record RunSecrets(string Superuser, string Replication, string A
         return builder.ConnectionString;
     }
 
-    /// <summary>SQL creating the app role with its password as a SCRAM verifier (a managed cluster's bootstrap, where Patroni made the others).</summary>
-    public string CreateAppRoleSql() => $"CREATE ROLE {ClusterRoles.App} WITH LOGIN PASSWORD '{ScramVerifier.Compute(App)}'";
-
     /// <summary>Single-user SQL giving each role its password as a SCRAM verifier.</summary>
     public string SetPasswordsSql() =>
         $"ALTER ROLE {ClusterRoles.Superuser} PASSWORD '{ScramVerifier.Compute(Superuser)}';\n" +

@@ -39,7 +39,7 @@ public sealed class PatroniCluster : IManagedCluster
         Secrets = RunSecrets.Generate();
         restPassword = ScramVerifier.NewPassword();
         Rest = new PatroniRestClient(restPassword);
-        var environment = PatroniConfig.Environment(Secrets.Superuser, Secrets.Replication, restPassword);
+        var environment = PatroniConfig.Environment(Secrets.Superuser, Secrets.Replication, Secrets.App, restPassword);
         Nodes = [.. spec.NodeNames.Select(name => new PatroniNode(
             this,
             name,
@@ -131,8 +131,9 @@ public sealed class PatroniCluster : IManagedCluster
 
     /// <summary>
     /// Brings up etcd and one Patroni per node; returns once a leader is elected and every replica streams from it.
-    /// The first node's Patroni starts alone, so the node named primary bootstraps (initdb) and leads at first; the
-    /// others then join as replicas (pg_basebackup through the leader's <c>peers</c> link).
+    /// The first node's Patroni starts alone, so the node named primary wins the initialize key, bootstraps (Patroni's
+    /// custom bootstrap copying the local backend's template) and leads at first; the others start as soon as it holds
+    /// the key, and once it leads Patroni makes them replicas (copies of the same template during bring-up).
     /// </summary>
     public static async Task<PatroniCluster> StartAsync(ClusterSpec spec, PatroniClusterOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -400,6 +401,9 @@ public sealed class PatroniCluster : IManagedCluster
 
     private static string ConfigPath(string workDirectory, string node) => Path.Combine(workDirectory, "patroni", node, "patroni.yml");
 
+    /// <summary>Where bring-up stages a copy of the template for <paramref name="node"/>; Patroni moves it into the data directory.</summary>
+    private static string StagedCopyPath(string workDirectory, string node) => Path.Combine(workDirectory, "nodes", node + ".staged");
+
     private static int LoopbackPortsFree() => Toxiproxy.LoopbackPorts.Free();
 
     private static void RequireOnPath(string binary, string package)
@@ -426,58 +430,26 @@ public sealed class PatroniCluster : IManagedCluster
             PrivateFiles.NewDirectory(directory, User);
         }
 
-        etcd = await EtcdCluster.StartAsync(
-            new EtcdOptions
-            {
-                Members = Settings.EtcdMembers,
-                WorkDirectory = WorkDirectory,
-                LogDirectory = LogDirectory,
-                User = User,
-                ClusterToken = Scope,
-                Binary = Options.EtcdBinary,
-                ReadyTimeout = Options.ReadyTimeout,
-            },
-            cancellationToken).ConfigureAwait(false);
-        await RecordOwnerAsync(cancellationToken).ConfigureAwait(false);
-
-        foreach (var node in Nodes)
+        // Copies of the template, one per node, made while etcd starts and the leader bootstraps, as the local backend
+        // makes its nodes: a copy is far cheaper than initdb or pg_basebackup.
+        var template = await TemplateCache.EnsureAsync(Binaries, User, Options.WorkRoot, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var copies = Nodes.Select(n => TemplateCache.CopyAsync(template, StagedCopyPath(WorkDirectory, n.Name), cancellationToken)).ToList();
+        try
         {
-            PrivateFiles.NewDirectory(node.DataDirectory, User);
-            PrivateFiles.NewDirectory(Path.GetDirectoryName(ConfigPath(WorkDirectory, node.Name))!, User);
-            var peers = await router.RouteAsync(PatroniLinkNames.Peers(node.Name), node.Endpoint, cancellationToken).ConfigureAwait(false);
-            var api = await router.RouteAsync(PatroniLinkNames.Api(node.Name), node.RestEndpoint, cancellationToken).ConfigureAwait(false);
-            var dcs = ImmutableArray.CreateBuilder<LinkEndpoint>();
-            for (var i = 0; i < Etcd.Members.Length; i++)
-            {
-                dcs.Add(await router.RouteAsync(PatroniLinkNames.Dcs(node.Name, i + 1, Etcd.Members.Length), Etcd.Members[i].Client, cancellationToken).ConfigureAwait(false));
-            }
-
-            node.ClientEndpoint = await router.RouteAsync(LinkNames.Client(node.Name), node.Endpoint, cancellationToken).ConfigureAwait(false);
-            var config = new PatroniNodeConfig(
-                Scope,
-                node.Name,
-                node.RestEndpoint,
-                api,
-                node.Endpoint,
-                peers,
-                dcs.ToImmutable(),
-                node.DataDirectory,
-                Binaries.BinDirectory,
-                Path.Combine(WorkDirectory, "patroni", node.Name, "pgpass"));
-            await PrivateFiles.WriteAsync(ConfigPath(WorkDirectory, node.Name), PatroniConfig.Render(Spec, Settings, config), User, cancellationToken).ConfigureAwait(false);
+            await StartNodesAsync(copies, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Nothing may still write into the work directory when a failed bring-up deletes it.
+            await Task.WhenAll(copies).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        var first = Nodes[0];
-        await first.StartAsync(cancellationToken).ConfigureAwait(false);
-        await WaitBootstrappedAsync(first, cancellationToken).ConfigureAwait(false);
-        await CreateAppRoleAsync(first, cancellationToken).ConfigureAwait(false);
-        foreach (var replica in Nodes.Skip(1))
+        foreach (var staged in Nodes.Select(n => StagedCopyPath(WorkDirectory, n.Name)).Where(Directory.Exists))
         {
-            replica.Patroni.Start();
+            // A copy Patroni did not use (a replica it made otherwise) must not serve a node rebuilt later.
+            Directory.Delete(staged, recursive: true);
         }
 
-        await RecordOwnerAsync(cancellationToken).ConfigureAwait(false);
-        await WaitStreamingAsync([.. Nodes.Skip(1).Select(n => n.Name)], cancellationToken).ConfigureAwait(false);
         await RecordOwnerAsync(cancellationToken).ConfigureAwait(false);
         Observer.RoleChanged += change =>
         {
@@ -488,6 +460,137 @@ public sealed class PatroniCluster : IManagedCluster
         };
         NoteLeader(Observer.LatestView?.Leader);
         Observer.Start();
+    }
+
+    private async Task StartNodesAsync(List<Task> copies, CancellationToken cancellationToken)
+    {
+        // The links that do not lead to etcd are routed while it starts (each route is a call to the proxy's API).
+        var routing = RouteNodeLinksAsync(cancellationToken);
+        try
+        {
+            etcd = await EtcdCluster.StartAsync(
+                new EtcdOptions
+                {
+                    Members = Settings.EtcdMembers,
+                    WorkDirectory = WorkDirectory,
+                    LogDirectory = LogDirectory,
+                    User = User,
+                    ClusterToken = Scope,
+                    Binary = Options.EtcdBinary,
+                    ReadyTimeout = Options.ReadyTimeout,
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await ((Task)routing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        var nodeLinks = await routing.ConfigureAwait(false);
+        await RecordOwnerAsync(cancellationToken).ConfigureAwait(false);
+
+        foreach (var (node, (peers, api)) in Nodes.Zip(nodeLinks))
+        {
+            var dcs = ImmutableArray.CreateBuilder<LinkEndpoint>();
+            for (var i = 0; i < Etcd.Members.Length; i++)
+            {
+                dcs.Add(await router.RouteAsync(PatroniLinkNames.Dcs(node.Name, i + 1, Etcd.Members.Length), Etcd.Members[i].Client, cancellationToken).ConfigureAwait(false));
+            }
+
+            var config = new PatroniNodeConfig(
+                Scope,
+                node.Name,
+                node.RestEndpoint,
+                api,
+                node.Endpoint,
+                peers,
+                dcs.ToImmutable(),
+                node.DataDirectory,
+                Binaries.BinDirectory,
+                Path.Combine(WorkDirectory, "patroni", node.Name, "pgpass"),
+                StagedCopyPath(WorkDirectory, node.Name));
+            await PrivateFiles.WriteAsync(ConfigPath(WorkDirectory, node.Name), PatroniConfig.Render(Spec, Settings, config), User, cancellationToken).ConfigureAwait(false);
+        }
+
+        var first = Nodes[0];
+        await copies[0].ConfigureAwait(false);
+        await first.StartAsync(cancellationToken).ConfigureAwait(false);
+        // Once the first node holds the initialize key no other can bootstrap, so the replicas' Patroni (a second or
+        // more of Python start-up under load) starts while it still bootstraps; they wait for its leader key.
+        await WaitInitializingAsync(first, cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(copies).ConfigureAwait(false);
+        foreach (var replica in Nodes.Skip(1))
+        {
+            replica.Patroni.Start();
+        }
+
+        await RecordOwnerAsync(cancellationToken).ConfigureAwait(false);
+        await WaitBootstrappedAsync(first, cancellationToken).ConfigureAwait(false);
+        var replicas = Nodes.Skip(1).Select(n => n.Name).ToList();
+        // One query on the leader per poll until the streams are up, then the full check (which asks every REST API and
+        // server at once, a second or more per round under load) passes at its first round.
+        await WaitReplicationAsync(first, replicas, cancellationToken).ConfigureAwait(false);
+        await WaitStreamingAsync(replicas, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Routes each node's <c>peers</c>, <c>api</c> and <c>client</c> links, and makes its data and config directories.</summary>
+    private async Task<List<(LinkEndpoint Peers, LinkEndpoint Api)>> RouteNodeLinksAsync(CancellationToken cancellationToken)
+    {
+        var links = new List<(LinkEndpoint Peers, LinkEndpoint Api)>();
+        foreach (var node in Nodes)
+        {
+            PrivateFiles.NewDirectory(node.DataDirectory, User);
+            PrivateFiles.NewDirectory(Path.GetDirectoryName(ConfigPath(WorkDirectory, node.Name))!, User);
+            var peers = await router.RouteAsync(PatroniLinkNames.Peers(node.Name), node.Endpoint, cancellationToken).ConfigureAwait(false);
+            var api = await router.RouteAsync(PatroniLinkNames.Api(node.Name), node.RestEndpoint, cancellationToken).ConfigureAwait(false);
+            node.ClientEndpoint = await router.RouteAsync(LinkNames.Client(node.Name), node.Endpoint, cancellationToken).ConfigureAwait(false);
+            links.Add((peers, api));
+        }
+
+        return links;
+    }
+
+    /// <summary>Waits until every one of <paramref name="names"/> streams from <paramref name="leader"/> as its <c>pg_stat_replication</c> says.</summary>
+    private async Task WaitReplicationAsync(PatroniNode leader, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (stopwatch.Elapsed < Options.ReadyTimeout)
+        {
+            try
+            {
+                var status = await NodeSql.StatusAsync(leader, cancellationToken).ConfigureAwait(false);
+                if (names.All(n => status.Replication.Any(r => r.ApplicationName == n && r.State == "streaming")))
+                {
+                    return;
+                }
+            }
+            catch (NpgsqlException)
+            {
+                // The full check that follows reports what it last saw.
+            }
+
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits until the DCS holds this cluster's initialize key, which <paramref name="node"/>'s Patroni takes as it starts to bootstrap.</summary>
+    private async Task WaitInitializingAsync(PatroniNode node, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (!await Etcd.HasKeyAsync(PatroniConfig.InitializeKey(Scope), cancellationToken).ConfigureAwait(false))
+        {
+            if (node.Patroni.HasExited)
+            {
+                throw new NodeStartException($"{node.Patroni.Name} exited with code {node.Patroni.ExitCode} before it bootstrapped; last lines of {node.LogFile}:\n{node.Patroni.LogTail()}");
+            }
+
+            if (stopwatch.Elapsed > Options.ReadyTimeout)
+            {
+                throw new NodeStartException($"{node.Name}'s Patroni did not take the initialize key within {Options.ReadyTimeout.TotalSeconds:0}s; last lines of {node.LogFile}:\n{node.Patroni.LogTail()}");
+            }
+
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Waits until <paramref name="node"/>'s Patroni reports itself a running primary.</summary>
@@ -517,21 +620,6 @@ public sealed class PatroniCluster : IManagedCluster
             }
 
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// The workload's role and database, made on the bootstrapped leader before any replica copies it. Patroni's
-    /// initdb made only the superuser (with its password) and the postgres database, which Patroni itself uses.
-    /// </summary>
-    private async Task CreateAppRoleAsync(PatroniNode leader, CancellationToken cancellationToken)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(leader.GetConnectionString(DatabaseRole.Superuser)) { Database = "postgres" };
-        var connection = await NodeSql.OpenAsync(builder.ConnectionString, cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            await NodeSql.ExecuteAsync(connection, Secrets.CreateAppRoleSql(), cancellationToken).ConfigureAwait(false);
-            await NodeSql.ExecuteAsync(connection, $"CREATE DATABASE {ClusterRoles.AppDatabase} OWNER {ClusterRoles.App}", cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -40,7 +40,7 @@ public static class PatroniConfig
         var config = new JsonObject
         {
             ["scope"] = node.Scope,
-            ["namespace"] = "/chaospg/",
+            ["namespace"] = Namespace,
             ["name"] = node.Node,
             ["log"] = new JsonObject { ["level"] = "INFO" },
             ["restapi"] = new JsonObject
@@ -73,8 +73,13 @@ public static class PatroniConfig
                         ["parameters"] = parameters,
                     },
                 },
-                // Data checksums, so pg_rewind works; the superuser's password reaches initdb through a file Patroni writes.
-                ["initdb"] = new JsonArray("data-checksums", new JsonObject { ["encoding"] = "UTF8" }, new JsonObject { ["locale"] = "C" }, new JsonObject { ["auth"] = "scram-sha-256" }),
+                // Patroni's custom bootstrap: instead of initdb (seconds under load), the copy of the local backend's
+                // template (initdb'd once with data checksums, so pg_rewind works; it holds the roles and the database
+                // but no password) that the harness staged for the node. Patroni then starts it with trust for its own
+                // address only, sets the superuser's, the replicator's and the app role's passwords (post_bootstrap),
+                // writes pg_hba and takes the leader key.
+                ["method"] = TemplateMethod,
+                [TemplateMethod] = TemplateMethodConfig(node),
             },
             ["postgresql"] = new JsonObject
             {
@@ -83,6 +88,13 @@ public static class PatroniConfig
                 ["data_dir"] = node.DataDirectory,
                 ["bin_dir"] = node.BinDirectory,
                 ["pgpass"] = node.PassFile,
+                // The template has no postgres database (every node would copy it): Patroni connects to the app's.
+                ["database"] = ClusterRoles.AppDatabase,
+                // During bring-up the leader's WAL still starts at the template's checkpoint, so a copy of the template is
+                // a replica that streams from there, as the local backend's are. Afterwards no copy is staged, the method
+                // fails and Patroni falls back to pg_basebackup: a node rebuilt later needs the leader's current data.
+                ["create_replica_methods"] = new JsonArray(TemplateMethod, "basebackup"),
+                [TemplateMethod] = TemplateMethodConfig(node),
                 // A replica's pg_basebackup must not wait for a spread checkpoint (minutes on a loaded disk).
                 ["basebackup"] = new JsonArray(new JsonObject { ["checkpoint"] = "fast" }),
                 ["use_unix_socket"] = false,
@@ -107,18 +119,46 @@ public static class PatroniConfig
     /// The environment that hands Patroni the run's passwords (Patroni reads and removes these variables at start, so
     /// the servers it launches do not inherit them); the REST API then requires basic auth for what changes state.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> Environment(string superuserPassword, string replicationPassword, string restPassword) =>
+    public static IReadOnlyDictionary<string, string> Environment(string superuserPassword, string replicationPassword, string appPassword, string restPassword) =>
         new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["PATRONI_SUPERUSER_PASSWORD"] = superuserPassword,
             ["PATRONI_REPLICATION_PASSWORD"] = replicationPassword,
             ["PATRONI_REWIND_PASSWORD"] = superuserPassword,
+            // PATRONI_<user>_PASSWORD: the bootstrapping node's post_bootstrap gives that role (the template's app role) its
+            // password. The name keeps its case, hence a lower-case variable name.
+            [$"PATRONI_{ClusterRoles.App}_PASSWORD"] = appPassword,
             ["PATRONI_RESTAPI_USERNAME"] = RestUser,
             ["PATRONI_RESTAPI_PASSWORD"] = restPassword,
         };
 
+    /// <summary>Where the run's keys live in etcd: Patroni's namespace, then the scope.</summary>
+    public const string Namespace = "/chaospg/";
+
     /// <summary>The REST API's basic-auth user.</summary>
     public const string RestUser = "chaospg";
+
+    /// <summary>The DCS key Patroni takes first when it bootstraps <paramref name="scope"/>: while it exists no other member can.</summary>
+    public static string InitializeKey(string scope) => $"{Namespace}{scope}/initialize";
+
+    /// <summary>The name of the bootstrap and replica method that copies the template.</summary>
+    public const string TemplateMethod = "chaospg_template";
+
+    /// <summary>
+    /// The method's command moves the staged copy into place (one rename: <c>mv -T</c> replaces the empty data directory
+    /// or makes it where Patroni removed it) and fails, with a line in Patroni's log, when none is staged. Patroni splits
+    /// it as a shell would (shlex) and runs it as the server user; no_params, since it names the directories itself.
+    /// </summary>
+    private static JsonObject TemplateMethodConfig(PatroniNodeConfig node)
+    {
+        var staged = ShellQuoting.Quote(node.StagedCopy);
+        var script = $"test -d {staged} || {{ echo 'no copy of the template is staged (only bring-up stages one)' >&2; exit 1; }}; exec mv -T {staged} {ShellQuoting.Quote(node.DataDirectory)}";
+        return new JsonObject
+        {
+            ["command"] = "/bin/sh -c " + ShellQuoting.Quote(script),
+            ["no_params"] = true,
+        };
+    }
 
     private static string Format(LinkEndpoint endpoint) => string.Create(CultureInfo.InvariantCulture, $"{endpoint.Host}:{endpoint.Port}");
 

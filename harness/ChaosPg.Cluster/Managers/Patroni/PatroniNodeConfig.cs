@@ -13,6 +13,7 @@ namespace ChaosPg.Cluster.Managers.Patroni;
 /// <param name="DataDirectory">The server's data directory under the run.</param>
 /// <param name="BinDirectory">The PostgreSQL bin directory.</param>
 /// <param name="PassFile">Its own pgpass file (Patroni writes it; one per node, not one per OS user).</param>
+/// <param name="StagedCopy">Where the harness stages a copy of the local backend's template for this node during bring-up: Patroni's bootstrap and replica method move it into the data directory.</param>
 public sealed record PatroniNodeConfig(
     string Scope,
     string Node,
@@ -23,4 +24,5 @@ public sealed record PatroniNodeConfig(
     ImmutableArray<LinkEndpoint> EtcdHosts,
     string DataDirectory,
     string BinDirectory,
-    string PassFile);
+    string PassFile,
+    string StagedCopy);

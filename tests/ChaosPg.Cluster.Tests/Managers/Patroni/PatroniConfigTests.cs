@@ -16,7 +16,8 @@ public class PatroniConfigTests
         [new LinkEndpoint("127.0.0.1", 22379)],
         "/var/tmp/chaospg/runs/run1/nodes/replica1",
         "/usr/lib/postgresql/15/bin",
-        "/var/tmp/chaospg/runs/run1/patroni/replica1/pgpass");
+        "/var/tmp/chaospg/runs/run1/patroni/replica1/pgpass",
+        "/var/tmp/chaospg/runs/run1/nodes/replica1.staged");
 
     [Test]
     public void The_config_advertises_the_nodes_links_and_listens_on_its_own_loopback_ports()
@@ -41,10 +42,30 @@ public class PatroniConfigTests
     {
         var text = PatroniConfig.Render(ClusterSpec.CreateBuilder().Build(), new PatroniSettings(), Node);
         Assert.That(text, Does.Not.Contain("\"password\""), "no password key anywhere: the passwords reach Patroni through its environment");
-        var environment = PatroniConfig.Environment("su-secret", "repl-secret", "rest-secret");
+        var environment = PatroniConfig.Environment("su-secret", "repl-secret", "app-secret", "rest-secret");
         Assert.That(environment["PATRONI_SUPERUSER_PASSWORD"], Is.EqualTo("su-secret"));
         Assert.That(environment["PATRONI_REPLICATION_PASSWORD"], Is.EqualTo("repl-secret"));
         Assert.That(environment["PATRONI_RESTAPI_PASSWORD"], Is.EqualTo("rest-secret"));
+        Assert.That(environment["PATRONI_chaospg_app_PASSWORD"], Is.EqualTo("app-secret"), "Patroni takes the role name as written, so the variable is lower case");
+    }
+
+    [Test]
+    public void The_leader_bootstraps_and_the_replicas_are_made_from_the_staged_template_copy_and_by_basebackup_when_none_is_staged()
+    {
+        using var config = Render(ClusterSpec.CreateBuilder().WithReplicas(1).Build(), new PatroniSettings());
+        var bootstrap = config.RootElement.GetProperty("bootstrap");
+        Assert.That(bootstrap.GetProperty("method").GetString(), Is.EqualTo(PatroniConfig.TemplateMethod));
+        Assert.That(bootstrap.TryGetProperty("initdb", out _), Is.False);
+        var postgresql = config.RootElement.GetProperty("postgresql");
+        Assert.That(postgresql.GetProperty("database").GetString(), Is.EqualTo("chaospg"), "the template has no postgres database");
+        Assert.That(postgresql.GetProperty("create_replica_methods").EnumerateArray().Select(m => m.GetString()), Is.EqualTo(new[] { PatroniConfig.TemplateMethod, "basebackup" }));
+        foreach (var method in new[] { bootstrap.GetProperty(PatroniConfig.TemplateMethod), postgresql.GetProperty(PatroniConfig.TemplateMethod) })
+        {
+            Assert.That(method.GetProperty("no_params").GetBoolean(), Is.True, "the command names the directories itself");
+            Assert.That(
+                method.GetProperty("command").GetString(),
+                Is.EqualTo("/bin/sh -c 'test -d /var/tmp/chaospg/runs/run1/nodes/replica1.staged || { echo '\\''no copy of the template is staged (only bring-up stages one)'\\'' >&2; exit 1; }; exec mv -T /var/tmp/chaospg/runs/run1/nodes/replica1.staged /var/tmp/chaospg/runs/run1/nodes/replica1'"));
+        }
     }
 
     [Test]
