@@ -219,7 +219,7 @@ public sealed class ScenarioRunner
                 var parsed = await HistoryReader.ReadAsync(folder.HistoryPath, cancellationToken).ConfigureAwait(false);
                 var suite = CheckerSuite.Default.Run(parsed, finalState);
                 return scheduleError is null
-                    ? RunResults.Judge(suite, Expectations(), lostWritesAllowed)
+                    ? RunResults.Judge(suite, Expectations(), lostWritesAllowed, scenario.Expect.RtoBound)
                     : RunResults.Failure(scheduleError, lostWritesAllowed, suite);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
