@@ -80,7 +80,8 @@ public sealed class PreparedRun : IAsyncDisposable
         Facts.ToxiproxyImage,
         Facts.Network,
         Facts.Manager,
-        KeptDataDirectories);
+        KeptDataDirectories,
+        (Cluster as IManagedCluster)?.Facts);
 
     /// <summary>Stops the cluster, its router and what its network mode started, each bounded by the cleanup timeout.</summary>
     public async ValueTask DisposeAsync()

@@ -103,6 +103,12 @@ public sealed class ScenarioRunner
             await folder.WriteManifestAsync(prepared.Manifest(null, null), cancellationToken).ConfigureAwait(false);
             prepared.Provided = await options.Provider.StartAsync(request, phase, cancellationToken).ConfigureAwait(false);
             prepared.Facts = prepared.Provided.Facts;
+            if (prepared.Cluster is IManagedCluster)
+            {
+                // The manager's versions and settings go into run.json as soon as it runs: a run killed from here on still has them.
+                await folder.WriteManifestAsync(prepared.Manifest(null, null), cancellationToken).ConfigureAwait(false);
+            }
+
             if (options.KeepData && prepared.Cluster is LocalCluster local)
             {
                 // Data directories kept on the host (--keep-data) go into run.json now, not only at the end: a run
@@ -206,7 +212,8 @@ public sealed class ScenarioRunner
                 if (cluster is IManagedCluster managed)
                 {
                     var writer = history;
-                    recordRoleChange = change => ManagerEventRecorder.Record(writer, change);
+                    var settings = managed.Facts.Settings;
+                    recordRoleChange = change => ManagerEventRecorder.Record(writer, change, managed.Manager, node => monitor?.LastRoundWithout(node), settings);
                     managed.RoleChanged += recordRoleChange;
                 }
 

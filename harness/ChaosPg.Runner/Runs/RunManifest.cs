@@ -1,3 +1,4 @@
+using ChaosPg.Cluster.Providers;
 using ChaosPg.Toxiproxy;
 
 namespace ChaosPg.Runner.Runs;
@@ -23,6 +24,7 @@ namespace ChaosPg.Runner.Runs;
 /// <param name="Network">The network mode that carried the links ("proxy"); null in run.json files older than the field, which all used the proxy.</param>
 /// <param name="Manager">The HA manager that decided failover ("none": the scenario promoted); null in older run.json files, which had none.</param>
 /// <param name="KeptDataDirectories">With <c>--keep-data</c>, the nodes' data directories left in place (recorded once the cluster is up, so a killed run names them too); null otherwise.</param>
+/// <param name="ManagerFacts">The HA manager's versions and settings (<see cref="IManagedCluster.Facts"/>), recorded once the cluster is up; null without a manager.</param>
 public sealed record RunManifest(
     string Scenario,
     string Description,
@@ -43,7 +45,8 @@ public sealed record RunManifest(
     string? ToxiproxyImage = null,
     string? Network = null,
     string? Manager = null,
-    IReadOnlyList<string>? KeptDataDirectories = null)
+    IReadOnlyList<string>? KeptDataDirectories = null,
+    ManagerFacts? ManagerFacts = null)
 {
     /// <summary>The manifest's file name inside a run folder.</summary>
     public const string FileName = "run.json";
