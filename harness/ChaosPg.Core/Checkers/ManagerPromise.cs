@@ -10,7 +10,8 @@ namespace ChaosPg.Core.Checkers;
 /// promises only to pick a node at most <c>maximum-lag-on-failover</c> bytes behind: the WAL a failover may lose is
 /// estimated as the promoted node's replay lag in the last pg_stat_replication sample before the change (an
 /// undercount: WAL the old leader wrote after that sample is not in it). Writes acknowledged after the promotion by
-/// another node (a deposed leader that kept accepting writes) are beyond any promise.
+/// another node (a deposed leader that kept accepting writes), and writes the promoted node itself acknowledged (lost
+/// when a leader that came back took over again), are beyond any promise.
 /// </summary>
 internal static class ManagerPromise
 {
@@ -32,8 +33,12 @@ internal static class ManagerPromise
             var p = promotions[i];
             var since = i == 0 ? long.MinValue : promotions[i - 1].StartMicros;
             var until = i + 1 < promotions.Count ? promotions[i + 1].StartMicros : long.MaxValue;
-            var before = lost.Count(w => w.EndMicros > since && w.EndMicros <= p.StartMicros);
-            var after = lost.Count(w => w.EndMicros > p.StartMicros && w.EndMicros <= until && w.Node != p.Target);
+            // By who acknowledged them, not only when: the promotion is seen a poll after it happened, so the promoted
+            // node may have acknowledged writes before its event. The old leader's writes before the promotion are
+            // what a failover may lose; the promoted node's own writes, and a deposed leader's after it, are not.
+            var before = lost.Count(w => w.EndMicros > since && w.EndMicros <= p.StartMicros && w.Node != p.Target);
+            var after = lost.Count(w => w.EndMicros > p.StartMicros && w.EndMicros <= until && w.Node != p.Target)
+                + lost.Count(w => w.EndMicros > since && w.EndMicros <= until && w.Node == p.Target);
             var (held, promise, why) = Assess(p, before, after);
             if (held == false)
             {
@@ -45,7 +50,7 @@ internal static class ManagerPromise
             details["promise"] = promise;
             details["held"] = held switch { true => "true", false => "false", null => "unknown" };
             details["lostAcknowledgedBefore"] = Micros.Text(before);
-            details["lostAcknowledgedAfterByAnotherNode"] = Micros.Text(after);
+            details["lostBeyondThePromise"] = Micros.Text(after);
             foreach (var key in (string[])[ManagerEventParameters.LagBytes, ManagerEventParameters.LagMs, ManagerEventParameters.ManagerLagBytes, ManagerEventParameters.MostAdvanced, ManagerEventParameters.ReplicaLags, ManagerEventParameters.LagSource])
             {
                 if (p.Parameters.TryGetValue(key, out var value))
@@ -65,7 +70,7 @@ internal static class ManagerPromise
     private static (bool? Held, string Promise, string Why) Assess(RecordedEvent p, int before, int after)
     {
         var mode = p.Parameters.GetValueOrDefault(ManagerEventParameters.SynchronousMode);
-        var afterText = after == 0 ? string.Empty : $"; {after} acknowledged after the promotion by another node, a deposed leader still accepting writes";
+        var afterText = after == 0 ? string.Empty : $"; {after} acknowledged by the promoted node itself or, after the promotion, by another node (a deposed leader still accepting writes, or a leader that came back)";
         if (mode is "strict" or "on")
         {
             var promise = $"the promise of synchronous-mode {mode} (no acknowledged write lost)";

@@ -73,7 +73,25 @@ public sealed class ManagerPromiseTests
         var result = Check(script, "a", "on-new-leader");
 
         Assert.That(result.Counts["managerPromiseBroken"], Is.EqualTo(1));
-        Assert.That(result.Evidence.Single(e => e.Id == "manager-promise").Details["lostAcknowledgedAfterByAnotherNode"], Is.EqualTo("1"));
+        Assert.That(result.Evidence.Single(e => e.Id == "manager-promise").Details["lostBeyondThePromise"], Is.EqualTo("1"));
+    }
+
+    [Test]
+    public void Writes_the_promoted_node_acknowledged_and_a_returning_leader_discarded_break_the_promise_even_before_the_event()
+    {
+        // The promotion is observed a poll late: replica1 acknowledged "early" before its event, then the old
+        // leader took the key back and replica1's writes were gone.
+        var script = new HistoryScript()
+            .Write("a", 1, 2)
+            .Write("early", 5, 6, node: "replica1")
+            .Event(EventKind.Promote, "replica1", 10, 10, parameters: Promotion("off", 0))
+            .Write("late", 11, 12, node: "replica1")
+            .Write("back-on-primary", 13, 14);
+
+        var result = new DurabilityChecker().Check(new CheckContext(script.Build(), HistoryScript.State("primary", HistoryScript.Node("primary", "a", "back-on-primary"))));
+
+        var promise = result.Evidence.Single(e => e.Id == "manager-promise");
+        Assert.That((promise.Details["held"], promise.Details["lostAcknowledgedBefore"], promise.Details["lostBeyondThePromise"]), Is.EqualTo(("false", "0", "2")));
     }
 
     [Test]
