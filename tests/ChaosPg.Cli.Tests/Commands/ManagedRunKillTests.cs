@@ -39,7 +39,8 @@ public sealed class ManagedRunKillTests
         }
         finally
         {
-            if (Directory.Exists(reports))
+            // A failure keeps the run folder: its logs/reaper.log says what the reaper did and when.
+            if (Directory.Exists(reports) && TestContext.CurrentContext.Result.Outcome.Status != NUnit.Framework.Interfaces.TestStatus.Failed)
             {
                 Directory.Delete(reports, recursive: true);
             }
