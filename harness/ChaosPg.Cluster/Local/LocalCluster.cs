@@ -188,7 +188,7 @@ public sealed class LocalCluster : IReplicatedCluster, IDescribableAsTarget
     }
 
     /// <summary>Tells the reaper of the run's work directory: every process run from it, each node's shared memory, the directory itself.</summary>
-    private static void RegisterWorkDirectory(RunReaper reaper, string workDirectory, IEnumerable<string> nodeNames, bool keepData)
+    internal static void RegisterWorkDirectory(RunReaper reaper, string workDirectory, IEnumerable<string> nodeNames, bool keepData)
     {
         reaper.Add(ReapEntry.CommandLine(workDirectory + "/", "a server of the run"));
         foreach (var name in nodeNames)

@@ -8,10 +8,12 @@ namespace ChaosPg.Core.Checkers;
 /// Every write acknowledged ok must be present on the final primary. Each lost write is named with its ack time, the
 /// node that acknowledged it, its event window and its cause: acknowledged after a "canceling wait for synchronous
 /// replication" warning (committed locally only) or acknowledged plainly. RPO = number of lost acknowledged writes;
-/// the loss window runs from the first to the last lost ack.
+/// the loss window runs from the first to the last lost ack. Each promotion an HA manager made is judged against what
+/// its configuration promises (<see cref="ManagerPromise"/>): one <c>manager-promise</c> evidence item per promotion.
 /// </summary>
 /// <remarks>
-/// Counts: acknowledged, lost, lostWithSyncWarning, lostPlain. Figures: rpoWrites, lossWindowStartMicros,
+/// Counts: acknowledged, lost, lostWithSyncWarning, lostPlain; with manager promotions, managerPromotions and
+/// managerPromiseBroken (promotions whose promise did not hold). Figures: rpoWrites, lossWindowStartMicros,
 /// lossWindowEndMicros, lossWindowMs. A scenario that allows loss (asynchronous failover) is judged by the runner on
 /// these figures; this checker stays invalid whenever anything acknowledged is missing.
 /// </remarks>
@@ -81,7 +83,16 @@ public sealed class DurabilityChecker : IChecker
                 details.ToImmutable()));
         }
 
+        var promise = ManagerPromise.Judge(history, lost);
+        evidence.Capacity += promise.Evidence.Length;
+        evidence.AddRange(promise.Evidence);
         var countsOut = ImmutableSortedDictionary.CreateBuilder<string, long>(StringComparer.Ordinal);
+        if (!promise.Summaries.IsEmpty)
+        {
+            countsOut["managerPromotions"] = promise.Summaries.Length;
+            countsOut["managerPromiseBroken"] = promise.Broken;
+        }
+
         countsOut["acknowledged"] = acknowledged.Length;
         countsOut["lost"] = lost.Count;
         countsOut["lostWithSyncWarning"] = lostWithWarning;
@@ -105,12 +116,17 @@ public sealed class DurabilityChecker : IChecker
                 $"{lost.Count} of {acknowledged.Length} acknowledged writes lost on final primary {primary} ({lostWithWarning} after a synchronous-replication warning, {lost.Count - lostWithWarning} plain), acknowledged {Micros.Seconds(first)}..{Micros.Seconds(last)}");
         }
 
+        if (!promise.Summaries.IsEmpty)
+        {
+            summary += "; " + string.Join("; ", promise.Summaries);
+        }
+
         return new CheckerResult(
             Name,
             lost.Count == 0 ? Verdict.Valid : Verdict.Invalid,
             summary,
             countsOut.ToImmutable(),
             figures.ToImmutable(),
-            evidence.MoveToImmutable());
+            evidence.ToImmutable());
     }
 }

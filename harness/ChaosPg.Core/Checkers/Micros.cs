@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ChaosPg.Core.Checkers;
 
 /// <summary>Conversions of history times (microseconds since run start) for figures and summaries.</summary>
-internal static class Micros
+public static class Micros
 {
     public static double ToMs(long micros) => micros / 1000.0;
 

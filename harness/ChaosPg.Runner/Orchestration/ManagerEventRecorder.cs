@@ -1,7 +1,6 @@
-using ChaosPg.Cluster.Managers.Common;
 using System.Collections.Immutable;
 using System.Globalization;
-using ChaosPg.Cluster.Managers.Patroni;
+using ChaosPg.Cluster.Managers.Common;
 using ChaosPg.Core.Histories;
 
 namespace ChaosPg.Runner.Orchestration;
@@ -10,18 +9,30 @@ namespace ChaosPg.Runner.Orchestration;
 /// Writes the role changes a manager's observer sees into the run's history, as they are seen. A server that left
 /// recovery is a <c>promote</c> event on that node (by the manager), so the checkers judge the manager's promotions
 /// as they judge the harness's own; every other change (leader changed, lock lost, demoted, timeline, maintenance) is
-/// a <c>role-change</c> event with its evidence. Each is an instant: it starts and ends when it was observed.
+/// a <c>role-change</c> event with its evidence. Each is an instant: it starts and ends when it was observed. A
+/// promotion also carries how far behind its node was when chosen (<see cref="PromotionLag"/>) and the manager's
+/// settings that say what it promised (synchronous mode, maximum lag on failover).
 /// </summary>
 public static class ManagerEventRecorder
 {
-    /// <summary>Records <paramref name="change"/> in <paramref name="history"/>.</summary>
-    public static void Record(HistoryWriter history, RoleChange change, string manager = "patroni")
+    /// <summary>
+    /// Records <paramref name="change"/> in <paramref name="history"/> as decided by <paramref name="manager"/>;
+    /// <paramref name="lastRoundBefore"/> gives, for a promotion, the last replication sample before it (null: none
+    /// was taken), and <paramref name="settings"/> the manager's settings by their scenario keys.
+    /// </summary>
+    public static void Record(
+        HistoryWriter history,
+        RoleChange change,
+        string manager,
+        Func<string, ReplicationRound?>? lastRoundBefore = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(manager);
         var parameters = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        parameters["by"] = manager;
-        parameters["change"] = Kebab(change.Kind);
+        parameters[ManagerEventParameters.By] = manager;
+        parameters[ManagerEventParameters.Change] = Kebab(change.Kind);
         parameters["evidence"] = change.Evidence;
         parameters["observed-at"] = change.At.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
         if (change.From is { } from)
@@ -34,8 +45,20 @@ public static class ManagerEventRecorder
             parameters["to"] = to;
         }
 
-        var kind = change.Kind == RoleChangeKind.Promoted ? EventKind.Promote : EventKind.RoleChange;
-        var started = history.StartEvent(kind, change.Node ?? "cluster", parameters.ToImmutable());
+        var promoted = change.Kind == RoleChangeKind.Promoted && change.Node is not null;
+        if (promoted)
+        {
+            parameters.AddRange(PromotionLag.Describe(change.Node!, lastRoundBefore?.Invoke(change.Node!)));
+            foreach (var key in (string[])[ManagerEventParameters.SynchronousMode, ManagerEventParameters.MaximumLagOnFailover])
+            {
+                if (settings?.GetValueOrDefault(key) is { } value)
+                {
+                    parameters[key] = value;
+                }
+            }
+        }
+
+        var started = history.StartEvent(promoted ? EventKind.Promote : EventKind.RoleChange, change.Node ?? "cluster", parameters.ToImmutable());
         history.EndEvent(started.EventId);
     }
 

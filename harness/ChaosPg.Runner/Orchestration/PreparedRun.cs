@@ -86,7 +86,8 @@ public sealed class PreparedRun : IAsyncDisposable
         Facts.Manager,
         KeptDataDirectories,
         Target is null ? null : Path.GetFullPath(Target.File),
-        Target?.ContentSha256);
+        Target?.ContentSha256,
+        (Cluster as IManagedCluster)?.Facts);
 
     /// <summary>Stops the cluster, its router and what its network mode started, each bounded by the cleanup timeout.</summary>
     public async ValueTask DisposeAsync()

@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using ChaosPg.Cluster;
 using ChaosPg.Cluster.Local;
+using ChaosPg.Cluster.Providers;
 using ChaosPg.Core.Histories;
 using ChaosPg.Runner.Runs;
 using Npgsql;
@@ -9,6 +11,7 @@ namespace ChaosPg.Runner.Orchestration;
 /// <summary>
 /// Samples pg_stat_replication on the current primary every <see cref="Interval"/> into replication.jsonl, on the
 /// history's clock. A sample that fails (primary killed, paused, restarting) is skipped: the monitor never fails a run.
+/// It keeps the latest round taken on each primary, so a promotion can be told how far behind its node was just before.
 /// </summary>
 public sealed class ReplicationMonitor : IAsyncDisposable
 {
@@ -24,6 +27,7 @@ public sealed class ReplicationMonitor : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
     private long maxReplayLagBytes = -1;
+    private ImmutableDictionary<string, ReplicationRound> latestByPrimary = ImmutableDictionary<string, ReplicationRound>.Empty.WithComparers(StringComparer.Ordinal);
     private int disposed;
 
     private ReplicationMonitor(IReplicatedCluster cluster, HistoryWriter history, ReplicationSampleWriter writer)
@@ -36,6 +40,10 @@ public sealed class ReplicationMonitor : IAsyncDisposable
 
     /// <summary>The largest replay lag of the latest successful sample, or null before the first one.</summary>
     public long? MaxReplayLagBytes => Interlocked.Read(ref maxReplayLagBytes) is var lag and >= 0 ? lag : null;
+
+    /// <summary>The latest round taken on a primary other than <paramref name="node"/>: the last observation of it as a replica before it was promoted.</summary>
+    public ReplicationRound? LastRoundWithout(string node) =>
+        Volatile.Read(ref latestByPrimary).Values.Where(r => r.Primary != node).MaxBy(r => r.AtMicros);
 
     /// <summary>Starts sampling <paramref name="cluster"/> into <paramref name="path"/>.</summary>
     public static ReplicationMonitor Start(IReplicatedCluster cluster, HistoryWriter history, string path)
@@ -95,6 +103,7 @@ public sealed class ReplicationMonitor : IAsyncDisposable
         var status = await primary.GetStatusAsync(cancellationToken).ConfigureAwait(false);
         var at = history.ElapsedMicros;
         long max = 0;
+        var samples = ImmutableArray.CreateBuilder<ReplicationSample>();
         foreach (var node in cluster.Nodes)
         {
             if (node.Name == primary.Name)
@@ -107,14 +116,19 @@ public sealed class ReplicationMonitor : IAsyncDisposable
                 ? (long)(current >= replay ? current - replay : 0)
                 : null;
             max = Math.Max(max, lagBytes ?? 0);
-            writer.Append(new ReplicationSample(
+            var sample = new ReplicationSample(
                 at,
                 node.Name,
                 node.IsRunning ? "replica" : "down",
                 lagBytes,
                 row?.ReplayLag?.TotalMilliseconds,
-                row?.State ?? "disconnected"));
+                row?.State ?? "disconnected");
+            writer.Append(sample);
+            samples.Add(sample);
         }
+
+        var round = new ReplicationRound(at, primary.Name, samples.ToImmutable(), (cluster as IManagedCluster)?.LatestView);
+        ImmutableInterlocked.AddOrUpdate(ref latestByPrimary, primary.Name, round, (_, _) => round);
 
         Interlocked.Exchange(ref maxReplayLagBytes, max);
     }

@@ -104,6 +104,12 @@ public sealed class ScenarioRunner
             await folder.WriteManifestAsync(prepared.Manifest(null, null), cancellationToken).ConfigureAwait(false);
             prepared.Provided = await options.Provider.StartAsync(request, phase, cancellationToken).ConfigureAwait(false);
             prepared.Facts = prepared.Provided.Facts;
+            if (prepared.Cluster is IManagedCluster)
+            {
+                // The manager's versions and settings go into run.json as soon as it runs: a run killed from here on still has them.
+                await folder.WriteManifestAsync(prepared.Manifest(null, null), cancellationToken).ConfigureAwait(false);
+            }
+
             if (options.KeepData && prepared.Cluster is LocalCluster local)
             {
                 // Data directories kept on the host (--keep-data) go into run.json now, not only at the end: a run
@@ -207,7 +213,8 @@ public sealed class ScenarioRunner
                 if (cluster is IManagedCluster managed)
                 {
                     var writer = history;
-                    recordRoleChange = change => ManagerEventRecorder.Record(writer, change);
+                    var settings = managed.Facts.Settings;
+                    recordRoleChange = change => ManagerEventRecorder.Record(writer, change, managed.Manager, node => monitor?.LastRoundWithout(node), settings);
                     managed.RoleChanged += recordRoleChange;
                 }
 
@@ -220,7 +227,7 @@ public sealed class ScenarioRunner
                 var parsed = await HistoryReader.ReadAsync(folder.HistoryPath, cancellationToken).ConfigureAwait(false);
                 var suite = CheckerSuite.Default.Run(parsed, finalState);
                 return scheduleError is null
-                    ? RunResults.Judge(suite, Expectations(), lostWritesAllowed)
+                    ? RunResults.Judge(suite, Expectations(), lostWritesAllowed, scenario.Expect.RtoBound)
                     : RunResults.Failure(scheduleError, lostWritesAllowed, suite);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

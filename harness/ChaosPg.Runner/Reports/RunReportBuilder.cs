@@ -57,6 +57,7 @@ public static class RunReportBuilder
         AppendReplication(html, run);
         AppendVerdicts(html, run);
         AppendFigures(html, run);
+        AppendManagerPromotions(html, run);
         AppendEvidence(html, run);
         AppendEvents(html, run);
         AppendNodes(html, run);
@@ -110,6 +111,12 @@ public static class RunReportBuilder
             Row(html, "Target file", $"{targetFile} (sha256 {m.TargetSha256 ?? "not recorded"})");
         }
 
+        if (m?.ManagerFacts is { } manager)
+        {
+            Row(html, "Manager versions", string.Join(", ", manager.Versions.Select(v => $"{v.Key} {v.Value}")));
+            Row(html, "Manager settings", string.Join(", ", manager.Settings.Select(v => $"{v.Key}: {v.Value}")));
+        }
+
         Row(html, "PostgreSQL version", m?.PostgresVersion);
         Row(html, "Proxy", m is null ? null : Html.Word(m.ProxyKind) + (m.ProxyVersion is null ? string.Empty : " " + m.ProxyVersion));
         Row(html, "Git commit", m?.GitCommit ?? (m is null ? null : "not recorded"));
@@ -132,7 +139,7 @@ public static class RunReportBuilder
             ? []
             : [.. run.History.Events
                 .Where(e => EventPalette.IsShaded(e.Kind))
-                .Select(e => new ChartBand(e.StartMicros / 1e6, (e.EndMicros ?? run.History.EndMicros) / 1e6, EventPalette.Label(e), EventPalette.ColorOf(e.Kind)))];
+                .Select(e => new ChartBand(e.StartMicros / 1e6, (e.EndMicros ?? run.History.EndMicros) / 1e6, EventPalette.Label(e), EventPalette.ColorOf(e)))];
 
     private static double EndSeconds(LoadedRun run) =>
         Math.Max(
@@ -451,6 +458,29 @@ public static class RunReportBuilder
             : string.Concat(notices.Select(n =>
                 $"<span class=\"notice{(n.IsSynchronousReplicationCancel ? " sync" : string.Empty)}\">{Html.Text($"{n.Severity} {n.SqlState}: {n.Message}")}{(n.Detail is null ? string.Empty : " <span class=\"muted\">" + Html.Text(n.Detail) + "</span>")}</span>"));
 
+    // Whom the manager promoted and how far behind it was when chosen, from the promote events' parameters alone.
+    private static void AppendManagerPromotions(StringBuilder html, LoadedRun run)
+    {
+        var promotions = run.History?.Events.Where(e => e.Kind == EventKind.Promote && ManagerEventParameters.IsManagerDecision(e)).ToList() ?? [];
+        if (promotions.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<h3 id=\"manager-promotions\">Promotions by the manager</h3>");
+        html.Append("<table id=\"manager-promotions-table\"><tr><th>node</th><th class=\"num\">at</th><th class=\"num\">lag (bytes)</th><th class=\"num\">replay lag (ms)</th><th>most advanced</th><th class=\"num\">manager's lag (bytes)</th><th>every replica (bytes)</th><th>promise</th><th>lag read from</th></tr>");
+        foreach (var p in promotions)
+        {
+            string Value(string key) => Html.Text(p.Parameters.GetValueOrDefault(key) ?? "–");
+            var promise = string.Join(" ", new[] { ManagerEventParameters.SynchronousMode, ManagerEventParameters.MaximumLagOnFailover }
+                .Where(p.Parameters.ContainsKey)
+                .Select(k => $"{k}: {p.Parameters[k]}"));
+            html.Append(Inv, $"<tr><td>{Html.Text(p.Target)}</td><td class=\"num\">{Html.Seconds(p.StartMicros)}</td><td class=\"num\">{Value(ManagerEventParameters.LagBytes)}</td><td class=\"num\">{Value(ManagerEventParameters.LagMs)}</td><td>{Value(ManagerEventParameters.MostAdvanced)}</td><td class=\"num\">{Value(ManagerEventParameters.ManagerLagBytes)}</td><td>{Value(ManagerEventParameters.ReplicaLags)}</td><td>{Html.Text(promise.Length == 0 ? "–" : promise)}</td><td class=\"small\">{Value(ManagerEventParameters.LagSource)}</td></tr>");
+        }
+
+        html.Append("</table><p class=\"muted small\">Whether each promotion kept the manager's promise is in the durability verdict's evidence (<code>manager-promise</code>).</p>");
+    }
+
     private static void AppendEvents(StringBuilder html, LoadedRun run)
     {
         html.Append("<h2 id=\"events\">Events</h2>");
@@ -470,7 +500,7 @@ public static class RunReportBuilder
                 false => "<span class=\"v unmet\">failed</span>" + (e.Error is null ? string.Empty : " " + Html.Text(e.Error)),
                 null => "<span class=\"v none\">no end recorded</span>",
             };
-            html.Append(Inv, $"<tr><td class=\"num\">{e.Id}</td><td><span style=\"color:{EventPalette.ColorOf(e.Kind)}\">■</span> {Html.Word(e.Kind)}</td><td>{Html.Text(e.Target)}</td><td>{Html.Text(parameters)}</td><td class=\"num\">{Html.Seconds(e.StartMicros)}</td><td class=\"num\">{(e.EndMicros is { } end ? Html.Seconds(end) : "–")}</td><td class=\"num\">{(e.EndMicros is { } end2 ? Html.Number((end2 - e.StartMicros) / 1000.0) + " ms" : "–")}</td><td>{ok}</td></tr>");
+            html.Append(Inv, $"<tr><td class=\"num\">{e.Id}</td><td><span style=\"color:{EventPalette.ColorOf(e)}\">■</span> {Html.Word(e.Kind)}</td><td>{Html.Text(e.Target)}</td><td>{Html.Text(parameters)}</td><td class=\"num\">{Html.Seconds(e.StartMicros)}</td><td class=\"num\">{(e.EndMicros is { } end ? Html.Seconds(end) : "–")}</td><td class=\"num\">{(e.EndMicros is { } end2 ? Html.Number((end2 - e.StartMicros) / 1000.0) + " ms" : "–")}</td><td>{ok}</td></tr>");
         }
 
         html.Append("</table>");

@@ -7,7 +7,9 @@ namespace ChaosPg.Runner.Reports;
 
 /// <summary>
 /// The run's events as labelled bands, one lane per target (node, link or cluster), on the charts' time axis. Events
-/// whose bands or labels would overlap in a lane are stacked on separate tracks of that lane.
+/// whose bands or labels would overlap in a lane are stacked on separate tracks of that lane. An HA manager's decisions
+/// get a lane of their own (<c>patroni decisions</c>), labelled with what changed and on which node, apart from the
+/// harness's faults and actions.
 /// </summary>
 internal static class TimelineSvg
 {
@@ -28,16 +30,17 @@ internal static class TimelineSvg
         var lanes = new List<(string Target, List<double> TrackEnds, List<(RecordedEvent Event, int Track, double X0, double W, double LabelX, bool LabelLeft)> Items)>();
         foreach (var e in events)
         {
-            var lane = lanes.FindIndex(l => l.Target == e.Target);
+            var laneName = LaneOf(e);
+            var lane = lanes.FindIndex(l => l.Target == laneName);
             if (lane < 0)
             {
-                lanes.Add((e.Target, [], []));
+                lanes.Add((laneName, [], []));
                 lane = lanes.Count - 1;
             }
 
             var x0 = X(e.StartMicros);
             var w = Math.Max(3, X(e.EndMicros ?? endMicros) - x0);
-            var labelWidth = (Html.Word(e.Kind).Length * CharWidth) + 6;
+            var labelWidth = (Word(e).Length * CharWidth) + 6;
             double labelX, from, to;
             var left = false;
             if (w >= labelWidth)
@@ -85,10 +88,10 @@ internal static class TimelineSvg
             foreach (var (e, track, x0, w, labelX, labelLeft) in lanes[i].Items)
             {
                 var top = laneTops[i] + 2 + (track * TrackHeight);
-                var color = EventPalette.ColorOf(e.Kind);
+                var color = EventPalette.ColorOf(e);
                 var tip = EventPalette.Label(e) + $": {Html.Seconds(e.StartMicros)} – {(e.EndMicros is { } end ? Html.Seconds(end) : "never ended")}{(e.Ok == false ? " FAILED: " + e.Error : string.Empty)}";
                 svg.Append(Inv, $"<g><title>{Html.Text(tip)}</title><rect x=\"{SvgChart.F(x0)}\" y=\"{top}\" width=\"{SvgChart.F(w)}\" height=\"{TrackHeight - 4}\" fill=\"{color}\" fill-opacity=\"0.35\" stroke=\"{color}\"{(e.Ok == false ? " stroke-dasharray=\"3 2\"" : string.Empty)}/>");
-                svg.Append(Inv, $"<text x=\"{SvgChart.F(labelX)}\" y=\"{top + 12}\" class=\"bl\"{(labelLeft ? " text-anchor=\"end\"" : string.Empty)}>{Html.Text(Html.Word(e.Kind))}</text></g>");
+                svg.Append(Inv, $"<text x=\"{SvgChart.F(labelX)}\" y=\"{top + 12}\" class=\"bl\"{(labelLeft ? " text-anchor=\"end\"" : string.Empty)}>{Html.Text(Word(e))}</text></g>");
             }
         }
 
@@ -101,4 +104,11 @@ internal static class TimelineSvg
         svg.Append("</svg>");
         return svg.ToString();
     }
+
+    private static string LaneOf(RecordedEvent e) =>
+        ManagerEventParameters.IsManagerDecision(e) ? $"{e.Parameters[ManagerEventParameters.By]} decisions" : e.Target;
+
+    // A manager's decision says what changed on which node ("leader-changed replica1"); anything else its kind.
+    private static string Word(RecordedEvent e) =>
+        ManagerEventParameters.IsManagerDecision(e) && e.Parameters.TryGetValue(ManagerEventParameters.Change, out var change) ? $"{change} {e.Target}" : Html.Word(e.Kind);
 }

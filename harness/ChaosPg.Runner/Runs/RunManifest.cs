@@ -1,3 +1,4 @@
+using ChaosPg.Cluster.Providers;
 using ChaosPg.Toxiproxy;
 
 namespace ChaosPg.Runner.Runs;
@@ -25,6 +26,7 @@ namespace ChaosPg.Runner.Runs;
 /// <param name="TargetFile">The target file of a <c>--target</c> run (its full path; never its passwords, which it does not hold); null otherwise.</param>
 /// <param name="TargetSha256">The SHA-256 of that file's text when the run read it: a replay refuses a file that differs.</param>
 /// <param name="KeptDataDirectories">With <c>--keep-data</c>, the nodes' data directories left in place (recorded once the cluster is up, so a killed run names them too); null otherwise.</param>
+/// <param name="ManagerFacts">The HA manager's versions and settings (<see cref="IManagedCluster.Facts"/>), recorded once the cluster is up; null without a manager.</param>
 public sealed record RunManifest(
     string Scenario,
     string Description,
@@ -47,7 +49,8 @@ public sealed record RunManifest(
     string? Manager = null,
     IReadOnlyList<string>? KeptDataDirectories = null,
     string? TargetFile = null,
-    string? TargetSha256 = null)
+    string? TargetSha256 = null,
+    ManagerFacts? ManagerFacts = null)
 {
     /// <summary>The manifest's file name inside a run folder.</summary>
     public const string FileName = "run.json";

@@ -22,9 +22,10 @@ public sealed record RunResults(
 
     /// <summary>
     /// Judges every checker of <paramref name="suite"/> against <paramref name="expected"/> (checker name to "valid",
-    /// "invalid" or "any"; a checker not named is expected valid).
+    /// "invalid" or "any"; a checker not named is expected valid), and the RTO against <paramref name="rtoBound"/> when
+    /// the scenario states one.
     /// </summary>
-    public static RunResults Judge(SuiteResult suite, IReadOnlyDictionary<string, string> expected, bool lostWritesAllowed)
+    public static RunResults Judge(SuiteResult suite, IReadOnlyDictionary<string, string> expected, bool lostWritesAllowed, TimeSpan? rtoBound = null)
     {
         ArgumentNullException.ThrowIfNull(suite);
         ArgumentNullException.ThrowIfNull(expected);
@@ -34,6 +35,7 @@ public sealed record RunResults(
                 .Where(name => suite.Find(name) is null)
                 .Order(StringComparer.Ordinal)
                 .Select(name => CheckExpectation.Judge(name, expected[name], null, lostWritesAllowed)))
+            .Concat(rtoBound is { } bound ? [CheckExpectation.JudgeRto(bound, suite.Find("availability"))] : [])
             .ToImmutableArray();
         return new RunResults(judged.All(e => e.Met) ? RunOutcome.Passed : RunOutcome.Failed, null, lostWritesAllowed, judged, suite);
     }

@@ -1,10 +1,12 @@
 using System.Collections.Immutable;
+using ChaosPg.Core.Schedule;
 
 namespace ChaosPg.Runner.Scenarios;
 
 /// <summary>
 /// The verdict a scenario expects from each checker, and whether acknowledged writes may be lost. A checker a file
 /// does not name is expected valid, except availability (any) and durability when lost writes are allowed (any).
+/// <see cref="RtoBound"/> (<c>rto: under 30s</c>) bounds the RTO the availability checker measures; null: no bound.
 /// </summary>
 public sealed record ScenarioExpectations(
     ExpectedVerdict Durability,
@@ -15,8 +17,15 @@ public sealed record ScenarioExpectations(
     ExpectedVerdict SplitBrain,
     ExpectedVerdict Availability,
     LostWritesPolicy LostWrites,
-    ExpectedVerdict Transactions = ExpectedVerdict.Valid)
+    ExpectedVerdict Transactions = ExpectedVerdict.Valid,
+    TimeSpan? RtoBound = null)
 {
+    /// <summary>The word before the bound in a file: <c>rto: under 30s</c>.</summary>
+    public const string RtoBoundWord = "under";
+
+    /// <summary>The bound as a file writes it (<c>under 30s</c>), or null when there is none.</summary>
+    public string? RtoBoundText => RtoBound is { } bound ? $"{RtoBoundWord} {DurationText.Format(bound)}" : null;
+
     /// <summary>The checker names a scenario file may use under <c>expect</c>.</summary>
     public static readonly ImmutableArray<string> CheckerNames =
         ["durability", "phantoms", "duplicates", "convergence", "replica-reads", "split-brain", "availability", "transactions"];

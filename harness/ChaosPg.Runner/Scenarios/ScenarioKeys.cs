@@ -44,11 +44,12 @@ internal static class ScenarioKeys
     public const string Probability = "probability";
 
     public const string LostWrites = "lost-writes";
+    public const string Rto = "rto";
 
     public static readonly ImmutableArray<string> TopLevel = [Name, Description, Tags, Cluster, Workload, Duration, Schedule, Expect];
     public static readonly ImmutableArray<string> ClusterKeys = [Replicas, Replication, Quorum, SynchronousCommit, SyncAfterPromotion, Settings, Network, Manager];
     public static readonly ImmutableArray<string> WorkloadKeys = [Kind, Writers, Readers, Rate, ClientTimeout, Isolation, ConsistencyModel];
-    public static readonly ImmutableArray<string> ExpectKeys = [.. ScenarioExpectations.CheckerNames, LostWrites];
+    public static readonly ImmutableArray<string> ExpectKeys = [.. ScenarioExpectations.CheckerNames, LostWrites, Rto];
 
     public static string Step(int index) => $"{Schedule}[{index}]";
 

@@ -457,6 +457,11 @@ public sealed class ScenarioParser : StrictYamlParser
             expect = expect with { LostWrites = LostWritesPolicy.Allowed, Durability = ExpectedVerdict.Any };
         }
 
+        if (keys.TryGetValue(ScenarioKeys.Rto, out var rtoNode))
+        {
+            expect = expect with { RtoBound = RtoBound(rtoNode, Child(path, ScenarioKeys.Rto)) };
+        }
+
         foreach (string checker in ScenarioExpectations.CheckerNames)
         {
             if (keys.TryGetValue(checker, out var verdictNode))
@@ -477,6 +482,25 @@ public sealed class ScenarioParser : StrictYamlParser
         }
 
         return expect;
+    }
+
+    // "under 30s": the RTO the clients saw must stay below the duration.
+    private TimeSpan? RtoBound(YamlNode node, string path)
+    {
+        const string expected = $"{ScenarioExpectations.RtoBoundWord} <duration>, e.g. {ScenarioExpectations.RtoBoundWord} 30s";
+        if (Text(node, path, expected) is not { } text)
+        {
+            return null;
+        }
+
+        var words = text.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (words.Length == 2 && words[0] == ScenarioExpectations.RtoBoundWord && DurationText.TryParse(words[1], out var bound) && bound > TimeSpan.Zero)
+        {
+            return bound;
+        }
+
+        Fail(path, node.Start, $"rto '{text}' is not a bound; expected {expected} ({DurationText.Expected}, more than zero)");
+        return null;
     }
 
     protected override string Describe(string path) =>

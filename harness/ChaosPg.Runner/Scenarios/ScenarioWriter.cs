@@ -151,6 +151,11 @@ public static class ScenarioWriter
         }
 
         node.Add(ScenarioKeys.LostWrites, expect.LostWrites.ToString().ToLowerInvariant());
+        if (expect.RtoBoundText is { } rto)
+        {
+            node.Add(ScenarioKeys.Rto, rto);
+        }
+
         return node;
     }
 

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using ChaosPg.Cli.Tests.Packaging;
 using NUnit.Framework;
 
 namespace ChaosPg.Cli.Tests.Commands;
@@ -11,9 +9,6 @@ namespace ChaosPg.Cli.Tests.Commands;
 [NonParallelizable]
 public sealed class RunKillTests
 {
-    private static readonly string Chaospg = Path.Combine(AppContext.BaseDirectory, "chaospg.dll");
-    private static readonly TimeSpan Allowed = TimeSpan.FromSeconds(10);
-
     // Bring-up, the workload, a fault (the scenario kills replica1 three seconds in) and teardown.
     [TestCase("starting PostgreSQL")]
     [TestCase("running the workload")]
@@ -48,54 +43,11 @@ public sealed class RunKillTests
     private static async Task<(string Reports, string? WorkDirectory, IReadOnlyList<string> Left, string Context)> KillDuringAsync(string phase, bool keepData)
     {
         var seed = Random.Shared.Next(1, 1_000_000);
-        var random = new Random(seed);
         var reports = Path.Combine(Path.GetTempPath(), $"chaospg-kill-{Guid.NewGuid():N}");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Checkout.Root };
-        foreach (var argument in (string[])[Chaospg, "run", "--catalog", "replica-kill-restart", "--seed", seed.ToString(CultureInfo.InvariantCulture), "--out", reports, .. keepData ? ["--keep-data"] : Array.Empty<string>()])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var harness = Process.Start(start)!;
-        var output = new List<string>();
-        string? workDirectory = null;
-        TimeSpan killedAfter;
-        var clock = Stopwatch.StartNew();
-        try
-        {
-            _ = harness.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-            while (await harness.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-            {
-                output.Add(line);
-                workDirectory ??= RunLeftovers.WorkDirectoryOf(harness.Id);
-                if (line.Contains(phase, StringComparison.Ordinal))
-                {
-                    break;
-                }
-            }
-
-            Assert.That(harness.HasExited, Is.False, $"the run ended before '{phase}':\n{string.Join('\n', output)}");
-            // A random moment inside the phase, not its first line only.
-            await Task.Delay(random.Next(0, 800));
-            workDirectory ??= RunLeftovers.WorkDirectoryOf(harness.Id);
-        }
-        finally
-        {
-            harness.Kill();   // SIGKILL
-            killedAfter = clock.Elapsed;
-            await harness.WaitForExitAsync();
-        }
-
-        var gone = Stopwatch.StartNew();
-        IReadOnlyList<string> left;
-        while ((left = RunLeftovers.Find(reports, workDirectory)).Count > 0 && gone.Elapsed < Allowed)
-        {
-            await Task.Delay(50);
-        }
-
-        TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"seed {seed}: killed {killedAfter.TotalSeconds:0.0} s in, during '{phase}'; work directory {workDirectory ?? "(not made yet)"}; {left.Count} thing(s) left after {gone.Elapsed.TotalSeconds:0.00} s"));
-        return (reports, workDirectory, left, $"after {Allowed.TotalSeconds:0} s (seed {seed}, killed during '{phase}'):\n{string.Join('\n', output.TakeLast(5))}");
+        var killed = await RunKill.DuringAsync(
+            ["--catalog", "replica-kill-restart", "--seed", seed.ToString(CultureInfo.InvariantCulture), "--out", reports, .. keepData ? ["--keep-data"] : Array.Empty<string>()],
+            reports,
+            phase);
+        return (reports, killed.WorkDirectory, killed.Left, $"seed {seed}, {killed.Context}");
     }
 }

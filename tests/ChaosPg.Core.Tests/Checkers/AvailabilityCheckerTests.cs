@@ -27,7 +27,47 @@ public sealed class AvailabilityCheckerTests
         Assert.That(result.Figures["rtoMs"], Is.EqualTo(150));
         Assert.That(result.Figures["longestGapMs"], Is.EqualTo(160));
         Assert.That(result.Figures["longestGapStartMicros"], Is.EqualTo(10_000));
-        Assert.That(result.Evidence.Last().Id, Is.EqualTo("b"));
+        Assert.That(result.Evidence.Select(e => e.Id), Does.Contain("b"));
+        var window = result.Evidence.Single(e => e.Id == AvailabilityChecker.RtoWindowEvidence);
+        Assert.That((window.Details["startMicros"], window.Details["endMicros"]), Is.EqualTo(("20000", "170000")));
+        Assert.That(window.Details["faultsBefore"], Is.EqualTo("latency replica1->primary at 0.005s; kill primary at 0.020s"));
+        Assert.That(window.Details["failover"], Does.StartWith("replica1 promoted"));
+    }
+
+    [Test]
+    public void A_failover_no_primary_fault_explains_opens_the_rto_window_at_the_first_write_that_failed_before_it()
+    {
+        // The leader cut from its DCS: writes go on until it demotes itself, then fail until the manager's promotion.
+        var script = new HistoryScript()
+            .Write("a", 0, 10)
+            .Event(EventKind.Partition, "primary->dcs", 20, null)
+            .Write("still-ok", 30, 40)
+            .Write("refused", 50, 55, OperationOutcome.Fail)
+            .Write("refused-again", 60, 61, OperationOutcome.Fail, client: "w2")
+            .Event(EventKind.Promote, "replica1", 90, 90)
+            .Write("b", 95, 100, node: "replica1");
+
+        var result = Check(script);
+
+        Assert.That(result.Figures["rtoMs"], Is.EqualTo(50), "from the invoke of 'refused' (50 ms) to the ack of 'b' (100 ms)");
+        Assert.That(result.Figures["rtoWindowStartMicros"], Is.EqualTo(50_000));
+        Assert.That(result.Figures.ContainsKey("faultAtMicros"), Is.False, "no fault on the primary itself opened it");
+        Assert.That(result.Summary, Does.Contain("the first write that failed before replica1 was promoted"));
+        Assert.That(result.Evidence.Single(e => e.Id == AvailabilityChecker.RtoWindowEvidence).Details["faultsBefore"], Is.EqualTo("partition primary->dcs at 0.020s"));
+    }
+
+    [Test]
+    public void A_fault_the_same_node_recovers_from_says_there_was_no_failover()
+    {
+        var script = new HistoryScript()
+            .Write("a", 0, 1)
+            .Event(EventKind.Kill, "primary", 10, 10)
+            .Write("b", 55, 60);
+
+        var result = Check(script);
+
+        Assert.That(result.Summary, Does.Contain("no failover: the same node recovered"));
+        Assert.That(result.Evidence.Single(e => e.Id == AvailabilityChecker.RtoWindowEvidence).Details["failover"], Is.EqualTo("none: the same node recovered"));
     }
 
     [Test]

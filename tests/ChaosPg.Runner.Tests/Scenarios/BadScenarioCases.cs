@@ -118,6 +118,8 @@ public static class BadScenarioCases
         // Expectations.
         yield return Case("unknown verdict", ScenarioText.Build(extra: $"expect:\n  durability: passes{M}\n"), "unknown verdict 'passes'; expected one of: valid, invalid, any");
         yield return Case("unknown lost-writes policy", ScenarioText.Build(extra: $"expect:\n  lost-writes: some{M}\n"), "unknown lost-writes policy 'some'; expected one of: forbidden, allowed");
+        yield return Case("an rto that is not a bound", ScenarioText.Build(extra: $"expect:\n  rto: 30s{M}\n"), "rto '30s' is not a bound; expected under <duration>, e.g. under 30s");
+        yield return Case("an rto bound of zero", ScenarioText.Build(extra: $"expect:\n  rto: under 0s{M}\n"), "rto 'under 0s' is not a bound; expected under <duration>");
         yield return Case("valid durability with lost writes allowed", ScenarioText.Build(extra: $"expect:\n  durability: valid{M}\n  lost-writes: allowed\n"), "durability: valid contradicts lost-writes: allowed");
         yield return Case("invalid durability with lost writes forbidden", ScenarioText.Build(extra: $"expect:\n  durability: invalid{M}\n"), "durability: invalid expects lost writes, which lost-writes: forbidden rules out");
 

@@ -71,10 +71,15 @@ internal static class ScenarioGenerators
     private static Gen<ScenarioExpectations> Expectations() =>
         from verdicts in Gen.Elements(ExpectedVerdict.Valid, ExpectedVerdict.Invalid, ExpectedVerdict.Any).ArrayOf(ScenarioExpectations.CheckerNames.Length)
         from allowed in Gen.Elements(true, false)
+        from rtoMs in Gen.Elements(0, 500, 30_000, 120_000)
         select Consistent(ScenarioExpectations.CheckerNames
             .Select((checker, i) => (checker, verdict: verdicts[i]))
             .Aggregate(
-                ScenarioExpectations.Default with { LostWrites = allowed ? LostWritesPolicy.Allowed : LostWritesPolicy.Forbidden },
+                ScenarioExpectations.Default with
+                {
+                    LostWrites = allowed ? LostWritesPolicy.Allowed : LostWritesPolicy.Forbidden,
+                    RtoBound = rtoMs == 0 ? null : TimeSpan.FromMilliseconds(rtoMs),
+                },
                 (expect, pair) => expect.With(pair.checker, pair.verdict)));
 
     // Durability must agree with the lost-writes policy; the validator rejects the two contradictions.

@@ -100,6 +100,17 @@ public class ScenarioParserTests
         Assert.That(result.Scenario!.Expect.Durability, Is.EqualTo(ExpectedVerdict.Any));
     }
 
+    [Test]
+    public void An_rto_bound_is_read_as_under_a_duration_and_written_back_the_same_way()
+    {
+        ScenarioParseResult result = ScenarioParser.Parse(ScenarioText.Build(extra: "expect:\n  rto: under 30s\n"), File);
+
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(result.Scenario!.Expect.RtoBound, Is.EqualTo(TimeSpan.FromSeconds(30)));
+        Assert.That(ScenarioWriter.Write(result.Scenario), Does.Contain("rto: under 30s"));
+        Assert.That(ScenarioExpectations.Default.RtoBound, Is.Null, "a scenario without the key has no bound");
+    }
+
     [TestCaseSource(typeof(BadScenarioCases), nameof(BadScenarioCases.All))]
     public void A_bad_file_is_rejected_with_one_error_on_the_marked_line(string yaml, string expectedMessage)
     {

@@ -79,8 +79,12 @@ public sealed class ManagerObserver : IAsyncDisposable
     public async Task<ManagerObservation> ObserveAsync(CancellationToken cancellationToken = default)
     {
         var at = DateTimeOffset.UtcNow;
-        var view = await readView(cancellationToken).ConfigureAwait(false);
-        var servers = await Task.WhenAll(nodes.Select(async node => (node.Name, Server: await TryServerAsync(node, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
+        // The view and the servers are read at once: a manager that answers slowly (a paused leader holds its REST
+        // call to the timeout) must not make a promotion the servers already show be seen a poll later.
+        var reading = readView(cancellationToken);
+        var polling = Task.WhenAll(nodes.Select(async node => (node.Name, Server: await AnswerWithinAsync(node, cancellationToken).ConfigureAwait(false))));
+        var view = await reading.ConfigureAwait(false);
+        var servers = await polling.ConfigureAwait(false);
         var observation = new ManagerObservation(
             at,
             view,
@@ -163,6 +167,20 @@ public sealed class ManagerObserver : IAsyncDisposable
             {
                 return;
             }
+        }
+    }
+
+    // A connect to a paused postmaster does not always heed its token (the startup handshake waits for the connect
+    // timeout): the poll stops waiting at the answer timeout, and the abandoned attempt closes its connection when it ends.
+    private static async Task<ServerObservation?> AnswerWithinAsync(IClusterNode node, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TryServerAsync(node, cancellationToken).WaitAsync(AnswerTimeout + AnswerTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return null;
         }
     }
 

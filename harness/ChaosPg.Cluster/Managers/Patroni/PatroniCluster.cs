@@ -4,6 +4,7 @@ using System.Globalization;
 using ChaosPg.Cluster.Local;
 using ChaosPg.Cluster.Managers.Common;
 using ChaosPg.Cluster.Providers;
+using ChaosPg.Cluster.Reaping;
 using Npgsql;
 
 namespace ChaosPg.Cluster.Managers.Patroni;
@@ -22,12 +23,14 @@ public sealed class PatroniCluster : IManagedCluster
     private readonly SemaphoreSlim ownerFileLock = new(1, 1);
     private readonly ILinkRouter router;
     private readonly string restPassword;
+    private readonly RunReaper reaper;
     private EtcdCluster? etcd;
     private string? lastLeader;
     private int disposed;
 
-    private PatroniCluster(ClusterSpec spec, PatroniClusterOptions options, PgBinaries binaries, ServerUser user, string runId, string workDirectory)
+    private PatroniCluster(ClusterSpec spec, PatroniClusterOptions options, PgBinaries binaries, ServerUser user, string runId, string workDirectory, RunReaper reaper)
     {
+        this.reaper = reaper;
         Spec = spec;
         Options = options;
         Binaries = binaries;
@@ -153,8 +156,23 @@ public sealed class PatroniCluster : IManagedCluster
 
         var runId = $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss}-{Guid.NewGuid():N}"[..24];
         var workDirectory = Path.Combine(options.WorkRoot, "runs", runId);
-        Directory.CreateDirectory(workDirectory);
-        var cluster = new PatroniCluster(spec, options, binaries, user, runId, workDirectory);
+        // As for the local backend: the reaper starts before anything of the run exists and is told of the work
+        // directory first, so a harness SIGKILLed at any moment has its Patroni, etcd and servers (all run with paths
+        // under that directory on their command lines) killed and the directory removed within seconds.
+        var reaper = RunReaper.Start(Path.Combine(options.WorkRoot, "reap"), runId, options.LogDirectory is { } logs ? Path.Combine(logs, "reaper.log") : null);
+        PatroniCluster cluster;
+        try
+        {
+            LocalCluster.RegisterWorkDirectory(reaper, workDirectory, spec.NodeNames, options.KeepData);
+            Directory.CreateDirectory(workDirectory);
+            cluster = new PatroniCluster(spec, options, binaries, user, runId, workDirectory, reaper);
+        }
+        catch
+        {
+            await reaper.ReleaseAsync(reap: true).ConfigureAwait(false);
+            throw;
+        }
+
         try
         {
             await cluster.BringUpAsync(cancellationToken).ConfigureAwait(false);
@@ -291,29 +309,39 @@ public sealed class PatroniCluster : IManagedCluster
             return;
         }
 
-        await Observer.DisposeAsync().ConfigureAwait(false);
-        await Task.WhenAll(Nodes.Select(n => n.TerminateAsync())).ConfigureAwait(false);
-        if (etcd is not null)
+        var torn = false;
+        try
         {
-            await etcd.DisposeAsync().ConfigureAwait(false);
-        }
-
-        Rest.Dispose();
-        if (Options.KeepData)
-        {
-            File.Delete(Path.Combine(WorkDirectory, RunOwnerFile.FileName));
-        }
-        else if (Directory.Exists(WorkDirectory))
-        {
-            foreach (var part in WorkParts.Select(p => Path.Combine(WorkDirectory, p)).Where(Directory.Exists))
+            await Observer.DisposeAsync().ConfigureAwait(false);
+            await Task.WhenAll(Nodes.Select(n => n.TerminateAsync())).ConfigureAwait(false);
+            if (etcd is not null)
             {
-                Directory.Delete(part, recursive: true);
+                await etcd.DisposeAsync().ConfigureAwait(false);
             }
 
-            Directory.Delete(WorkDirectory, recursive: true);
-        }
+            Rest.Dispose();
+            if (Options.KeepData)
+            {
+                File.Delete(Path.Combine(WorkDirectory, RunOwnerFile.FileName));
+            }
+            else if (Directory.Exists(WorkDirectory))
+            {
+                foreach (var part in WorkParts.Select(p => Path.Combine(WorkDirectory, p)).Where(Directory.Exists))
+                {
+                    Directory.Delete(part, recursive: true);
+                }
 
-        ownerFileLock.Dispose();
+                Directory.Delete(WorkDirectory, recursive: true);
+            }
+
+            torn = true;
+        }
+        finally
+        {
+            ownerFileLock.Dispose();
+            // A teardown that failed part-way leaves the rest to the reaper, at once.
+            await reaper.ReleaseAsync(reap: !torn).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The schedule's name of etcd member <paramref name="index"/> (from 1).</summary>
