@@ -163,10 +163,8 @@ public sealed class ScenarioRunner
 
     // The scenario gives the cluster, its network mode and its manager; the options give the backend and where things go.
     private ClusterRequest Request(PreparedRun prepared) =>
-        options.Request(prepared.Scenario.Cluster.ToClusterSpec(options.PgBinDirectory)) with
+        prepared.Scenario.Cluster.ApplyTo(options.Request(prepared.Scenario.Cluster.ToClusterSpec(options.PgBinDirectory))) with
         {
-            Network = prepared.Scenario.Cluster.Network,
-            Manager = prepared.Scenario.Cluster.Manager,
             LogDirectory = prepared.Folder.LogsDirectory,
         };
 
