@@ -25,6 +25,8 @@ public sealed class ClusterFaultInjector : IFaultInjector
     private readonly ILinkFaults? linkFaults;
     private readonly IManagedCluster? managed;
     private readonly ConcurrentDictionary<int, string> resolved = new();
+    private static readonly TimeSpan MemberPollInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MinimumConvergenceWait = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Creates the injector; <paramref name="linkFaults"/> is null when the cluster's links are not proxied
@@ -253,6 +255,14 @@ public sealed class ClusterFaultInjector : IFaultInjector
             case MaintenanceAction maintenance:
                 await Manager(maintenance).SetMaintenanceAsync(maintenance.On, cancellationToken).ConfigureAwait(false);
                 break;
+            case WaitConvergedAction wait when managed is not null:
+                // Rejoining is the manager's job: a node it has not taken back yet is no replica yet, and the wait
+                // would skip it. So the wait first gives the manager (within the deadline) time to list every node.
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                await WaitEveryMemberFollowsAsync(managed, wait.Deadline, cancellationToken).ConfigureAwait(false);
+                var left = wait.Deadline - clock.Elapsed;
+                LastConvergence = await cluster.WaitConvergedAsync(left > MinimumConvergenceWait ? left : MinimumConvergenceWait, cancellationToken).ConfigureAwait(false);
+                break;
             case WaitConvergedAction wait:
                 LastConvergence = await cluster.WaitConvergedAsync(wait.Deadline, cancellationToken).ConfigureAwait(false);
                 break;
@@ -289,6 +299,23 @@ public sealed class ClusterFaultInjector : IFaultInjector
             {
                 await node.StartManagerAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    // Until the manager lists a leader and every other node as a running replica of it, or the deadline.
+    private static async Task WaitEveryMemberFollowsAsync(IManagedCluster managed, TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < deadline)
+        {
+            var view = managed.LatestView;
+            if (view?.Leader is { } leader
+                && managed.Nodes.All(n => n.Name == leader || (view[n.Name] is { State: "running" or "streaming" } && n.Upstream?.Name == leader)))
+            {
+                return;
+            }
+
+            await Task.Delay(MemberPollInterval, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -379,8 +379,9 @@ public sealed class ScenarioRunner
             }
 
             runner.Phase(scenario, "taking snapshots");
-            // Where someone else may change roles, the primary is the one last seen; otherwise the schedule's.
-            var finalPrimary = cluster is IObservableRoles
+            // Where someone else may change roles (a target's operator, an HA manager), the primary is the one last
+            // seen; otherwise the schedule's.
+            var finalPrimary = cluster is IObservableRoles or IManagedCluster
                 ? cluster.Primary.Name
                 : scenario.Schedule.OfType<PromoteAction>().LastOrDefault()?.Node ?? NodeNames.Primary;
             var finalState = await SnapshotTaker.TakeAsync(
