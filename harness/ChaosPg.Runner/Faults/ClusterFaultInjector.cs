@@ -27,6 +27,7 @@ public sealed class ClusterFaultInjector : IFaultInjector
     private readonly ConcurrentDictionary<int, string> resolved = new();
     private static readonly TimeSpan MemberPollInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MinimumConvergenceWait = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MemberAnswerTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Creates the injector; <paramref name="linkFaults"/> is null when the cluster's links are not proxied
@@ -302,7 +303,8 @@ public sealed class ClusterFaultInjector : IFaultInjector
         }
     }
 
-    // Until the manager lists a leader and every other node as a running replica of it, or the deadline.
+    // Until the manager lists a leader and every other node as a running replica of it whose server answers in
+    // recovery (a demoted leader is listed before its server is back), or the deadline.
     private static async Task WaitEveryMemberFollowsAsync(IManagedCluster managed, TimeSpan deadline, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -310,12 +312,27 @@ public sealed class ClusterFaultInjector : IFaultInjector
         {
             var view = managed.LatestView;
             if (view?.Leader is { } leader
-                && managed.Nodes.All(n => n.Name == leader || (view[n.Name] is { State: "running" or "streaming" } && n.Upstream?.Name == leader)))
+                && managed.Nodes.All(n => n.Name == leader || (view[n.Name] is { State: "running" or "streaming" } && n.Upstream?.Name == leader))
+                && (await Task.WhenAll(managed.Nodes.Where(n => n.Name != leader).Select(n => AnswersAsReplicaAsync(n, cancellationToken))).ConfigureAwait(false)).All(ok => ok))
             {
                 return;
             }
 
             await Task.Delay(MemberPollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<bool> AnswersAsReplicaAsync(IClusterNode node, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(MemberAnswerTimeout);
+        try
+        {
+            return (await node.GetStatusAsync(limit.Token).ConfigureAwait(false)).Role == NodeRole.Replica;
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
         }
     }
 
