@@ -64,10 +64,10 @@ internal sealed class HistoryScript
         return this;
     }
 
-    public HistoryScript Event(EventKind kind, string target, long startMs, long? endMs, bool ok = true)
+    public HistoryScript Event(EventKind kind, string target, long startMs, long? endMs, bool ok = true, System.Collections.Immutable.ImmutableDictionary<string, string>? parameters = null)
     {
         var id = ++nextEvent;
-        lines.Add(new EventStarted(startMs * 1000, id, kind, target));
+        lines.Add(new EventStarted(startMs * 1000, id, kind, target, parameters));
         if (endMs is { } end)
         {
             lines.Add(new EventEnded(end * 1000, id, ok));
