@@ -1,3 +1,5 @@
+using ChaosPg.Core.Schedule;
+
 namespace ChaosPg.Cluster.Providers;
 
 /// <summary>
@@ -12,4 +14,11 @@ public interface IClusterManager : IClusterAxisPart
 
     /// <summary>Brings the cluster up under this manager and returns once it has a primary and every replica streams.</summary>
     Task<BackendCluster> StartAsync(ClusterRequest request, IClusterBackend backend, NetworkSession network, Action<string> phase, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// What schedules may name in the cluster this manager would run for <paramref name="request"/>, known without
+    /// starting it (its auxiliaries and each node's links), so a scenario is validated before anything starts; null
+    /// when the manager owns nothing of the roles (<c>none</c>: the schedule promotes).
+    /// </summary>
+    ManagedTopology? Topology(ClusterRequest request) => null;
 }

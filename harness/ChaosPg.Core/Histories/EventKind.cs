@@ -28,4 +28,13 @@ public enum EventKind
 
     /// <summary>Packets on a link dropped with a probability (kernel network mode).</summary>
     Loss,
+
+    /// <summary>A planned switchover the scenario asked the HA manager for.</summary>
+    Switchover,
+
+    /// <summary>A manual failover the scenario asked the HA manager for.</summary>
+    Failover,
+
+    /// <summary>The HA manager's maintenance mode turned on or off.</summary>
+    Maintenance,
 }

@@ -5,7 +5,10 @@ namespace ChaosPg.Core.Schedule;
 /// <summary>
 /// Plays a schedule through a simulated topology before anything runs: checks that every target exists when its step
 /// comes (promote and rejoin change which WAL links exist), that steps are in order and inside the duration, that no
-/// two steps contradict each other, and produces the <see cref="SchedulePlan"/> an executor follows.
+/// two steps contradict each other, and produces the <see cref="SchedulePlan"/> an executor follows. In a cluster an HA
+/// manager runs (<see cref="ManagedTopology"/>) the manager owns the roles: there are no WAL links of the schedule's
+/// making, role targets (<c>leader</c>, <c>replica</c>) are resolved when the step runs, the manager's own processes
+/// can be killed or paused, promote and rejoin are the manager's, and heal starts the agents the schedule killed.
 /// </summary>
 public sealed class ScheduleSimulator
 {
@@ -13,14 +16,22 @@ public sealed class ScheduleSimulator
     private readonly List<ActiveFault> active = [];
     private readonly ImmutableArray<PlannedEntry>.Builder entries = ImmutableArray.CreateBuilder<PlannedEntry>();
     private readonly ImmutableArray<ScheduleIssue>.Builder issues = ImmutableArray.CreateBuilder<ScheduleIssue>();
+    private readonly Dictionary<string, SimulatedNode> auxiliaries = new(StringComparer.Ordinal);
     private readonly TimeSpan duration;
+    private readonly ManagedTopology? managed;
     private string currentPrimary = NodeNames.Primary;
     private int stepIndex;
     private bool stepFailed;
 
-    private ScheduleSimulator(int replicas, TimeSpan duration)
+    private ScheduleSimulator(int replicas, TimeSpan duration, ManagedTopology? managed)
     {
         this.duration = duration;
+        this.managed = managed;
+        foreach (string name in managed?.Auxiliaries ?? [])
+        {
+            auxiliaries[name] = new SimulatedNode(name, NodeRole.Replica, null);
+        }
+
         foreach (string name in NodeNames.ForCluster(replicas))
         {
             nodes[name] = name == NodeNames.Primary
@@ -29,11 +40,14 @@ public sealed class ScheduleSimulator
         }
     }
 
-    /// <summary>Plays <paramref name="steps"/> on a cluster of one primary and <paramref name="replicas"/> replicas.</summary>
-    public static SchedulePlan Simulate(IReadOnlyList<ScheduleStep> steps, int replicas, TimeSpan duration)
+    /// <summary>
+    /// Plays <paramref name="steps"/> on a cluster of one primary and <paramref name="replicas"/> replicas, run by the
+    /// manager <paramref name="managed"/> describes (null: no manager, the schedule promotes).
+    /// </summary>
+    public static SchedulePlan Simulate(IReadOnlyList<ScheduleStep> steps, int replicas, TimeSpan duration, ManagedTopology? managed = null)
     {
         ArgumentNullException.ThrowIfNull(steps);
-        var simulator = new ScheduleSimulator(replicas, duration);
+        var simulator = new ScheduleSimulator(replicas, duration, managed);
         simulator.Run(steps);
         return new SchedulePlan(simulator.entries.ToImmutable(), simulator.issues.ToImmutable());
     }
@@ -138,6 +152,9 @@ public sealed class ScheduleSimulator
             case WaitConvergedAction wait:
                 WaitConverged(wait);
                 break;
+            case SwitchoverAction or FailoverAction or MaintenanceAction:
+                ManagerAction((ActionStep)step);
+                break;
             default:
                 throw new ArgumentException($"Unknown schedule step type {step.GetType().Name}.", nameof(step));
         }
@@ -167,6 +184,11 @@ public sealed class ScheduleSimulator
 
     private ImmutableArray<Link> ResolveLinks(FaultTarget target)
     {
+        if (managed is not null)
+        {
+            return ResolveManagedLinks(target, managed);
+        }
+
         if (target is NodeTarget { Node: var name })
         {
             if (Node(name, "target") is null)
@@ -196,6 +218,32 @@ public sealed class ScheduleSimulator
         return [link];
     }
 
+    // The manager decides who streams from whom, so a managed cluster's links are fixed: each node's (or role's) own.
+    private ImmutableArray<Link> ResolveManagedLinks(FaultTarget target, ManagedTopology topology)
+    {
+        if (target is NodeTarget { Node: var name })
+        {
+            if (auxiliaries.ContainsKey(name))
+            {
+                Fail("target", $"{name} is one of {topology.Manager}'s own processes, not a node with links; cut the nodes' links to it (e.g. {topology.LinksOf(NodeNames.Leader).Last()}) or kill or pause it");
+                return [];
+            }
+
+            return NodeOrRole(name, "target") ? topology.LinksOf(name) : [];
+        }
+
+        var link = ((LinkTarget)target).Link;
+        var known = nodes.Keys.Concat([NodeNames.Leader, NodeNames.AnyReplica]).SelectMany(n => topology.LinksOf(n)).ToHashSet();
+        if (!known.Contains(link))
+        {
+            Fail("target", $"link {link} is not a link of a {topology.Manager} cluster; expected one of: {string.Join(", ", nodes.Keys.SelectMany(n => topology.LinksOf(n)))}, "
+                + $"or one with {NodeNames.Leader} or {NodeNames.AnyReplica} in place of the node (e.g. {topology.LinksOf(NodeNames.Leader)[1]})");
+            return [];
+        }
+
+        return [link];
+    }
+
     private IEnumerable<Link> CurrentWalLinks() =>
         nodes.Values.Where(n => n.Role == NodeRole.Replica).Select(n => new Link(n.Name, n.Upstream!));
 
@@ -203,8 +251,24 @@ public sealed class ScheduleSimulator
 
     private void Kill(KillFault kill, TimeSpan now)
     {
-        if (Node(kill.Node, "target") is not { } node)
+        CheckProcess(kill.Node, kill.Process);
+        if (managed is not null && kill.Process is null or NodeProcess.Server && !auxiliaries.ContainsKey(kill.Node) && kill.For is not null)
         {
+            Fail("for", $"a killed server is {managed.Manager}'s to restart, not the harness's; drop for, or kill process: manager or all (the harness restarts the agent when for ends)");
+        }
+
+        if (ProcessTarget(kill.Node) is not { } node)
+        {
+            if (NodeNames.IsRole(kill.Node) && managed is not null && !stepFailed)
+            {
+                var role = new PlannedStep(stepIndex, kill, []);
+                entries.Add(new PlannedEntry(now, PlannedOperation.Apply, role));
+                if (kill.For is not null || kill.Process is NodeProcess.Manager or NodeProcess.All)
+                {
+                    active.Add(new ActiveFault(role, kill.At + kill.For));
+                }
+            }
+
             return;
         }
 
@@ -214,10 +278,17 @@ public sealed class ScheduleSimulator
             return;
         }
 
-        node.KilledBy = kill;
+        // Under a manager a killed server comes back by the manager's hand, so only a dead agent keeps the node down.
+        if (managed is null || auxiliaries.ContainsKey(kill.Node) || kill.Process is NodeProcess.Manager or NodeProcess.All)
+        {
+            node.KilledBy = kill;
+        }
+
         var planned = new PlannedStep(stepIndex, kill, []);
         entries.Add(new PlannedEntry(now, PlannedOperation.Apply, planned));
-        if (kill.For is not null)
+
+        // A kill the harness must undo: one with for, or, under a manager, a dead agent or auxiliary (at the next heal).
+        if (kill.For is not null || (managed is not null && node.KilledBy == kill))
         {
             active.Add(new ActiveFault(planned, kill.At + kill.For));
         }
@@ -225,8 +296,16 @@ public sealed class ScheduleSimulator
 
     private void Pause(PauseFault pause, TimeSpan now)
     {
-        if (Node(pause.Node, "target") is not { } node)
+        CheckProcess(pause.Node, pause.Process);
+        if (ProcessTarget(pause.Node) is not { } node)
         {
+            if (NodeNames.IsRole(pause.Node) && managed is not null && !stepFailed)
+            {
+                var role = new PlannedStep(stepIndex, pause, []);
+                entries.Add(new PlannedEntry(now, PlannedOperation.Apply, role));
+                active.Add(new ActiveFault(role, pause.At + pause.For));
+            }
+
             return;
         }
 
@@ -244,6 +323,12 @@ public sealed class ScheduleSimulator
 
     private void Restart(RestartFault restart)
     {
+        if (managed is not null && NodeNames.IsRole(restart.Node))
+        {
+            entries.Add(new PlannedEntry(restart.At, PlannedOperation.Apply, new PlannedStep(stepIndex, restart, [])));
+            return;
+        }
+
         if (Node(restart.Node, "target") is not { } node)
         {
             return;
@@ -260,13 +345,19 @@ public sealed class ScheduleSimulator
 
     private void TerminateBackends(TerminateBackendsFault terminate)
     {
+        if (managed is not null && NodeNames.IsRole(terminate.Node))
+        {
+            entries.Add(new PlannedEntry(terminate.At, PlannedOperation.Apply, new PlannedStep(stepIndex, terminate, [])));
+            return;
+        }
+
         if (Node(terminate.Node, "target") is not { } node)
         {
             return;
         }
 
         RequireRunning(node, terminate);
-        if (node.Role == NodeRole.Replica)
+        if (managed is null && node.Role == NodeRole.Replica)
         {
             Fail("target", $"{node.Name} is {node.Describe()} at {DurationText.Show(terminate.At)}; expected a primary, whose sessions wait for synchronous replication");
         }
@@ -279,6 +370,12 @@ public sealed class ScheduleSimulator
 
     private void Promote(PromoteAction promote)
     {
+        if (managed is not null)
+        {
+            Fail("action", ManagerPromotes(managed));
+            return;
+        }
+
         if (Node(promote.Node, "target") is not { } node)
         {
             return;
@@ -311,6 +408,12 @@ public sealed class ScheduleSimulator
 
     private void Rejoin(RejoinAction rejoin)
     {
+        if (managed is not null)
+        {
+            Fail("action", ManagerPromotes(managed));
+            return;
+        }
+
         if (Node(rejoin.Node, "target") is not { } node)
         {
             return;
@@ -342,6 +445,20 @@ public sealed class ScheduleSimulator
             Remove(fault, now);
         }
 
+        // Under a manager, heal undoes the harness's kills too: it starts the agents (and auxiliaries) it killed.
+        if (managed is not null)
+        {
+            foreach (ActiveFault fault in active.Where(a => a.Fault is KillFault).Reverse().ToList())
+            {
+                Remove(fault, now);
+            }
+
+            foreach (SimulatedNode node in nodes.Values.Concat(auxiliaries.Values))
+            {
+                node.KilledBy = null;
+            }
+        }
+
         entries.Add(new PlannedEntry(now, PlannedOperation.Run, new PlannedStep(stepIndex, heal, [])));
     }
 
@@ -359,6 +476,78 @@ public sealed class ScheduleSimulator
         }
     }
 
+    private void ManagerAction(ActionStep action)
+    {
+        if (managed is null)
+        {
+            Fail("action", $"{action.Keyword} asks an HA manager, and this cluster has none; set cluster.manager (e.g. patroni), or use action: promote");
+            return;
+        }
+
+        string? candidate = action switch
+        {
+            SwitchoverAction switchover => switchover.Candidate,
+            FailoverAction failover => failover.Candidate,
+            _ => null,
+        };
+        if (candidate is not null && Node(candidate, "candidate") is null)
+        {
+            return;
+        }
+
+        entries.Add(new PlannedEntry(action.At, PlannedOperation.Run, new PlannedStep(stepIndex, action, [])));
+    }
+
+    private static string ManagerPromotes(ManagedTopology topology) =>
+        $"the manager ({topology.Manager}) promotes and rejoins; use action: failover or switchover";
+
+    // process applies to the nodes of a managed cluster; the manager's own processes have just one.
+    private void CheckProcess(string target, NodeProcess? process)
+    {
+        if (process is null)
+        {
+            return;
+        }
+
+        if (managed is null)
+        {
+            Fail("process", "process applies to a cluster an HA manager runs; set cluster.manager (e.g. patroni), or drop process (the server is what is hit)");
+        }
+        else if (auxiliaries.ContainsKey(target))
+        {
+            Fail("process", $"{target} is one of {managed.Manager}'s own processes; process applies to nodes; drop it");
+        }
+    }
+
+    // The node or auxiliary whose state a kill or pause changes; null for a role target (resolved when it runs) and for
+    // an unknown name (reported).
+    private SimulatedNode? ProcessTarget(string name)
+    {
+        if (managed is not null && NodeNames.IsRole(name))
+        {
+            return null;
+        }
+
+        if (auxiliaries.TryGetValue(name, out var auxiliary))
+        {
+            return auxiliary;
+        }
+
+        if (nodes.TryGetValue(name, out var node))
+        {
+            return node;
+        }
+
+        string auxiliaryNames = auxiliaries.Count == 0 ? string.Empty : ", " + string.Join(", ", auxiliaries.Keys);
+        Fail("target", managed is null
+            ? $"node {name} does not exist; expected one of: {string.Join(", ", nodes.Keys)}"
+            : $"{name} is neither a node nor one of {managed.Manager}'s processes; expected one of: {string.Join(", ", nodes.Keys)}, {NodeNames.Leader}, {NodeNames.AnyReplica}{auxiliaryNames}");
+        return null;
+    }
+
+    private bool NodeOrRole(string name, string field) =>
+        (managed is not null && NodeNames.IsRole(name)) || Node(name, field) is not null;
+
     private void EndFaultsDueBy(TimeSpan now)
     {
         while (active.Where(a => a.End <= now).OrderBy(a => a.End).ThenBy(a => a.Planned.Index).FirstOrDefault() is { } due)
@@ -372,16 +561,19 @@ public sealed class ScheduleSimulator
         active.Remove(fault);
         switch (fault.Fault)
         {
-            case KillFault kill:
-                nodes[kill.Node].KilledBy = null;
+            case KillFault kill when Tracked(kill.Node) is { } killed:
+                killed.KilledBy = null;
                 break;
-            case PauseFault pause:
-                nodes[pause.Node].PausedBy = null;
+            case PauseFault pause when Tracked(pause.Node) is { } paused:
+                paused.PausedBy = null;
                 break;
         }
 
         entries.Add(new PlannedEntry(when, PlannedOperation.Remove, fault.Planned));
     }
+
+    private SimulatedNode? Tracked(string name) =>
+        nodes.TryGetValue(name, out var node) ? node : auxiliaries.GetValueOrDefault(name);
 
     private SimulatedNode? Node(string name, string field)
     {

@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using ChaosPg.Cluster;
 using ChaosPg.Cluster.Links;
+using ChaosPg.Cluster.Managers.Common;
+using ChaosPg.Cluster.Providers;
 using ChaosPg.Core.Schedule;
 using ChaosPg.Runner.Scheduling;
 using Npgsql;
@@ -11,12 +14,20 @@ namespace ChaosPg.Runner.Faults;
 /// (<see cref="ILinkFaults"/>: Toxiproxy, or iptables and tc in the kernel network mode), node faults become kills, pauses and restarts of its <see cref="IClusterNode"/>s, an
 /// isolation a network disconnect where the node has a network of its own (else a blackhole of its links), actions become
 /// promote, rejoin, heal and waits for convergence. Removal tolerates a fault that is only partly in place and may
-/// run twice.
+/// run twice. On a cluster an HA manager runs (<see cref="IManagedCluster"/>), role targets (<c>leader</c>,
+/// <c>replica</c>) are resolved from the manager's latest view when a step applies and kept for its removal; kills and
+/// pauses reach the server, the agent or both (<see cref="IManagedNode"/>) or the manager's own processes by name; a
+/// killed server is left to the manager; heal also starts the agents and auxiliaries the schedule killed.
 /// </summary>
 public sealed class ClusterFaultInjector : IFaultInjector
 {
     private readonly IReplicatedCluster cluster;
     private readonly ILinkFaults? linkFaults;
+    private readonly IManagedCluster? managed;
+    private readonly ConcurrentDictionary<int, string> resolved = new();
+    private static readonly TimeSpan MemberPollInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MinimumConvergenceWait = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MemberAnswerTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Creates the injector; <paramref name="linkFaults"/> is null when the cluster's links are not proxied
@@ -27,6 +38,43 @@ public sealed class ClusterFaultInjector : IFaultInjector
         ArgumentNullException.ThrowIfNull(cluster);
         this.cluster = cluster;
         this.linkFaults = linkFaults;
+        managed = cluster as IManagedCluster;
+    }
+
+    /// <summary>
+    /// The node a role target of <paramref name="plannedStep"/> stands for: resolved from the manager's view the first
+    /// time it is asked (when the step applies) and the same for its removal; null when the step names no role.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The manager names no node for the role now.</exception>
+    public string? ResolvedNode(PlannedStep plannedStep)
+    {
+        ArgumentNullException.ThrowIfNull(plannedStep);
+        if (managed is null || RoleOf(plannedStep.Step) is not { } role)
+        {
+            return null;
+        }
+
+        return resolved.GetOrAdd(plannedStep.Index, _ => RoleTargets.Resolve(role, managed.LatestView)
+            ?? throw new InvalidOperationException($"{plannedStep.Step.Keyword} {role}: {managed.Manager} lists no {(role == NodeNames.Leader ? "leader" : "running replica")} now"));
+    }
+
+    /// <summary>The role target a step names (<c>leader</c>, <c>replica</c>, or one in a link); null when it names none.</summary>
+    public static string? RoleOf(ScheduleStep step) => step switch
+    {
+        FaultStep { Target: NodeTarget { Node: var node } } when NodeNames.IsRole(node) => node,
+        FaultStep { Target: LinkTarget { Link: var link } } => new[] { link.From, link.To }.FirstOrDefault(NodeNames.IsRole),
+        _ => null,
+    };
+
+    /// <summary><paramref name="name"/> with the step's role target resolved to its node.</summary>
+    public string Concrete(PlannedStep plannedStep, string name) =>
+        NodeNames.IsRole(name) && ResolvedNode(plannedStep) is { } node ? node : name;
+
+    /// <summary><paramref name="link"/> with the step's role target resolved (<c>peers-&gt;leader</c> becomes <c>peers-&gt;replica1</c>).</summary>
+    public Link Concrete(PlannedStep plannedStep, Link link)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        return new Link(Concrete(plannedStep, link.From), Concrete(plannedStep, link.To));
     }
 
     /// <summary>
@@ -53,8 +101,8 @@ public sealed class ClusterFaultInjector : IFaultInjector
             case PartitionFault partition:
                 await ForEachLinkAsync(plannedStep, (faults, link) => faults.PartitionAsync(link, Direction(partition.Direction), cancellationToken)).ConfigureAwait(false);
                 break;
-            case IsolateFault isolate when cluster[isolate.Node].CanIsolate:
-                await cluster[isolate.Node].IsolateAsync(cancellationToken).ConfigureAwait(false);
+            case IsolateFault isolate when cluster[Concrete(plannedStep, isolate.Node)].CanIsolate:
+                await cluster[Concrete(plannedStep, isolate.Node)].IsolateAsync(cancellationToken).ConfigureAwait(false);
                 break;
             case BlackholeFault or IsolateFault:
                 await ForEachLinkAsync(plannedStep, (faults, link) => faults.BlackholeAsync(link, cancellationToken)).ConfigureAwait(false);
@@ -71,19 +119,37 @@ public sealed class ClusterFaultInjector : IFaultInjector
             case LossFault loss:
                 await ForEachLinkAsync(plannedStep, (faults, link) => faults.LossAsync(link, loss.Probability, Direction(loss.Direction), cancellationToken)).ConfigureAwait(false);
                 break;
+            case KillFault kill when IsAuxiliary(kill.Node):
+                await managed!.KillAuxiliaryAsync(kill.Node, cancellationToken).ConfigureAwait(false);
+                break;
+            case KillFault { Process: NodeProcess.Manager } kill:
+                await Agent(plannedStep, kill.Node).KillManagerAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case KillFault { Process: NodeProcess.All } kill:
+                await Agent(plannedStep, kill.Node).KillAllAsync(cancellationToken).ConfigureAwait(false);
+                break;
             case KillFault kill:
-                await cluster[kill.Node].KillAsync(cancellationToken).ConfigureAwait(false);
+                await cluster[Concrete(plannedStep, kill.Node)].KillAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case PauseFault pause when IsAuxiliary(pause.Node):
+                await managed!.PauseAuxiliaryAsync(pause.Node, cancellationToken).ConfigureAwait(false);
+                break;
+            case PauseFault { Process: NodeProcess.Manager } pause:
+                await Agent(plannedStep, pause.Node).PauseManagerAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case PauseFault { Process: NodeProcess.All } pause:
+                await Agent(plannedStep, pause.Node).PauseAllAsync(cancellationToken).ConfigureAwait(false);
                 break;
             case PauseFault pause:
-                await cluster[pause.Node].PauseAsync(cancellationToken).ConfigureAwait(false);
+                await cluster[Concrete(plannedStep, pause.Node)].PauseAsync(cancellationToken).ConfigureAwait(false);
                 break;
             case RestartFault restart:
                 // Restart also brings back a node that was killed for good.
-                var node = cluster[restart.Node];
+                var node = cluster[Concrete(plannedStep, restart.Node)];
                 await (node.IsRunning ? node.RestartAsync(cancellationToken) : node.StartAsync(cancellationToken)).ConfigureAwait(false);
                 break;
             case TerminateBackendsFault terminate:
-                await TerminateSyncWaitersAsync(cluster[terminate.Node], cancellationToken).ConfigureAwait(false);
+                await TerminateSyncWaitersAsync(cluster[Concrete(plannedStep, terminate.Node)], cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 throw new ArgumentException($"{plannedStep.Step.Keyword} is not a fault the injector applies.", nameof(plannedStep));
@@ -95,12 +161,22 @@ public sealed class ClusterFaultInjector : IFaultInjector
         ArgumentNullException.ThrowIfNull(plannedStep);
         switch (plannedStep.Step)
         {
-            case IsolateFault isolate when cluster[isolate.Node].CanIsolate:
-                await cluster[isolate.Node].ReconnectAsync(cancellationToken).ConfigureAwait(false);
+            case IsolateFault isolate when cluster[Concrete(plannedStep, isolate.Node)].CanIsolate:
+                await cluster[Concrete(plannedStep, isolate.Node)].ReconnectAsync(cancellationToken).ConfigureAwait(false);
                 break;
             case PartitionFault or BlackholeFault or IsolateFault or LatencyFault or BandwidthFault or ResetFault or LossFault:
                 var kind = Kind((FaultStep)plannedStep.Step);
                 await ForEachLinkAsync(plannedStep, (faults, link) => faults.RemoveAsync(new LinkFault(link, kind), cancellationToken)).ConfigureAwait(false);
+                break;
+            case KillFault kill when IsAuxiliary(kill.Node):
+                await managed!.StartAuxiliaryAsync(kill.Node, cancellationToken).ConfigureAwait(false);
+                break;
+            case KillFault { Process: NodeProcess.Manager or NodeProcess.All } kill:
+                // The agent takes its server over again: starts it, or demotes and rewinds a deposed leader.
+                await Agent(plannedStep, kill.Node).StartManagerAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case KillFault when managed is not null:
+                // A killed server under a manager is the manager's to restart, never the harness's.
                 break;
             case KillFault kill:
                 var killed = cluster[kill.Node];
@@ -110,8 +186,17 @@ public sealed class ClusterFaultInjector : IFaultInjector
                 }
 
                 break;
+            case PauseFault pause when IsAuxiliary(pause.Node):
+                await managed!.ResumeAuxiliaryAsync(pause.Node, cancellationToken).ConfigureAwait(false);
+                break;
+            case PauseFault { Process: NodeProcess.Manager } pause:
+                await Agent(plannedStep, pause.Node).ResumeManagerAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case PauseFault { Process: NodeProcess.All } pause:
+                await Agent(plannedStep, pause.Node).ResumeAllAsync(cancellationToken).ConfigureAwait(false);
+                break;
             case PauseFault pause:
-                var paused = cluster[pause.Node];
+                var paused = cluster[Concrete(plannedStep, pause.Node)];
                 if (paused.IsRunning)
                 {
                     await paused.ResumeAsync(cancellationToken).ConfigureAwait(false);
@@ -149,12 +234,35 @@ public sealed class ClusterFaultInjector : IFaultInjector
                     await node.ReconnectAsync(cancellationToken).ConfigureAwait(false);
                 }
 
+                if (managed is not null)
+                {
+                    await HealManagedAsync(managed, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+
                 // SIGCONT does nothing to a process that is not stopped; killed nodes stay down.
                 foreach (var node in cluster.Nodes.Where(n => n.IsRunning))
                 {
                     await node.ResumeAsync(cancellationToken).ConfigureAwait(false);
                 }
 
+                break;
+            case SwitchoverAction switchover:
+                await Manager(switchover).SwitchoverAsync(switchover.Candidate, cancellationToken).ConfigureAwait(false);
+                break;
+            case FailoverAction failover:
+                await Manager(failover).FailoverAsync(failover.Candidate, cancellationToken).ConfigureAwait(false);
+                break;
+            case MaintenanceAction maintenance:
+                await Manager(maintenance).SetMaintenanceAsync(maintenance.On, cancellationToken).ConfigureAwait(false);
+                break;
+            case WaitConvergedAction wait when managed is not null:
+                // Rejoining is the manager's job: a node it has not taken back yet is no replica yet, and the wait
+                // would skip it. So the wait first gives the manager (within the deadline) time to list every node.
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                await WaitEveryMemberFollowsAsync(managed, wait.Deadline, cancellationToken).ConfigureAwait(false);
+                var left = wait.Deadline - clock.Elapsed;
+                LastConvergence = await cluster.WaitConvergedAsync(left > MinimumConvergenceWait ? left : MinimumConvergenceWait, cancellationToken).ConfigureAwait(false);
                 break;
             case WaitConvergedAction wait:
                 LastConvergence = await cluster.WaitConvergedAsync(wait.Deadline, cancellationToken).ConfigureAwait(false);
@@ -170,9 +278,75 @@ public sealed class ClusterFaultInjector : IFaultInjector
             $"the {plannedStep.Step.Keyword} fault needs the cluster's links routed through Toxiproxy or the kernel network mode, but this cluster connects directly (no proxy)");
         foreach (var link in plannedStep.Links)
         {
-            await perLink(faults, link.ToString()).ConfigureAwait(false);
+            await perLink(faults, Concrete(plannedStep, link).ToString()).ConfigureAwait(false);
         }
     }
+
+    // Heal undoes the harness's faults and nothing of the manager's: it resumes whatever is paused (auxiliaries first,
+    // so the DCS is back before the agents ask it), starts the auxiliaries and agents the schedule killed, and leaves
+    // the servers to their agents.
+    private static async Task HealManagedAsync(IManagedCluster managed, CancellationToken cancellationToken)
+    {
+        foreach (var auxiliary in managed.Auxiliaries)
+        {
+            await managed.ResumeAuxiliaryAsync(auxiliary, cancellationToken).ConfigureAwait(false);
+            await managed.StartAuxiliaryAsync(auxiliary, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var node in managed.Nodes.OfType<IManagedNode>())
+        {
+            await node.ResumeAllAsync(cancellationToken).ConfigureAwait(false);
+            if (!node.ManagerIsRunning)
+            {
+                await node.StartManagerAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Until the manager lists a leader and every other node as a running replica of it whose server answers in
+    // recovery (a demoted leader is listed before its server is back), or the deadline.
+    private static async Task WaitEveryMemberFollowsAsync(IManagedCluster managed, TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < deadline)
+        {
+            var view = managed.LatestView;
+            if (view?.Leader is { } leader
+                && managed.Nodes.All(n => n.Name == leader || (view[n.Name] is { State: "running" or "streaming" } && n.Upstream?.Name == leader))
+                && (await Task.WhenAll(managed.Nodes.Where(n => n.Name != leader).Select(n => AnswersAsReplicaAsync(n, cancellationToken))).ConfigureAwait(false)).All(ok => ok))
+            {
+                return;
+            }
+
+            await Task.Delay(MemberPollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<bool> AnswersAsReplicaAsync(IClusterNode node, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(MemberAnswerTimeout);
+        try
+        {
+            return (await node.GetStatusAsync(limit.Token).ConfigureAwait(false)).Role == NodeRole.Replica;
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+    }
+
+    private bool IsAuxiliary(string name) => managed is not null && managed.Auxiliaries.Contains(name);
+
+    private IManagedNode Agent(PlannedStep plannedStep, string name)
+    {
+        var node = cluster[Concrete(plannedStep, name)];
+        return node as IManagedNode ?? throw new InvalidOperationException(
+            $"{plannedStep.Step.Keyword} of a node's manager process needs a cluster an HA manager runs; {node.Name} has no agent");
+    }
+
+    private IManagedCluster Manager(ScheduleStep step) => managed ?? throw new InvalidOperationException(
+        $"{step.Keyword} asks an HA manager, and this cluster has none");
 
     // The schedule simulator and the cluster decide independently who streams from whom; a disagreement would put
     // later faults on links that carry nothing, so it stops the run here.

@@ -11,7 +11,8 @@ namespace ChaosPg.Runner.Orchestration;
 /// <summary>
 /// Records what the nemesis does as history events, on the history's own clock: a lasting fault spans from the start
 /// of its apply to the end of its removal, an instantaneous fault or an action spans its call. A wait-converged that
-/// runs out of time ends with ok=false; one that converges is followed by a <c>converged</c> event.
+/// runs out of time ends with ok=false; one that converges is followed by a <c>converged</c> event. A step with a
+/// role target (<c>leader</c>, <c>replica</c>) is recorded against the node it resolved to, with <c>role</c> as a parameter.
 /// </summary>
 public sealed class HistoryRecordingInjector : IFaultInjector
 {
@@ -135,13 +136,14 @@ public sealed class HistoryRecordingInjector : IFaultInjector
         return Enum.Parse<EventKind>(step.Keyword.Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true);
     }
 
-    /// <summary>What a step targets as the history names it: a node, a link, or "cluster".</summary>
-    private static string TargetOf(ScheduleStep step) => step switch
+    /// <summary>What a step targets as the history names it: a node, a link (role targets resolved), or "cluster".</summary>
+    private string TargetOf(PlannedStep plannedStep) => plannedStep.Step switch
     {
-        FaultStep { Target: LinkTarget link } => link.Link.ToString(),
-        FaultStep { Target: NodeTarget node } => node.Node,
+        FaultStep { Target: LinkTarget link } => inner.Concrete(plannedStep, link.Link).ToString(),
+        FaultStep { Target: NodeTarget node } => inner.Concrete(plannedStep, node.Node),
         PromoteAction promote => promote.Node,
         RejoinAction rejoin => rejoin.Node,
+        FailoverAction failover => failover.Candidate,
         _ => "cluster",
     };
 
@@ -164,7 +166,19 @@ public sealed class HistoryRecordingInjector : IFaultInjector
                 parameters["deadline"] = DurationText.Format(wait.Deadline);
                 break;
             case IsolateFault isolate:
-                parameters["method"] = inner.IsolationMethod(isolate.Node);
+                parameters["method"] = inner.IsolationMethod(inner.Concrete(plannedStep, isolate.Node));
+                break;
+            case KillFault { Process: { } process }:
+                parameters["process"] = process.ToString().ToLowerInvariant();
+                break;
+            case PauseFault { Process: { } process }:
+                parameters["process"] = process.ToString().ToLowerInvariant();
+                break;
+            case SwitchoverAction { Candidate: { } candidate }:
+                parameters["candidate"] = candidate;
+                break;
+            case MaintenanceAction maintenance:
+                parameters["state"] = maintenance.On ? "on" : "off";
                 break;
             case LossFault loss:
                 parameters["probability"] = loss.Probability.ToString("R", CultureInfo.InvariantCulture);
@@ -188,10 +202,16 @@ public sealed class HistoryRecordingInjector : IFaultInjector
             parameters["for"] = DurationText.Format(lasting);
         }
 
+        // Which role the scenario named, when the target is the node it resolved to.
+        if (ClusterFaultInjector.RoleOf(plannedStep.Step) is { } role)
+        {
+            parameters["role"] = role;
+        }
+
         // A link target names its link already; a node target or an action resolves to links worth recording.
         if (!plannedStep.Links.IsDefaultOrEmpty && plannedStep.Step is not FaultStep { Target: LinkTarget })
         {
-            parameters["links"] = string.Join(",", plannedStep.Links);
+            parameters["links"] = string.Join(",", plannedStep.Links.Select(link => inner.Concrete(plannedStep, link)));
         }
 
         return parameters.ToImmutable();
@@ -200,10 +220,10 @@ public sealed class HistoryRecordingInjector : IFaultInjector
     private EventStarted Start(PlannedStep plannedStep)
     {
         var parameters = ParametersOf(plannedStep);
-        return history.StartEvent(KindOf(plannedStep.Step), TargetOf(plannedStep.Step), parameters.IsEmpty ? null : parameters);
+        return history.StartEvent(KindOf(plannedStep.Step), TargetOf(plannedStep), parameters.IsEmpty ? null : parameters);
     }
 
-    private static string Describe(PlannedStep plannedStep) => $"{plannedStep.Step.Keyword} {TargetOf(plannedStep.Step)}";
+    private string Describe(PlannedStep plannedStep) => $"{plannedStep.Step.Keyword} {TargetOf(plannedStep)}";
 
     private static string OneLine(Exception e) =>
         string.Join(' ', e.Message.Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

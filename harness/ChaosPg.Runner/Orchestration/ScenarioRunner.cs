@@ -170,10 +170,8 @@ public sealed class ScenarioRunner
 
     // The scenario gives the cluster, its network mode and its manager; the options give the backend and where things go.
     private ClusterRequest Request(PreparedRun prepared) =>
-        options.Request(prepared.Scenario.Cluster.ToClusterSpec(options.PgBinDirectory)) with
+        prepared.Scenario.Cluster.ApplyTo(options.Request(prepared.Scenario.Cluster.ToClusterSpec(options.PgBinDirectory))) with
         {
-            Network = prepared.Scenario.Cluster.Network,
-            Manager = prepared.Scenario.Cluster.Manager,
             LogDirectory = prepared.Folder.LogsDirectory,
         };
 
@@ -389,8 +387,9 @@ public sealed class ScenarioRunner
             }
 
             runner.Phase(scenario, "taking snapshots");
-            // Where someone else may change roles, the primary is the one last seen; otherwise the schedule's.
-            var finalPrimary = cluster is IObservableRoles
+            // Where someone else may change roles (a target's operator, an HA manager), the primary is the one last
+            // seen; otherwise the schedule's.
+            var finalPrimary = cluster is IObservableRoles or IManagedCluster
                 ? cluster.Primary.Name
                 : scenario.Schedule.OfType<PromoteAction>().LastOrDefault()?.Node ?? NodeNames.Primary;
             var finalState = await SnapshotTaker.TakeAsync(

@@ -18,7 +18,7 @@ internal static class EventPalette
     {
         EventKind.Partition or EventKind.Blackhole or EventKind.Isolate or EventKind.Latency or EventKind.Bandwidth or EventKind.Reset or EventKind.Loss => Network,
         EventKind.Kill or EventKind.Pause or EventKind.Restart or EventKind.TerminateBackends => Process,
-        EventKind.Promote or EventKind.Rejoin or EventKind.Fence or EventKind.RoleChange => Action,
+        EventKind.Promote or EventKind.Rejoin or EventKind.Fence or EventKind.RoleChange or EventKind.Switchover or EventKind.Failover or EventKind.Maintenance => Action,
         _ => Healing,
     };
 

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using ChaosPg.Cluster;
+using ChaosPg.Cluster.Managers.Patroni;
 using ChaosPg.Cluster.Providers;
+using ChaosPg.Core.Schedule;
 
 namespace ChaosPg.Runner.Scenarios;
 
@@ -32,6 +34,25 @@ public sealed record ScenarioCluster(
     /// <summary>Who decides failover (<c>cluster.manager</c>): <c>none</c> (the scenario promotes) unless it says otherwise.</summary>
     public string Manager { get; init; } = ClusterAxisNames.None;
 
+    /// <summary>The settings of <c>cluster.manager: {name: patroni, ...}</c>; null when the scenario gives none (Patroni's defaults of the harness).</summary>
+    public PatroniSettings? Patroni { get; init; }
+
+    /// <summary><paramref name="request"/> with this cluster's network mode, manager and manager settings.</summary>
+    public ClusterRequest ApplyTo(ClusterRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request with { Network = Network, Manager = Manager, Patroni = Patroni ?? request.Patroni };
+    }
+
+    /// <summary>
+    /// What the schedule may name of the manager's cluster (its auxiliaries, each node's links), from the manager part
+    /// without starting it; null without a manager, or for a manager that is not available (an error of its own).
+    /// </summary>
+    public ManagedTopology? Topology() =>
+        ClusterProviderRegistry.Default.Managers.TryGetValue(Manager, out var part)
+            ? part.Topology(ApplyTo(new ClusterRequest(ClusterSpec.CreateBuilder().Build())))
+            : null;
+
     /// <summary>
     /// The cluster spec to bring up: replication mode, k (FIRST k or ANY k), synchronous_commit and the extra settings.
     /// </summary>
@@ -62,7 +83,8 @@ public sealed record ScenarioCluster(
         && SyncAfterPromotion == other.SyncAfterPromotion
         && Settings.SequenceEqual(other.Settings)
         && Network == other.Network
-        && Manager == other.Manager;
+        && Manager == other.Manager
+        && Patroni == other.Patroni;
 
     public override int GetHashCode() => HashCode.Combine(Replicas, Replication, Quorum, SynchronousCommit, Settings.Count, Network, Manager);
 }

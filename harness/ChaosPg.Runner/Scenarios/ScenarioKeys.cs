@@ -23,6 +23,14 @@ internal static class ScenarioKeys
     public const string Network = "network";
     public const string Manager = "manager";
 
+    // Patroni's settings in cluster.manager (a mapping with name: patroni).
+    public const string Ttl = "ttl";
+    public const string LoopWait = "loop-wait";
+    public const string RetryTimeout = "retry-timeout";
+    public const string MaximumLagOnFailover = "maximum-lag-on-failover";
+    public const string SynchronousMode = "synchronous-mode";
+    public const string EtcdMembers = "etcd-members";
+
     public const string Kind = "kind";
     public const string Writers = "writers";
     public const string Readers = "readers";
@@ -42,6 +50,9 @@ internal static class ScenarioKeys
     public const string Direction = "direction";
     public const string Deadline = "deadline";
     public const string Probability = "probability";
+    public const string Process = "process";
+    public const string Candidate = "candidate";
+    public const string State = "state";
 
     public const string LostWrites = "lost-writes";
     public const string Rto = "rto";
@@ -49,6 +60,7 @@ internal static class ScenarioKeys
     public static readonly ImmutableArray<string> TopLevel = [Name, Description, Tags, Cluster, Workload, Duration, Schedule, Expect];
     public static readonly ImmutableArray<string> ClusterKeys = [Replicas, Replication, Quorum, SynchronousCommit, SyncAfterPromotion, Settings, Network, Manager];
     public static readonly ImmutableArray<string> WorkloadKeys = [Kind, Writers, Readers, Rate, ClientTimeout, Isolation, ConsistencyModel];
+    public static readonly ImmutableArray<string> PatroniKeys = [Name, Ttl, LoopWait, RetryTimeout, MaximumLagOnFailover, SynchronousMode, EtcdMembers];
     public static readonly ImmutableArray<string> ExpectKeys = [.. ScenarioExpectations.CheckerNames, LostWrites, Rto];
 
     public static string Step(int index) => $"{Schedule}[{index}]";

@@ -14,19 +14,23 @@ namespace ChaosPg.Runner.Scenarios;
 /// Reads a scenario file strictly: unknown keys, wrong types, bad durations and everything
 /// <see cref="ScenarioValidator"/> finds are all reported at once, each with the line and column it comes from.
 /// </summary>
-public sealed class ScenarioParser : StrictYamlParser
+public sealed partial class ScenarioParser : StrictYamlParser
 {
     private static readonly ImmutableArray<string> StepKeys =
     [
         ScenarioKeys.At, ScenarioKeys.Fault, ScenarioKeys.Action, ScenarioKeys.Target, ScenarioKeys.For,
         ScenarioKeys.Latency, ScenarioKeys.Jitter, ScenarioKeys.Direction, ScenarioKeys.Rate, ScenarioKeys.Deadline,
-        ScenarioKeys.Probability,
+        ScenarioKeys.Probability, ScenarioKeys.Process, ScenarioKeys.Candidate, ScenarioKeys.State,
     ];
 
     private static readonly ImmutableArray<string> Faults =
         ["partition", "blackhole", "isolate", "latency", "bandwidth", "reset", "loss", "kill", "pause", "restart", "terminate-backends"];
 
-    private static readonly ImmutableArray<string> Actions = ["promote", "rejoin", "heal", "wait-converged"];
+    private static readonly ImmutableArray<string> Actions = ["promote", "rejoin", "heal", "wait-converged", "switchover", "failover", "maintenance"];
+
+    private static readonly ImmutableArray<string> Processes = ["server", "manager", "all"];
+
+    private static readonly ImmutableArray<string> MaintenanceStates = ["on", "off"];
 
     private static readonly ImmutableArray<string> Verdicts = ["valid", "invalid", "any"];
 
@@ -47,14 +51,17 @@ public sealed class ScenarioParser : StrictYamlParser
             ["bandwidth"] = [ScenarioKeys.Target, ScenarioKeys.Rate, ScenarioKeys.For],
             ["reset"] = [ScenarioKeys.Target, ScenarioKeys.For],
             ["loss"] = [ScenarioKeys.Target, ScenarioKeys.Probability, ScenarioKeys.Direction, ScenarioKeys.For],
-            ["kill"] = [ScenarioKeys.Target, ScenarioKeys.For],
-            ["pause"] = [ScenarioKeys.Target, ScenarioKeys.For],
+            ["kill"] = [ScenarioKeys.Target, ScenarioKeys.Process, ScenarioKeys.For],
+            ["pause"] = [ScenarioKeys.Target, ScenarioKeys.Process, ScenarioKeys.For],
             ["restart"] = [ScenarioKeys.Target],
             ["terminate-backends"] = [ScenarioKeys.Target],
             ["promote"] = [ScenarioKeys.Target],
             ["rejoin"] = [ScenarioKeys.Target],
             ["heal"] = [],
             ["wait-converged"] = [ScenarioKeys.Deadline],
+            ["switchover"] = [ScenarioKeys.Candidate],
+            ["failover"] = [ScenarioKeys.Candidate],
+            ["maintenance"] = [ScenarioKeys.State],
         }.ToImmutableDictionary(StringComparer.Ordinal);
 
     private ScenarioParser(string file)
@@ -184,21 +191,8 @@ public sealed class ScenarioParser : StrictYamlParser
         string network = keys.TryGetValue(ScenarioKeys.Network, out var networkNode)
             ? Text(networkNode, Child(path, ScenarioKeys.Network), "a network mode name such as proxy") ?? ClusterAxisNames.Proxy
             : ClusterAxisNames.Proxy;
-        string manager = ClusterAxisNames.None;
-        if (keys.TryGetValue(ScenarioKeys.Manager, out var managerNode))
-        {
-            // Room for a manager's own settings later (a mapping); until then one is an honest error, not a type error.
-            if (managerNode is YamlMappingNode)
-            {
-                Fail(Child(path, ScenarioKeys.Manager), managerNode.Start, "manager takes a manager name such as none; manager settings are not available yet in this version");
-            }
-            else
-            {
-                manager = Text(managerNode, Child(path, ScenarioKeys.Manager), "a manager name such as none") ?? ClusterAxisNames.None;
-            }
-        }
-
-        return new ScenarioCluster(replicas, replication, quorum, synchronousCommit, settings.ToImmutable(), afterPromotion) { Network = network, Manager = manager };
+        var cluster = new ScenarioCluster(replicas, replication, quorum, synchronousCommit, settings.ToImmutable(), afterPromotion) { Network = network };
+        return keys.TryGetValue(ScenarioKeys.Manager, out var managerNode) ? Manager(cluster, managerNode, Child(path, ScenarioKeys.Manager)) : cluster;
     }
 
     private ScenarioWorkload Workload(YamlNode? node)
@@ -299,13 +293,18 @@ public sealed class ScenarioParser : StrictYamlParser
                 : null,
             "reset" => LinkTarget(keys, node, path, keyword) is { } link ? new ResetFault(at, link, length) : null,
             "loss" => Loss(keys, node, path, at, length),
-            "kill" => NodeTarget(keys, node, path, keyword) is { } n ? new KillFault(at, n, length) : null,
-            "pause" => NodeTarget(keys, node, path, keyword) is { } n ? new PauseFault(at, n, length) : null,
+            "kill" => NodeTarget(keys, node, path, keyword) is { } n ? new KillFault(at, n, length) { Process = ProcessOf(keys, path) } : null,
+            "pause" => NodeTarget(keys, node, path, keyword) is { } n ? new PauseFault(at, n, length) { Process = ProcessOf(keys, path) } : null,
             "restart" => NodeTarget(keys, node, path, keyword) is { } n ? new RestartFault(at, n) : null,
             "terminate-backends" => NodeTarget(keys, node, path, keyword) is { } n ? new TerminateBackendsFault(at, n) : null,
             "promote" => NodeTarget(keys, node, path, keyword) is { } n ? new PromoteAction(at, n) : null,
             "rejoin" => NodeTarget(keys, node, path, keyword) is { } n ? new RejoinAction(at, n) : null,
             "heal" => new HealAction(at),
+            "switchover" => new SwitchoverAction(at, keys.TryGetValue(ScenarioKeys.Candidate, out var candidateNode) ? Text(candidateNode, Child(path, ScenarioKeys.Candidate), "the node to hand the leader role to, e.g. replica1") : null),
+            "failover" => RequiredText(keys, node, path, ScenarioKeys.Candidate, "the node to fail over to, e.g. replica1") is { } candidate ? new FailoverAction(at, candidate) : null,
+            "maintenance" => Required(keys, node, path, ScenarioKeys.State, "on or off") is { } stateNode && OneOf(stateNode, Child(path, ScenarioKeys.State), "maintenance state", MaintenanceStates) is { } state
+                ? new MaintenanceAction(at, state == "on")
+                : null,
             _ => Duration(Required(keys, node, path, ScenarioKeys.Deadline, "how long to wait for convergence, e.g. 10s"), Child(path, ScenarioKeys.Deadline)) is { } deadline
                 ? new WaitConvergedAction(at, deadline)
                 : null,
@@ -361,6 +360,16 @@ public sealed class ScenarioParser : StrictYamlParser
             ? null
             : new LatencyFault(at, link, latency.Value, jitter.Value, direction, length);
     }
+
+    private NodeProcess? ProcessOf(Dictionary<string, YamlNode> keys, string path) =>
+        keys.TryGetValue(ScenarioKeys.Process, out var processNode)
+            ? OneOf(processNode, Child(path, ScenarioKeys.Process), "process", Processes) switch
+            {
+                "manager" => NodeProcess.Manager,
+                "all" => NodeProcess.All,
+                _ => NodeProcess.Server,
+            }
+            : null;
 
     private LatencyDirection DirectionOf(Dictionary<string, YamlNode> keys, string path) =>
         (keys.TryGetValue(ScenarioKeys.Direction, out var directionNode)

@@ -147,6 +147,24 @@ public static partial class ScenarioValidator
             }
         }
 
+        // The manager's settings are checked by the manager's own rules, before anything starts.
+        if (cluster.Patroni is { } patroni)
+        {
+            if (cluster.Manager != ClusterAxisNames.Patroni)
+            {
+                add(Path(ScenarioKeys.Manager), $"Patroni settings need name: {ClusterAxisNames.Patroni}, not {cluster.Manager}");
+            }
+
+            try
+            {
+                patroni.Validate();
+            }
+            catch (Cluster.ClusterConfigurationException e)
+            {
+                add(Path(ScenarioKeys.Manager), e.Message.TrimEnd('.') + " (cluster.manager: ttl, loop-wait, retry-timeout, synchronous-mode, etcd-members)");
+            }
+        }
+
         if (cluster.Settings.Count > ScenarioLimits.MaxSettings)
         {
             add(Path(ScenarioKeys.Settings), $"{cluster.Settings.Count} settings; at most {ScenarioLimits.MaxSettings}");

@@ -61,8 +61,28 @@ public static class ScenarioWriter
         }
 
         node.Add(ScenarioKeys.Network, Scalar(cluster.Network));
-        node.Add(ScenarioKeys.Manager, Scalar(cluster.Manager));
+        node.Add(ScenarioKeys.Manager, Manager(cluster));
         return node;
+    }
+
+    // A manager's name, or the mapping of its name and settings when the scenario gives any.
+    private static YamlNode Manager(ScenarioCluster cluster)
+    {
+        if (cluster.Patroni is not { } patroni)
+        {
+            return Scalar(cluster.Manager);
+        }
+
+        return new YamlMappingNode
+        {
+            { ScenarioKeys.Name, Scalar(cluster.Manager) },
+            { ScenarioKeys.Ttl, DurationText.Format(patroni.Ttl) },
+            { ScenarioKeys.LoopWait, DurationText.Format(patroni.LoopWait) },
+            { ScenarioKeys.RetryTimeout, DurationText.Format(patroni.RetryTimeout) },
+            { ScenarioKeys.MaximumLagOnFailover, patroni.MaximumLagOnFailover.ToString(CultureInfo.InvariantCulture) },
+            { ScenarioKeys.SynchronousMode, patroni.SynchronousModeStrict ? "strict" : patroni.SynchronousMode ? "on" : "off" },
+            { ScenarioKeys.EtcdMembers, Number(patroni.EtcdMembers) },
+        };
     }
 
     private static YamlMappingNode Workload(ScenarioWorkload workload)
@@ -113,6 +133,15 @@ public static class ScenarioWriter
             case WaitConvergedAction wait:
                 node.Add(ScenarioKeys.Deadline, DurationText.Format(wait.Deadline));
                 break;
+            case SwitchoverAction { Candidate: { } candidate }:
+                node.Add(ScenarioKeys.Candidate, Scalar(candidate));
+                break;
+            case FailoverAction failover:
+                node.Add(ScenarioKeys.Candidate, Scalar(failover.Candidate));
+                break;
+            case MaintenanceAction maintenance:
+                node.Add(ScenarioKeys.State, maintenance.On ? "on" : "off");
+                break;
         }
 
         switch (step)
@@ -131,6 +160,12 @@ public static class ScenarioWriter
                 break;
             case PartitionFault { Direction: not LatencyDirection.Both } partition:
                 node.Add(ScenarioKeys.Direction, partition.Direction.ToString().ToLowerInvariant());
+                break;
+            case KillFault { Process: { } process }:
+                node.Add(ScenarioKeys.Process, process.ToString().ToLowerInvariant());
+                break;
+            case PauseFault { Process: { } process }:
+                node.Add(ScenarioKeys.Process, process.ToString().ToLowerInvariant());
                 break;
         }
 

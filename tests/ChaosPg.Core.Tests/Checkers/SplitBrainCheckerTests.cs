@@ -45,6 +45,46 @@ public sealed class SplitBrainCheckerTests
     }
 
     [Test]
+    public void A_managers_promotion_counts_from_the_first_write_the_new_primary_acknowledged_not_from_when_it_was_observed()
+    {
+        var observed = System.Collections.Immutable.ImmutableDictionary<string, string>.Empty.Add("by", "patroni");
+        var script = new HistoryScript()
+            .Write("a", 1, 2)
+            .Event(EventKind.Kill, "primary", 3, 3)
+            .Write("early", 5, 6, node: "replica1")
+            .Event(EventKind.Promote, "replica1", 8, 8, parameters: observed);
+
+        Assert.That(Check(script).Verdict, Is.EqualTo(Verdict.Valid), "replica1 acknowledged a write: it was primary by then");
+    }
+
+    [Test]
+    public void The_old_primary_writing_after_the_new_one_acknowledged_is_split_brain_even_before_the_promotion_is_observed()
+    {
+        var observed = System.Collections.Immutable.ImmutableDictionary<string, string>.Empty.Add("by", "patroni");
+        var script = new HistoryScript()
+            .Write("a", 1, 2)
+            .Write("early", 5, 6, node: "replica1")
+            .Write("old", 7, 8)
+            .Event(EventKind.Promote, "replica1", 9, 9, parameters: observed);
+
+        var result = Check(script);
+
+        Assert.That(result.Verdict, Is.EqualTo(Verdict.Invalid));
+        Assert.That(result.Evidence.Skip(1).Select(e => e.Id), Is.EqualTo(new[] { "old" }));
+    }
+
+    [Test]
+    public void A_harness_promotion_is_not_moved_so_a_replica_writing_before_it_is_still_split_brain()
+    {
+        var script = new HistoryScript()
+            .Write("a", 1, 2)
+            .Write("early", 5, 6, node: "replica1")
+            .Event(EventKind.Promote, "replica1", 8, 8);
+
+        Assert.That(Check(script).Verdict, Is.EqualTo(Verdict.Invalid));
+    }
+
+    [Test]
     public void A_write_invoked_before_the_promotion_is_only_counted_as_ambiguous()
     {
         var script = new HistoryScript()

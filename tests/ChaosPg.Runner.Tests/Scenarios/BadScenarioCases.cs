@@ -45,7 +45,16 @@ public static class BadScenarioCases
         yield return Case("manager not built yet", ScenarioText.Build(cluster: $"  replicas: 2\n  manager: repmgr{M}\n"), "manager repmgr is not available yet in this version; available: none, patroni");
         yield return Case("manager not built yet (pg_auto_failover)", ScenarioText.Build(cluster: $"  replicas: 2\n  manager: pg_auto_failover{M}\n"), "manager pg_auto_failover is not available yet in this version; available: none, patroni");
         yield return Case("unknown manager", ScenarioText.Build(cluster: $"  replicas: 2\n  manager: pacemaker{M}\n"), "manager 'pacemaker' is unknown; available: none, patroni (repmgr, pg_auto_failover: not available yet)");
-        yield return Case("manager settings not built yet", ScenarioText.Build(cluster: $"  replicas: 2\n  manager:\n    name: none{M}\n"), "manager takes a manager name such as none; manager settings are not available yet in this version");
+        yield return Case("manager mapping without a name", ScenarioText.Build(cluster: $"  replicas: 2\n  manager:\n    ttl: 10s{M}\n"), "missing key 'name' in cluster.manager; expected the manager's name, e.g. name: patroni");
+        yield return Case("setting of another manager", ScenarioText.Build(cluster: $"  replicas: 2\n  manager:\n    name: patroni\n    witness: true{M}\n"), "unknown key 'witness' in cluster.manager (patroni); expected one of: name, ttl, loop-wait, retry-timeout, maximum-lag-on-failover, synchronous-mode, etcd-members");
+        yield return Case("settings for no manager", ScenarioText.Build(cluster: $"  replicas: 2\n  manager:\n    name: none\n    ttl: 10s{M}\n"), "unknown key 'ttl' in cluster.manager (none); expected one of: name");
+        yield return Case("patroni ttl not a duration", ScenarioText.Build(cluster: $"  replicas: 2\n  manager:\n    name: patroni\n    ttl: ten{M}\n"), "ttl 'ten' is not a duration");
+        yield return Case("patroni loop-wait not whole seconds", ScenarioText.Build(cluster: $"  replicas: 2\n  manager:\n    name: patroni\n    loop-wait: 1500ms{M}\n"), "loop-wait 1500ms is not whole seconds; Patroni takes seconds");
+        yield return Case("patroni ttl too short for its loop", ScenarioText.Build(cluster: $"  replicas: 2\n  manager:\n    name: patroni{M}\n    ttl: 6s\n    retry-timeout: 3s\n"), "loop_wait + 2 x retry_timeout (8s) must not exceed ttl (6s)");
+        yield return Case("patroni ttl below 4s", ScenarioText.Build(cluster: $"  replicas: 2\n  manager:\n    name: patroni{M}\n    ttl: 3s\n"), "patroni ttl must be at least 4s");
+        yield return Case("patroni lag not a size", ScenarioText.Build(cluster: $"  replicas: 2\n  manager:\n    name: patroni\n    maximum-lag-on-failover: 1.5MB{M}\n"), "maximum-lag-on-failover '1.5MB' is not a size; expected a whole number of bytes, or of kB, MB or GB");
+        yield return Case("patroni unknown synchronous mode", ScenarioText.Build(cluster: $"  replicas: 2\n  manager:\n    name: patroni\n    synchronous-mode: quorum{M}\n"), "unknown synchronous-mode 'quorum'; expected one of: off, on, strict");
+        yield return Case("patroni two etcd members", ScenarioText.Build(cluster: $"  replicas: 2\n  manager:\n    name: patroni{M}\n    etcd-members: 2\n"), "etcd members must be 1 or 3, got 2");
         yield return Case("unknown network", ScenarioText.Build(cluster: $"  replicas: 2\n  network: iptables{M}\n"), "network 'iptables' is unknown; available: proxy, kernel");
         yield return Case("bad setting name", ScenarioText.Build(cluster: $"  replicas: 2\n  settings:\n    Shared Buffers: 1GB{M}\n"), "setting 'Shared Buffers' is not a PostgreSQL setting name");
 
@@ -62,7 +71,7 @@ public static class BadScenarioCases
 
         // Steps: names and keys.
         yield return Case("unknown fault", Step($"    fault: partiton{M}\n    target: replica1->primary\n"), "unknown fault 'partiton'; expected one of: partition, blackhole, isolate, latency");
-        yield return Case("unknown action", Step($"    action: failover{M}\n    target: replica1\n"), "unknown action 'failover'; expected one of: promote, rejoin, heal, wait-converged");
+        yield return Case("unknown action", Step($"    action: takeover{M}\n    target: replica1\n"), "unknown action 'takeover'; expected one of: promote, rejoin, heal, wait-converged, switchover, failover, maintenance");
         yield return Case("action written as a fault", Step($"    fault: promote{M}\n    target: replica1\n"), "promote is an action, not a fault; write action: promote");
         yield return Case("fault written as an action", Step($"    action: kill{M}\n    target: replica1\n"), "kill is a fault, not an action; write fault: kill");
         yield return Case("fault and action", Step($"    fault: kill\n    action: heal{M}\n    target: replica1\n"), "a step has a fault or an action, not both");
@@ -113,6 +122,25 @@ public static class BadScenarioCases
         yield return Case("blackhole inside a node partition", ScenarioText.Build(schedule: "  - at: 1s\n    fault: partition\n    target: replica1\n    for: 5s\n  - at: 2s\n    fault: blackhole\n" + $"    target: replica1->primary{M}\n"), "the blackhole on replica1->primary at 2s overlaps the partition on replica1 at 1s (until 6s)");
         yield return Case("two latencies on one link", ScenarioText.Build(schedule: "  - at: 1s\n    fault: latency\n    target: client->primary\n    latency: 50ms\n  - at: 2s\n    fault: latency\n" + $"    target: client->primary{M}\n    latency: 80ms\n"), "overlaps the latency on client->primary at 1s");
         yield return Case("wait-converged during a partition", Steps("partition", "replica1->primary", $"    action: wait-converged{M}\n    deadline: 5s\n", faultFirst: true), "wait-converged at 2s while the partition on replica1->primary at 1s (until the next heal) is still active");
+        // Managed clusters: the manager's faults, actions and targets.
+        yield return Case("process without a manager", Step($"    fault: kill\n    target: primary\n    process: manager{M}\n"), "process applies to a cluster an HA manager runs; set cluster.manager");
+        yield return Case("unknown process", Managed($"    fault: kill\n    target: leader\n    process: postmaster{M}\n"), "unknown process 'postmaster'; expected one of: server, manager, all");
+        yield return Case("process on a DCS member", Managed($"    fault: pause\n    target: dcs1\n    process: all{M}\n"), "dcs1 is one of patroni's own processes; process applies to nodes; drop it");
+        yield return Case("role target without a manager", Step($"    fault: kill\n    target: leader{M}\n"), "node leader does not exist; expected one of: primary, replica1, replica2");
+        yield return Case("DCS member that does not exist", Managed($"    fault: kill\n    target: dcs2{M}\n"), "dcs2 is neither a node nor one of patroni's processes; expected one of: primary, replica1, replica2, leader, replica, dcs1");
+        yield return Case("timed kill of a managed server", Managed($"    fault: kill\n    target: leader\n    for: 5s{M}\n"), "a killed server is patroni's to restart, not the harness's; drop for");
+        yield return Case("promote under a manager", Managed($"    action: promote{M}\n    target: replica1\n"), "the manager (patroni) promotes and rejoins; use action: failover or switchover");
+        yield return Case("rejoin under a manager", Managed($"    action: rejoin{M}\n    target: primary\n"), "the manager (patroni) promotes and rejoins; use action: failover or switchover");
+        yield return Case("switchover without a manager", Step($"    action: switchover{M}\n"), "switchover asks an HA manager, and this cluster has none; set cluster.manager");
+        yield return Case("failover without candidate", ScenarioText.Build(cluster: Patroni, schedule: $"  - at: 1s{M}\n    action: failover\n"), "missing key 'candidate' in step 1 of the schedule; expected the node to fail over to");
+        yield return Case("failover to a node that does not exist", Managed($"    action: failover\n    candidate: replica7{M}\n"), "node replica7 does not exist; expected one of: primary, replica1, replica2");
+        yield return Case("maintenance without state", ScenarioText.Build(cluster: Patroni, schedule: $"  - at: 1s{M}\n    action: maintenance\n"), "missing key 'state' in step 1 of the schedule; expected on or off");
+        yield return Case("unknown maintenance state", Managed($"    action: maintenance\n    state: paused{M}\n"), "unknown maintenance state 'paused'; expected one of: on, off");
+        yield return Case("candidate on a fault", Managed($"    fault: kill\n    target: leader\n    candidate: replica1{M}\n"), "key 'candidate' does not apply to kill; expected only at, target, process, for");
+        yield return Case("WAL link in a managed cluster", Managed($"    fault: partition\n    target: replica1->primary{M}\n"), "link replica1->primary is not a link of a patroni cluster; expected one of: client->primary, peers->primary, api->primary, primary->dcs");
+        yield return Case("link of an unknown role", Managed($"    fault: partition\n    target: peers->follower{M}\n"), "or one with leader or replica in place of the node (e.g. peers->leader)");
+        yield return Case("partition of a DCS member as a node", Managed($"    fault: partition\n    target: dcs1{M}\n"), "dcs1 is one of patroni's own processes, not a node with links");
+        yield return Case("kill of a killed agent", ScenarioText.Build(cluster: Patroni, schedule: "  - at: 1s\n    fault: kill\n    target: replica1\n    process: manager\n  - at: 2s\n    fault: kill\n" + $"    target: replica1{M}\n"), "kill replica1 at 2s: the node is down since the kill at 1s");
         yield return Case("wait-converged during a pause", Steps("pause", "replica2", $"    action: wait-converged{M}\n    deadline: 5s\n", faultFirst: true), "while the pause on replica2 at 1s (until the next heal) is still active");
 
         // Expectations.
@@ -131,6 +159,11 @@ public static class BadScenarioCases
 
     private static TestCaseData Case(string name, string yaml, string message) =>
         new TestCaseData(yaml, message).SetName($"Rejects {name}");
+
+    private const string Patroni = "  replicas: 2\n  manager: patroni\n";
+
+    // One step at 1s on a two-replica cluster Patroni runs.
+    private static string Managed(string body) => ScenarioText.Build(cluster: Patroni, schedule: "  - at: 1s\n" + body);
 
     // One step at 1s on the default two-replica cluster.
     private static string Step(string body) => ScenarioText.Build(schedule: "  - at: 1s\n" + body);

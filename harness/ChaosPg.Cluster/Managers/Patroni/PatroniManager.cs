@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ChaosPg.Cluster.Local;
 using ChaosPg.Cluster.Providers;
+using ChaosPg.Core.Schedule;
 
 namespace ChaosPg.Cluster.Managers.Patroni;
 
@@ -109,6 +110,18 @@ public sealed class PatroniManager : IClusterManager
                 $"leader: {cluster.Primary.Name}; etcd: {string.Join(", ", cluster.Etcd.Members.Select(m => m.ClientUrl))}",
                 $"patroni REST: {string.Join(", ", cluster.Nodes.Select(n => $"{n.Name} http://127.0.0.1:{n.RestPort}"))}",
             ]);
+    }
+
+    /// <summary>Patroni's etcd members (<c>dcs1</c>..) and each node's <c>peers</c>, <c>api</c> and DCS links.</summary>
+    public ManagedTopology Topology(ClusterRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        int members = request.Patroni.EtcdMembers;
+        const string node = ManagedTopology.NodePlaceholder;
+        return new ManagedTopology(
+            Name,
+            [.. Enumerable.Range(1, members).Select(PatroniCluster.DcsName)],
+            [PatroniLinkNames.Peers(node), PatroniLinkNames.Api(node), .. Enumerable.Range(1, members).Select(m => PatroniLinkNames.Dcs(node, m, members))]);
     }
 
     private static readonly (string Binary, string Package)[] Binaries = [("patroni", "patroni python3-etcd"), ("etcd", "etcd-server")];
