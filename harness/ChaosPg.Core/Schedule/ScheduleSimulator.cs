@@ -14,13 +14,15 @@ public sealed class ScheduleSimulator
     private readonly ImmutableArray<PlannedEntry>.Builder entries = ImmutableArray.CreateBuilder<PlannedEntry>();
     private readonly ImmutableArray<ScheduleIssue>.Builder issues = ImmutableArray.CreateBuilder<ScheduleIssue>();
     private readonly TimeSpan duration;
+    private readonly ImmutableHashSet<Link>? managerLinks;
     private string currentPrimary = NodeNames.Primary;
     private int stepIndex;
     private bool stepFailed;
 
-    private ScheduleSimulator(int replicas, TimeSpan duration)
+    private ScheduleSimulator(int replicas, TimeSpan duration, IEnumerable<Link>? managerLinks)
     {
         this.duration = duration;
+        this.managerLinks = managerLinks?.ToImmutableHashSet();
         foreach (string name in NodeNames.ForCluster(replicas))
         {
             nodes[name] = name == NodeNames.Primary
@@ -29,11 +31,15 @@ public sealed class ScheduleSimulator
         }
     }
 
-    /// <summary>Plays <paramref name="steps"/> on a cluster of one primary and <paramref name="replicas"/> replicas.</summary>
-    public static SchedulePlan Simulate(IReadOnlyList<ScheduleStep> steps, int replicas, TimeSpan duration)
+    /// <summary>
+    /// Plays <paramref name="steps"/> on a cluster of one primary and <paramref name="replicas"/> replicas. Under an HA
+    /// manager, <paramref name="managerLinks"/> are its links (repmgr's <c>peers-&gt;NODE</c>): they exist from start to
+    /// end, and the harness's own WAL links (<c>replica1-&gt;primary</c>) do not.
+    /// </summary>
+    public static SchedulePlan Simulate(IReadOnlyList<ScheduleStep> steps, int replicas, TimeSpan duration, IEnumerable<Link>? managerLinks = null)
     {
         ArgumentNullException.ThrowIfNull(steps);
-        var simulator = new ScheduleSimulator(replicas, duration);
+        var simulator = new ScheduleSimulator(replicas, duration, managerLinks);
         simulator.Run(steps);
         return new SchedulePlan(simulator.entries.ToImmutable(), simulator.issues.ToImmutable());
     }
@@ -176,14 +182,16 @@ public sealed class ScheduleSimulator
 
             var links = ImmutableArray.CreateBuilder<Link>();
             links.Add(Link.ClientTo(name));
-            links.AddRange(CurrentWalLinks().Where(link => link.From == name || link.To == name));
+            links.AddRange((managerLinks ?? CurrentWalLinks()).Where(link => link.From == name || link.To == name));
             return links.ToImmutable();
         }
 
         var link = ((LinkTarget)target).Link;
         bool exists = link.IsClientLink
             ? nodes.ContainsKey(link.To)
-            : nodes.TryGetValue(link.From, out var from) && from.Role == NodeRole.Replica && from.Upstream == link.To;
+            : managerLinks is not null
+                ? managerLinks.Contains(link)
+                : nodes.TryGetValue(link.From, out var from) && from.Role == NodeRole.Replica && from.Upstream == link.To;
         if (!exists)
         {
             string why = link.IsClientLink || !nodes.TryGetValue(link.From, out var source)
@@ -199,7 +207,8 @@ public sealed class ScheduleSimulator
     private IEnumerable<Link> CurrentWalLinks() =>
         nodes.Values.Where(n => n.Role == NodeRole.Replica).Select(n => new Link(n.Name, n.Upstream!));
 
-    private IEnumerable<Link> CurrentLinks() => nodes.Keys.Select(Link.ClientTo).Concat(CurrentWalLinks());
+    private IEnumerable<Link> CurrentLinks() =>
+        nodes.Keys.Select(Link.ClientTo).Concat(managerLinks?.OrderBy(l => l.ToString(), StringComparer.Ordinal) ?? CurrentWalLinks());
 
     private void Kill(KillFault kill, TimeSpan now)
     {

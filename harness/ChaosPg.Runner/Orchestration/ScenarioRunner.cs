@@ -206,7 +206,8 @@ public sealed class ScenarioRunner
                 if (cluster is IManagedCluster managed)
                 {
                     var writer = history;
-                    recordRoleChange = change => ManagerEventRecorder.Record(writer, change);
+                    var manager = managed.Manager;
+                    recordRoleChange = change => ManagerEventRecorder.Record(writer, change, manager);
                     managed.RoleChanged += recordRoleChange;
                 }
 
@@ -381,8 +382,8 @@ public sealed class ScenarioRunner
             }
 
             runner.Phase(scenario, "taking snapshots");
-            // Where someone else may change roles, the primary is the one last seen; otherwise the schedule's.
-            var finalPrimary = cluster is IObservableRoles
+            // Where someone else may change roles (a target's operator, a manager), the primary is the one last seen; otherwise the schedule's.
+            var finalPrimary = cluster is IObservableRoles or IManagedCluster
                 ? cluster.Primary.Name
                 : scenario.Schedule.OfType<PromoteAction>().LastOrDefault()?.Node ?? NodeNames.Primary;
             var finalState = await SnapshotTaker.TakeAsync(

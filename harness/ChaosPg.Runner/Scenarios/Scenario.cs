@@ -31,5 +31,5 @@ public sealed record Scenario(
     public override int GetHashCode() => HashCode.Combine(Name, Duration, Schedule.Length);
 
     /// <summary>Plays the schedule through the cluster's topology; the executor follows the plan's entries.</summary>
-    public SchedulePlan Plan() => ScheduleSimulator.Simulate(Schedule, Cluster.Replicas, Duration);
+    public SchedulePlan Plan() => ScheduleSimulator.Simulate(Schedule, Cluster.Replicas, Duration, Cluster.ManagerLinks);
 }

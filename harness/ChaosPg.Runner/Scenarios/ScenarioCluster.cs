@@ -33,6 +33,14 @@ public sealed record ScenarioCluster(
     public string Manager { get; init; } = ClusterAxisNames.None;
 
     /// <summary>
+    /// The links the manager adds, which a schedule may fault (null: the harness's own WAL links, which follow its
+    /// promotions). repmgr: <c>peers-&gt;NODE</c> for every node (its witness links come with the witness setting).
+    /// </summary>
+    public IEnumerable<Core.Schedule.Link>? ManagerLinks => Manager == ClusterAxisNames.Repmgr
+        ? Core.Schedule.NodeNames.ForCluster(Replicas).Select(n => Core.Schedule.Link.TryParse(Cluster.Managers.Repmgr.RepmgrLinkNames.Peers(n), out var link) ? link! : throw new InvalidOperationException($"{n}: not a link name"))
+        : null;
+
+    /// <summary>
     /// The cluster spec to bring up: replication mode, k (FIRST k or ANY k), synchronous_commit and the extra settings.
     /// </summary>
     /// <exception cref="ClusterConfigurationException">A setting the cluster refuses.</exception>

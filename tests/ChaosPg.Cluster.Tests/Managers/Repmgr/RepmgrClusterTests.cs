@@ -96,6 +96,25 @@ public class RepmgrClusterTests
         Assert.That(oldPrimary.ManagerIsRunning, Is.True);
     }
 
+    [Test]
+    public async Task A_standby_cut_off_from_both_the_primary_and_the_witness_does_not_promote_itself()
+    {
+        await using var proxy = await ToxiproxyProvider.AcquireAsync(new ToxiproxyProviderOptions());
+        await using var router = new ToxiproxyLinkRouter(proxy.Client);
+        await using var cluster = await StartAsync(router, new RepmgrSettings { Witness = true });
+        var faults = new LinkFaults(router);
+        await faults.PartitionAsync("peers->primary", LinkDirection.Both);
+        await faults.PartitionAsync("replica1->witness", LinkDirection.Both);
+
+        // repmgrd gives up on the primary after reconnect_attempts x reconnect_interval (2 s); give it five times that.
+        var promoted = await cluster.Observer.WaitForAsync(o => o.WritableServers.Contains("replica1"), TimeSpan.FromSeconds(10));
+        var log = string.Join('\n', File.ReadLines(cluster["replica1"].Server.Repmgrd.LogFile).Where(l => !l.Contains("ping", StringComparison.Ordinal)).TakeLast(25));
+        TestContext.Out.WriteLine(log);
+        Assert.That(promoted, Is.False, $"replica1 promoted itself without seeing the witness; changes: {string.Join("; ", cluster.Observer.Changes.Select(c => c.Evidence))}");
+        Assert.That(log, Does.Contain("primary"), "replica1's repmgrd noticed the primary was gone");
+        await faults.HealAsync();
+    }
+
     private static Task<RepmgrCluster> StartAsync(ILinkRouter router, RepmgrSettings settings) =>
         RepmgrCluster.StartAsync(
             ClusterSpec.CreateBuilder().WithReplicas(1).WithPgBinDirectory(PgBin).Build(),
