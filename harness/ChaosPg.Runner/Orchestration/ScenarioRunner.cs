@@ -167,6 +167,7 @@ public sealed class ScenarioRunner
         {
             Network = prepared.Scenario.Cluster.Network,
             Manager = prepared.Scenario.Cluster.Manager,
+            Repmgr = prepared.Scenario.Cluster.Repmgr,
             LogDirectory = prepared.Folder.LogsDirectory,
         };
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ChaosPg.Cluster;
+using ChaosPg.Cluster.Managers.Repmgr;
 using ChaosPg.Cluster.Providers;
 
 namespace ChaosPg.Runner.Scenarios;
@@ -32,12 +33,18 @@ public sealed record ScenarioCluster(
     /// <summary>Who decides failover (<c>cluster.manager</c>): <c>none</c> (the scenario promotes) unless it says otherwise.</summary>
     public string Manager { get; init; } = ClusterAxisNames.None;
 
+    /// <summary>The settings of manager repmgr (<c>cluster.manager: {name: repmgr, witness: true}</c>); ignored by the other managers.</summary>
+    public RepmgrSettings Repmgr { get; init; } = new();
+
     /// <summary>
     /// The links the manager adds, which a schedule may fault (null: the harness's own WAL links, which follow its
-    /// promotions). repmgr: <c>peers-&gt;NODE</c> for every node (its witness links come with the witness setting).
+    /// promotions). repmgr: <c>peers-&gt;NODE</c> for every node and, with a witness, <c>NODE-&gt;witness</c>.
     /// </summary>
     public IEnumerable<Core.Schedule.Link>? ManagerLinks => Manager == ClusterAxisNames.Repmgr
-        ? Core.Schedule.NodeNames.ForCluster(Replicas).Select(n => Core.Schedule.Link.TryParse(Cluster.Managers.Repmgr.RepmgrLinkNames.Peers(n), out var link) ? link! : throw new InvalidOperationException($"{n}: not a link name"))
+        ? Core.Schedule.NodeNames.ForCluster(Replicas).SelectMany(n => (IEnumerable<string>)[
+                RepmgrLinkNames.Peers(n),
+                .. Repmgr.Witness ? [RepmgrLinkNames.Witness(n)] : Array.Empty<string>()])
+            .Select(name => Core.Schedule.Link.TryParse(name, out var link) ? link! : throw new InvalidOperationException($"{name}: not a link name"))
         : null;
 
     /// <summary>
