@@ -194,7 +194,7 @@ public sealed class ScheduleSimulator
                 : nodes.TryGetValue(link.From, out var from) && from.Role == NodeRole.Replica && from.Upstream == link.To;
         if (!exists)
         {
-            string why = link.IsClientLink || !nodes.TryGetValue(link.From, out var source)
+            string why = link.IsClientLink || managerLinks is not null || !nodes.TryGetValue(link.From, out var source)
                 ? string.Empty
                 : $" ({link.From} is {source.Describe()})";
             Fail("target", $"link {link} does not exist at this point{why}; expected one of: {string.Join(", ", CurrentLinks())}");
