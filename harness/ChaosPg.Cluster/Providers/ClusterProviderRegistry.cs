@@ -3,6 +3,7 @@ using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Local;
 using ChaosPg.Cluster.Managers.None;
 using ChaosPg.Cluster.Managers.Patroni;
+using ChaosPg.Cluster.Managers.Repmgr;
 using ChaosPg.Cluster.Networks.Kernel;
 using ChaosPg.Cluster.Networks.Proxy;
 using ChaosPg.Cluster.Target;
@@ -40,7 +41,8 @@ public sealed class ClusterProviderRegistry
         .WithNetwork(new ProxyNetwork())
         .WithNetwork(new KernelNetwork())
         .WithManager(new NoManager())
-        .WithManager(new PatroniManager());
+        .WithManager(new PatroniManager())
+        .WithManager(new RepmgrManager());
 
     public ImmutableDictionary<string, IClusterBackend> Backends { get; }
 

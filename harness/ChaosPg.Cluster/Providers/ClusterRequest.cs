@@ -1,5 +1,6 @@
 using ChaosPg.Cluster.Docker;
 using ChaosPg.Cluster.Managers.Patroni;
+using ChaosPg.Cluster.Managers.Repmgr;
 using ChaosPg.Cluster.Target;
 
 namespace ChaosPg.Cluster.Providers;
@@ -21,6 +22,9 @@ public sealed record ClusterRequest(ClusterSpec Spec)
 
     /// <summary>The settings of the <c>patroni</c> manager (ttl, loop_wait, synchronous mode, etcd members).</summary>
     public PatroniSettings Patroni { get; init; } = new();
+
+    /// <summary>The settings of the <c>repmgr</c> manager (witness, repmgrd timings).</summary>
+    public RepmgrSettings Repmgr { get; init; } = new();
 
     /// <summary>The PostgreSQL image of the Docker backend (<c>--pg-image</c>).</summary>
     public string PgImage { get; init; } = DockerClusterOptions.DefaultPgImage;

@@ -104,23 +104,23 @@ public sealed class HistoryWriter : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Records that a fault or action starts.</summary>
-    public EventStarted StartEvent(EventKind kind, string target, ImmutableDictionary<string, string>? parameters = null)
+    /// <summary>Records that a fault or action starts (at <paramref name="atMicros"/> when it was seen only afterwards: a manager's promotion).</summary>
+    public EventStarted StartEvent(EventKind kind, string target, ImmutableDictionary<string, string>? parameters = null, long? atMicros = null)
     {
         lock (gate)
         {
-            var line = new EventStarted(ElapsedMicros, ++lastEventId, kind, target, parameters);
+            var line = new EventStarted(Math.Min(atMicros ?? long.MaxValue, ElapsedMicros), ++lastEventId, kind, target, parameters);
             WriteLocked(line);
             return line;
         }
     }
 
-    /// <summary>Records that a fault was removed or an action finished (or failed).</summary>
-    public EventEnded EndEvent(long eventId, bool ok = true, string? error = null)
+    /// <summary>Records that a fault was removed or an action finished (or failed), at <paramref name="atMicros"/> when given.</summary>
+    public EventEnded EndEvent(long eventId, bool ok = true, string? error = null, long? atMicros = null)
     {
         lock (gate)
         {
-            var line = new EventEnded(ElapsedMicros, eventId, ok, error);
+            var line = new EventEnded(Math.Min(atMicros ?? long.MaxValue, ElapsedMicros), eventId, ok, error);
             WriteLocked(line);
             return line;
         }

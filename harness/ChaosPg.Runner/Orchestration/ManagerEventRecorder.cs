@@ -9,9 +9,10 @@ namespace ChaosPg.Runner.Orchestration;
 /// Writes the role changes a manager's observer sees into the run's history, as they are seen. A server that left
 /// recovery is a <c>promote</c> event on that node (by the manager), so the checkers judge the manager's promotions
 /// as they judge the harness's own; every other change (leader changed, lock lost, demoted, timeline, maintenance) is
-/// a <c>role-change</c> event with its evidence. Each is an instant: it starts and ends when it was observed. A
-/// promotion also carries how far behind its node was when chosen (<see cref="PromotionLag"/>) and the manager's
-/// settings that say what it promised (synchronous mode, maximum lag on failover).
+/// a <c>role-change</c> event with its evidence. Each is an instant: it starts and ends when it was observed, a
+/// promotion when the poll before it last saw the server in recovery (the earliest it can have happened). A promotion
+/// also carries how far behind its node was when chosen (<see cref="PromotionLag"/>) and the manager's settings that
+/// say what it promised (synchronous mode, maximum lag on failover).
 /// </summary>
 public static class ManagerEventRecorder
 {
@@ -58,8 +59,17 @@ public static class ManagerEventRecorder
             }
         }
 
-        var started = history.StartEvent(promoted ? EventKind.Promote : EventKind.RoleChange, change.Node ?? "cluster", parameters.ToImmutable());
-        history.EndEvent(started.EventId);
+        // A promotion is stamped when the poll before it still saw the server in recovery: the clients may reach the
+        // promoted server before the next poll does, and a write it acknowledged must never seem to precede its promotion.
+        long? at = null;
+        if (change.NotBefore is { } notBefore)
+        {
+            parameters["not-before"] = notBefore.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+            at = Math.Max(0, history.ElapsedMicros - (long)(DateTimeOffset.UtcNow - notBefore).TotalMicroseconds);
+        }
+
+        var started = history.StartEvent(promoted ? EventKind.Promote : EventKind.RoleChange, change.Node ?? "cluster", parameters.ToImmutable(), at);
+        history.EndEvent(started.EventId, atMicros: at);
     }
 
     private static string Kebab(RoleChangeKind kind) =>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ChaosPg.Cluster;
 using ChaosPg.Cluster.Managers.Patroni;
+using ChaosPg.Cluster.Managers.Repmgr;
 using ChaosPg.Cluster.Providers;
 using ChaosPg.Core.Schedule;
 
@@ -37,11 +38,14 @@ public sealed record ScenarioCluster(
     /// <summary>The settings of <c>cluster.manager: {name: patroni, ...}</c>; null when the scenario gives none (Patroni's defaults of the harness).</summary>
     public PatroniSettings? Patroni { get; init; }
 
+    /// <summary>The settings of manager repmgr (<c>cluster.manager: {name: repmgr, witness: true}</c>); ignored by the other managers.</summary>
+    public RepmgrSettings Repmgr { get; init; } = new();
+
     /// <summary><paramref name="request"/> with this cluster's network mode, manager and manager settings.</summary>
     public ClusterRequest ApplyTo(ClusterRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request with { Network = Network, Manager = Manager, Patroni = Patroni ?? request.Patroni };
+        return request with { Network = Network, Manager = Manager, Patroni = Patroni ?? request.Patroni, Repmgr = Repmgr };
     }
 
     /// <summary>

@@ -30,6 +30,7 @@ internal static class ScenarioKeys
     public const string MaximumLagOnFailover = "maximum-lag-on-failover";
     public const string SynchronousMode = "synchronous-mode";
     public const string EtcdMembers = "etcd-members";
+    public const string Witness = "witness";
 
     public const string Kind = "kind";
     public const string Writers = "writers";
@@ -61,6 +62,7 @@ internal static class ScenarioKeys
     public static readonly ImmutableArray<string> ClusterKeys = [Replicas, Replication, Quorum, SynchronousCommit, SyncAfterPromotion, Settings, Network, Manager];
     public static readonly ImmutableArray<string> WorkloadKeys = [Kind, Writers, Readers, Rate, ClientTimeout, Isolation, ConsistencyModel];
     public static readonly ImmutableArray<string> PatroniKeys = [Name, Ttl, LoopWait, RetryTimeout, MaximumLagOnFailover, SynchronousMode, EtcdMembers];
+    public static readonly ImmutableArray<string> RepmgrKeys = [Name, Witness];
     public static readonly ImmutableArray<string> ExpectKeys = [.. ScenarioExpectations.CheckerNames, LostWrites, Rto];
 
     public static string Step(int index) => $"{Schedule}[{index}]";

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using ChaosPg.Cluster.Managers.Patroni;
+using ChaosPg.Cluster.Managers.Repmgr;
 using ChaosPg.Cluster.Providers;
 using YamlDotNet.RepresentationModel;
 
@@ -19,6 +20,7 @@ public sealed partial class ScenarioParser
         new Dictionary<string, ImmutableArray<string>>
         {
             [ClusterAxisNames.Patroni] = ScenarioKeys.PatroniKeys,
+            [ClusterAxisNames.Repmgr] = ScenarioKeys.RepmgrKeys,
         }.ToImmutableDictionary(StringComparer.Ordinal);
 
     private ScenarioCluster Manager(ScenarioCluster cluster, YamlNode node, string path)
@@ -52,9 +54,15 @@ public sealed partial class ScenarioParser
         return name switch
         {
             ClusterAxisNames.Patroni => cluster with { Patroni = Patroni(keys, path) },
+            ClusterAxisNames.Repmgr => cluster with { Repmgr = Repmgr(keys, path) },
             _ => cluster,
         };
     }
+
+    private RepmgrSettings Repmgr(Dictionary<string, YamlNode> keys, string path) =>
+        keys.TryGetValue(ScenarioKeys.Witness, out var witness)
+            ? new RepmgrSettings { Witness = OneOf(witness, Child(path, ScenarioKeys.Witness), "witness", ["true", "false"]) == "true" }
+            : new RepmgrSettings();
 
     private PatroniSettings Patroni(Dictionary<string, YamlNode> keys, string path)
     {

@@ -4,6 +4,8 @@ using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
+using ChaosPg.Cluster.Providers;
+
 namespace ChaosPg.Runner.Scenarios;
 
 /// <summary>
@@ -65,10 +67,16 @@ public static class ScenarioWriter
         return node;
     }
 
-    // A manager's name, or the mapping of its name and settings when the scenario gives any.
+    // A manager's name, or the mapping of its name and settings when the scenario gives any for that manager (a
+    // scenario run under another manager by --manager keeps its own manager's settings, which do not apply).
     private static YamlNode Manager(ScenarioCluster cluster)
     {
-        if (cluster.Patroni is not { } patroni)
+        if (cluster.Manager == ClusterAxisNames.Repmgr && cluster.Repmgr.Witness)
+        {
+            return new YamlMappingNode { { ScenarioKeys.Name, Scalar(cluster.Manager) }, { ScenarioKeys.Witness, "true" } };
+        }
+
+        if (cluster.Manager != ClusterAxisNames.Patroni || cluster.Patroni is not { } patroni)
         {
             return Scalar(cluster.Manager);
         }

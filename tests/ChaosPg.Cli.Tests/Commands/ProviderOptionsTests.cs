@@ -7,8 +7,8 @@ namespace ChaosPg.Cli.Tests.Commands;
 /// <summary>--network and --manager of the commands that make a cluster without a scenario, and doctor's sections.</summary>
 public sealed class ProviderOptionsTests
 {
-    [TestCase("cluster", "up", "--manager", "repmgr", "chaospg: manager repmgr is not available yet in this version; available: none, patroni")]
-    [TestCase("bench", "bringup", "--manager", "pg_auto_failover", "chaospg: manager pg_auto_failover is not available yet in this version; available: none, patroni")]
+    [TestCase("cluster", "up", "--manager", "pg_auto_failover", "chaospg: manager pg_auto_failover is not available yet in this version; available: none, patroni, repmgr")]
+    [TestCase("bench", "bringup", "--manager", "pg_auto_failover", "chaospg: manager pg_auto_failover is not available yet in this version; available: none, patroni, repmgr")]
     public async Task A_planned_name_is_one_line_and_exit_code_2_before_anything_starts(string command, string subcommand, string option, string value, string expected)
     {
         var (code, output, error) = await InvokeAsync(command, subcommand, option, value);
@@ -43,7 +43,7 @@ public sealed class ProviderOptionsTests
 
         var lines = output.ToString().Split('\n', StringSplitOptions.TrimEntries);
         Assert.That(lines.Where(l => !l.StartsWith("ok", StringComparison.Ordinal) && !l.StartsWith("MISSING", StringComparison.Ordinal) && !l.StartsWith("absent", StringComparison.Ordinal) && l.Length > 0 && !l.Contains(':', StringComparison.Ordinal)),
-            Is.EqualTo(new[] { "backend local", "backend docker", "backend target", "network proxy", "network kernel", "manager none", "manager patroni" }));
+            Is.EqualTo(new[] { "backend local", "backend docker", "backend target", "network proxy", "network kernel", "manager none", "manager patroni", "manager repmgr" }));
         Assert.That(lines, Has.Some.StartsWith("MISSING postgresql: --pg-bin /nonexistent/pg/bin has no 'postgres' executable"));
     }
 

@@ -13,7 +13,7 @@ internal static class TestCluster
             ClusterSpec.CreateBuilder().WithReplicas(replicas).WithReplicationMode(mode).WithPgBinDirectory(PgBin).Build(),
             new LocalClusterOptions { ReadyTimeout = TimeSpan.FromSeconds(30), LinkRouter = router });
 
-    public static async Task ExecuteAsync(LocalNode node, string sql, DatabaseRole role = DatabaseRole.App)
+    public static async Task ExecuteAsync(IClusterNode node, string sql, DatabaseRole role = DatabaseRole.App)
     {
         await using var connection = new NpgsqlConnection(node.GetClientConnectionString(role));
         await connection.OpenAsync();
@@ -21,7 +21,7 @@ internal static class TestCluster
         await command.ExecuteNonQueryAsync();
     }
 
-    public static async Task<T> ScalarAsync<T>(LocalNode node, string sql, DatabaseRole role = DatabaseRole.App)
+    public static async Task<T> ScalarAsync<T>(IClusterNode node, string sql, DatabaseRole role = DatabaseRole.App)
     {
         await using var connection = new NpgsqlConnection(node.GetClientConnectionString(role));
         await connection.OpenAsync();

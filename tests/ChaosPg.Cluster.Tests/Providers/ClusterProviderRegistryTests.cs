@@ -38,23 +38,22 @@ public sealed class ClusterProviderRegistryTests
 
     [TestCase(ClusterAxis.Backend, "local, docker, target")]
     [TestCase(ClusterAxis.Network, "proxy, kernel")]
-    [TestCase(ClusterAxis.Manager, "none, patroni")]
+    [TestCase(ClusterAxis.Manager, "none, patroni, repmgr")]
     public void Available_lists_what_this_version_built_in_the_documented_order(ClusterAxis axis, string expected)
     {
         Assert.That(string.Join(", ", Registry.Available(axis)), Is.EqualTo(expected));
     }
 
-    [TestCase(ClusterAxis.Manager, "repmgr", "manager repmgr is not available yet in this version; available: none, patroni")]
-    [TestCase(ClusterAxis.Manager, "pg_auto_failover", "manager pg_auto_failover is not available yet in this version; available: none, patroni")]
+    [TestCase(ClusterAxis.Manager, "pg_auto_failover", "manager pg_auto_failover is not available yet in this version; available: none, patroni, repmgr")]
     public void A_planned_name_is_not_available_yet_which_is_not_the_same_as_unknown(ClusterAxis axis, string name, string expected)
     {
         Assert.That(Registry.Problem(axis, name), Is.EqualTo(expected));
     }
 
-    [TestCase(ClusterAxis.Manager, "pacemaker", "manager 'pacemaker' is unknown; available: none, patroni (repmgr, pg_auto_failover: not available yet)")]
+    [TestCase(ClusterAxis.Manager, "pacemaker", "manager 'pacemaker' is unknown; available: none, patroni, repmgr (pg_auto_failover: not available yet)")]
     [TestCase(ClusterAxis.Network, "iptables", "network 'iptables' is unknown; available: proxy, kernel")]
     [TestCase(ClusterAxis.Backend, "vm", "backend 'vm' is unknown; available: local, docker, target")]
-    [TestCase(ClusterAxis.Manager, "None", "manager 'None' is unknown; available: none, patroni (repmgr, pg_auto_failover: not available yet)")]
+    [TestCase(ClusterAxis.Manager, "None", "manager 'None' is unknown; available: none, patroni, repmgr (pg_auto_failover: not available yet)")]
     public void An_unknown_name_is_one_line_naming_what_is_available(ClusterAxis axis, string name, string expected)
     {
         Assert.That(Registry.Problem(axis, name), Is.EqualTo(expected));
@@ -63,9 +62,9 @@ public sealed class ClusterProviderRegistryTests
     [Test]
     public void Looking_up_a_name_that_is_not_registered_throws_the_same_one_line_error()
     {
-        var error = Assert.Throws<ClusterConfigurationException>(() => Registry.Manager("repmgr"));
+        var error = Assert.Throws<ClusterConfigurationException>(() => Registry.Manager("pg_auto_failover"));
 
-        Assert.That(error!.Message, Is.EqualTo(Registry.Problem(ClusterAxis.Manager, "repmgr")));
+        Assert.That(error!.Message, Is.EqualTo(Registry.Problem(ClusterAxis.Manager, "pg_auto_failover")));
     }
 
     [Test]
@@ -73,14 +72,14 @@ public sealed class ClusterProviderRegistryTests
     {
         var journal = new Journal();
 
-        var extended = Registry.WithManager(new RecordingManager(journal, "repmgr"));
+        var extended = Registry.WithManager(new RecordingManager(journal, "pg_auto_failover"));
 
         Assert.Multiple(() =>
         {
-            Assert.That(extended.Problem(ClusterAxis.Manager, "repmgr"), Is.Null);
-            Assert.That(extended.Available(ClusterAxis.Manager), Is.EqualTo(new[] { "none", "patroni", "repmgr" }));
-            Assert.That(extended.Manager("repmgr").Name, Is.EqualTo("repmgr"));
-            Assert.That(Registry.Problem(ClusterAxis.Manager, "repmgr"), Is.Not.Null, "the registry is immutable: the default is unchanged");
+            Assert.That(extended.Problem(ClusterAxis.Manager, "pg_auto_failover"), Is.Null);
+            Assert.That(extended.Available(ClusterAxis.Manager), Is.EqualTo(new[] { "none", "patroni", "repmgr", "pg_auto_failover" }));
+            Assert.That(extended.Manager("pg_auto_failover").Name, Is.EqualTo("pg_auto_failover"));
+            Assert.That(Registry.Problem(ClusterAxis.Manager, "pg_auto_failover"), Is.Not.Null, "the registry is immutable: the default is unchanged");
         });
     }
 

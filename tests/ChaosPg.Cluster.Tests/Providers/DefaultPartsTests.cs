@@ -78,7 +78,7 @@ public sealed class DefaultPartsTests
 
         var local = reports.Single(r => r.Axis == ClusterAxis.Backend && r.Name == "local");
         Assert.That(local.Findings, Has.Some.Matches<AxisFinding>(f => f.Status == FindingStatus.Missing && f.Text.StartsWith("postgresql: --pg-bin /nonexistent/pg/bin", StringComparison.Ordinal)));
-        Assert.That(reports.Select(r => $"{r.Axis} {r.Name}"), Is.EqualTo(new[] { "Backend local", "Backend docker", "Backend target", "Network proxy", "Network kernel", "Manager none", "Manager patroni" }));
+        Assert.That(reports.Select(r => $"{r.Axis} {r.Name}"), Is.EqualTo(new[] { "Backend local", "Backend docker", "Backend target", "Network proxy", "Network kernel", "Manager none", "Manager patroni", "Manager repmgr" }));
         Assert.That(reports.Single(r => r.Name == "proxy").Findings.Single().Text, Does.StartWith("toxiproxy: "));
         // Either found with the version it reports, or missing with the apt command; never silent.
         Assert.That(reports.Single(r => r.Name == "patroni").Findings.Select(f => f.Text), Has.Exactly(2).Matches<string>(t =>

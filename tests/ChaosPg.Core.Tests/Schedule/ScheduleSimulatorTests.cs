@@ -27,6 +27,27 @@ public class ScheduleSimulatorTests
     }
 
     [Test]
+    public void Under_a_manager_its_links_exist_throughout_and_the_harnesss_own_WAL_links_do_not()
+    {
+        // repmgr with a witness, as RepmgrManager.Topology gives it.
+        var topology = new ManagedTopology("repmgr", ["witness"], ["peers->{node}", "{node}->witness"]);
+
+        SchedulePlan plan = ScheduleSimulator.Simulate(
+            [
+                new PartitionFault(S(1), new LinkTarget(new Link("peers", "primary"))),
+                new BlackholeFault(S(3), new NodeTarget("replica1")),
+                new PartitionFault(S(5), new LinkTarget(new Link("replica1", "primary")), S(1)),
+            ],
+            1,
+            Duration,
+            topology);
+
+        Assert.That(plan.Entries[0].Step.Links, Is.EqualTo(new[] { new Link("peers", "primary") }));
+        Assert.That(plan.Entries[1].Step.Links, Is.EquivalentTo(new[] { Link.ClientTo("replica1"), new Link("peers", "replica1"), new Link("replica1", "witness") }));
+        Assert.That(plan.Issues.Select(i => i.Message), Has.One.StartsWith("link replica1->primary is not a link of a repmgr cluster; expected one of: client->primary, peers->primary, primary->witness, client->replica1, peers->replica1, replica1->witness"));
+    }
+
+    [Test]
     public void A_node_target_resolves_to_every_link_of_the_node_at_that_time()
     {
         SchedulePlan plan = Simulate(

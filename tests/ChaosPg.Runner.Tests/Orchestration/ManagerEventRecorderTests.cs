@@ -103,4 +103,36 @@ public class ManagerEventRecorderTests
         Assert.That(parameters["replica-lags"], Is.EqualTo("replica1=0 replica2=?"));
         Assert.That(parameters.ContainsKey("lag-ms"), Is.False);
     }
+
+    [Test]
+    public async Task A_promotion_is_stamped_when_the_poll_before_it_last_saw_the_server_in_recovery_so_no_write_the_promoted_server_acknowledged_precedes_it()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"manager-events-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            await using (var history = HistoryWriter.Create(path, "managed", 7, "primary"))
+            {
+                await Task.Delay(600);
+                var observed = DateTimeOffset.UtcNow;
+                ManagerEventRecorder.Record(history, new RoleChange(observed, RoleChangeKind.TimelineChanged, "replica1", "1", "2", "timeline on replica1: 1 -> 2"), "repmgr");
+                ManagerEventRecorder.Record(
+                    history,
+                    new RoleChange(observed, RoleChangeKind.Promoted, "replica1", "replica", "primary", "pg_is_in_recovery() on replica1: true -> false") { NotBefore = observed.AddMilliseconds(-500) },
+                    "repmgr");
+            }
+
+            var events = (await HistoryReader.ReadAsync(path)).Events.OrderBy(e => e.Id).ToList();
+            var (timeline, promotion) = (events[0], events[1]);
+            Assert.That(promotion.Kind, Is.EqualTo(EventKind.Promote));
+            Assert.That(promotion.Parameters["by"], Is.EqualTo("repmgr"));
+            Assert.That(promotion.Parameters, Does.ContainKey("not-before"));
+            Assert.That(promotion.EndMicros, Is.EqualTo(promotion.StartMicros), "an instant");
+            Assert.That(timeline.StartMicros - promotion.StartMicros, Is.GreaterThanOrEqualTo(400_000), "stamped about 500 ms before it was recorded");
+            Assert.That(promotion.StartMicros, Is.GreaterThan(0));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -27,9 +27,9 @@ public sealed class ScenarioProviderKeysTests
     [Test]
     public void A_manager_not_built_yet_is_one_error_at_its_file_line_and_column()
     {
-        var result = ScenarioParser.Parse(ScenarioText.Build(cluster: "  replicas: 2\n  manager: repmgr\n"), "managed.yaml");
+        var result = ScenarioParser.Parse(ScenarioText.Build(cluster: "  replicas: 2\n  manager: pg_auto_failover\n"), "managed.yaml");
 
-        Assert.That(result.Errors.Select(e => e.ToString()), Is.EqualTo(new[] { "managed.yaml:5:12: manager repmgr is not available yet in this version; available: none, patroni" }));
+        Assert.That(result.Errors.Select(e => e.ToString()), Is.EqualTo(new[] { "managed.yaml:5:12: manager pg_auto_failover is not available yet in this version; available: none, patroni, repmgr" }));
     }
 
     [Test]
