@@ -61,7 +61,8 @@ public sealed class Workload : IAsyncDisposable
         var writers = new NpgsqlConnectionStringBuilder(options.AppConnectionString)
         {
             Host = string.Join(",", nodes.Select(n => string.Create(CultureInfo.InvariantCulture, $"{n.ClientHost}:{n.ClientPort}"))),
-            TargetSessionAttributes = "read-write",
+            // Npgsql refuses Target Session Attributes other than Any with one host; a single-node workload needs none.
+            TargetSessionAttributes = nodes.Length > 1 ? "read-write" : null,
 
             // A node found down or read-only is retried after a second, not the default ten: failover is what we watch.
             HostRecheckSeconds = 1,

@@ -30,7 +30,11 @@ public class ListAppendWorkloadLocalTests
         await using (history)
         {
             var options = Options(cluster, "list-append", writers: 4, readers: 2) with { Isolation = isolation };
-            await using var workload = Workload.Create(options, history, Nodes(cluster));
+            // Primary only: a standby's reader beside the primary's can legitimately see Long Fork (on a standby,
+            // visibility follows the order of WAL commit records, on the primary the order backends mark their
+            // transactions committed: the Jepsen RDS finding). Snapshot isolation holds on the primary alone, and
+            // that is what this test claims; list-append-replica-long-fork in the catalog looks for the replica case.
+            await using var workload = Workload.Create(options, history, [.. Nodes(cluster).Where(n => n.Name == "primary")]);
             await workload.StartAsync();
             await EventuallyAsync(() => Task.FromResult(workload.Snapshot().WritesOk >= 200), "200 transactions committed", seconds: 60);
             await workload.StopAsync();
@@ -44,7 +48,8 @@ public class ListAppendWorkloadLocalTests
             Assert.That(txns, Has.Count.EqualTo(loaded.Operations.Length), "a list-append run records only transactions");
             Assert.That(txns.Where(t => t.Outcome == OperationOutcome.Ok).SelectMany(t => t.Transaction).Where(m => m.Kind == MicroOpKind.Read), Has.All.Matches<MicroOp>(m => m.HasValues));
             Assert.That(txns.Where(t => t.Client.StartsWith('r')).SelectMany(t => t.Transaction), Has.All.Matches<MicroOp>(m => m.Kind == MicroOpKind.Read), "readers only read");
-            Assert.That(txns.Where(t => t.Client.StartsWith('r')).Select(t => t.Node).Distinct(), Is.EquivalentTo(new[] { "primary", "replica1" }));
+            Assert.That(txns.Where(t => t.Client.StartsWith('r')), Is.Not.Empty, "readers ran");
+            Assert.That(txns.Select(t => t.Node).Distinct(), Is.EqualTo(new[] { "primary" }), "every transaction ran on the primary");
             Assert.That(txns.Where(t => t.Outcome == OperationOutcome.Fail).Select(t => t.Error!.SqlState), Has.All.AnyOf("40001", "40P01"), "a healthy run fails only on serialization failures and deadlocks (appends lock rows in any order)");
             Assert.That(state.Nodes.Select(n => n.WriteIds.Length), Has.All.Zero, "keys are not single writes");
             Assert.That(state.Find("replica1")!.Digest, Is.EqualTo(state.Find("primary")!.Digest));
