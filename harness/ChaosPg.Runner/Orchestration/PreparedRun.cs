@@ -4,7 +4,6 @@ using ChaosPg.Cluster.Target;
 using ChaosPg.Core.Schedule;
 using ChaosPg.Runner.Runs;
 using ChaosPg.Runner.Scenarios;
-using ChaosPg.Toxiproxy;
 
 namespace ChaosPg.Runner.Orchestration;
 
@@ -71,7 +70,7 @@ public sealed class PreparedRun : IAsyncDisposable
         Seed,
         Facts.Backend,
         Cluster?.ServerVersion ?? "unknown",
-        Facts.ProxyKind ?? ToxiproxyKind.Embedded,
+        Facts.ProxyKind,
         Facts.ProxyVersion,
         GitCommit,
         RunManifest.ReplayCommandFor(Folder.Path),

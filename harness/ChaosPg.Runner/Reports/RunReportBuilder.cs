@@ -118,7 +118,7 @@ public static class RunReportBuilder
         }
 
         Row(html, "PostgreSQL version", m?.PostgresVersion);
-        Row(html, "Proxy", m is null ? null : Html.Word(m.ProxyKind) + (m.ProxyVersion is null ? string.Empty : " " + m.ProxyVersion));
+        Row(html, "Proxy", m is null ? null : m.ProxyKind is { } proxy ? Html.Word(proxy) + (m.ProxyVersion is null ? string.Empty : " " + m.ProxyVersion) : $"none ({m.NetworkMode} links)");
         Row(html, "Git commit", m?.GitCommit ?? (m is null ? null : "not recorded"));
         Row(html, "Replication mode", m?.ReplicationMode);
         Row(html, "Replicas", m?.Replicas.ToString(Inv));

@@ -10,7 +10,7 @@ namespace ChaosPg.Runner.Runs;
 /// <param name="Seed">The seed of the workload and the schedule.</param>
 /// <param name="Backend">The backend that ran the nodes: "local" (processes) or "docker" (containers).</param>
 /// <param name="PostgresVersion">The server version as the primary reported it (e.g. "15.14").</param>
-/// <param name="ProxyKind">Which Toxiproxy carried the links.</param>
+/// <param name="ProxyKind">Which Toxiproxy carried the links; null when none did (the kernel network mode, or a target without a proxy).</param>
 /// <param name="ProxyVersion">The proxy's reported version, when it has one.</param>
 /// <param name="GitCommit">The commit of the harness that ran, or null when not run from a git checkout.</param>
 /// <param name="ReplayCommand">The command that redoes this run (<c>chaospg replay &lt;run dir&gt;</c>).</param>
@@ -34,7 +34,7 @@ public sealed record RunManifest(
     long Seed,
     string Backend,
     string PostgresVersion,
-    ToxiproxyKind ProxyKind,
+    ToxiproxyKind? ProxyKind,
     string? ProxyVersion,
     string? GitCommit,
     string ReplayCommand,

@@ -111,10 +111,11 @@ public sealed record SignoffSummary(
     private static string ScenarioOf(SignoffRun run) =>
         run.Manifest?.Scenario ?? Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(run.RunDirectory))) ?? "unknown";
 
-    private static string ProxyWord(Toxiproxy.ToxiproxyKind kind) => kind switch
+    private static string ProxyWord(Toxiproxy.ToxiproxyKind? kind) => kind switch
     {
+        null => "none",
         Toxiproxy.ToxiproxyKind.ToxiproxyServer => "toxiproxy-server",
-        _ => kind.ToString().ToLowerInvariant(),
+        _ => kind.Value.ToString().ToLowerInvariant(),
     };
 
     private static ImmutableArray<string> Distinct(IEnumerable<string?> values)

@@ -63,6 +63,19 @@ public sealed class RunFolderTests
     }
 
     [Test]
+    public async Task A_kernel_run_records_that_no_proxy_carried_its_links()
+    {
+        var folder = RunFolder.Create(root, "s", DateTimeOffset.UnixEpoch, 7);
+        var started = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var manifest = new RunManifest("s", "d", "s.yaml", 7, "local", "15.14", ProxyKind: null, null, null, "r", started, null, "async", 1, null, Network: "kernel", Manager: "none");
+
+        await folder.WriteManifestAsync(manifest);
+
+        Assert.That(await File.ReadAllTextAsync(folder.ManifestPath), Does.Not.Contain("proxyKind"), "no proxy kind (null is left out), not the embedded proxy the run never started");
+        Assert.That(await folder.ReadManifestAsync(), Is.EqualTo(manifest));
+    }
+
+    [Test]
     public async Task A_run_json_from_before_network_and_manager_reads_as_proxy_and_none()
     {
         var folder = RunFolder.Create(root, "s", DateTimeOffset.UnixEpoch, 7);

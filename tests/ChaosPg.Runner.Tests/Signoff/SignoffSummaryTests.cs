@@ -96,6 +96,17 @@ public class SignoffSummaryTests
     }
 
     [Test]
+    public void A_kernel_run_is_listed_as_no_proxy_beside_the_embedded_one()
+    {
+        var kernel = Run("k", 3, "async");
+        kernel = kernel with { Manifest = kernel.Manifest! with { ProxyKind = null, Network = "kernel" } };
+
+        var summary = SignoffSummary.From([Run("a", 1, "async"), kernel]);
+
+        Assert.That(summary.Environment.ProxyKinds, Is.EqualTo(new[] { "embedded", "none" }));
+    }
+
+    [Test]
     public void No_runs_is_not_a_pass()
     {
         Assert.That(SignoffSummary.From([]).Passed, Is.False);
