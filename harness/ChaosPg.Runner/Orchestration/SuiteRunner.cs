@@ -24,20 +24,22 @@ public static class SuiteRunner
         foreach (var file in files)
         {
             var text = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
-            var parsed = ScenarioParser.Parse(text, file);
-            if (parsed.IsValid)
-            {
-                scenarios.Add((file, parsed.Scenario!));
-            }
-            else
-            {
-                errors.AddRange(parsed.Errors);
-            }
-        }
 
-        if (errors.Count == 0 && !options.Managers.IsEmpty)
-        {
-            scenarios = PerManager(scenarios, options.Managers, errors);
+            // Each scenario once per manager, in that order (scenario by scenario, so a suite cut short has compared
+            // what it ran), judged under that manager in place of its own; without --manager, once as written.
+            foreach (var manager in options.Managers.IsEmpty ? [null] : options.Managers.Select(m => (string?)m))
+            {
+                var parsed = ScenarioParser.Parse(text, file, manager);
+                if (parsed.IsValid)
+                {
+                    scenarios.Add((file, parsed.Scenario!));
+                }
+                else
+                {
+                    // A mistake of the file itself is the same under every manager: said once.
+                    errors.AddRange(parsed.Errors.Where(e => !errors.Contains(e)));
+                }
+            }
         }
 
         if (errors.Count > 0)
@@ -97,35 +99,5 @@ public static class SuiteRunner
         }
 
         return new SuiteRunResult(runs.ToImmutable(), suiteDirectory, clock.Elapsed);
-    }
-
-    /// <summary>
-    /// Each scenario once per manager, in that order (scenario by scenario, so a suite cut short has compared what it
-    /// ran), with the manager in place of the scenario's own. A scenario that the validator refuses under a manager (a
-    /// harness promote where the manager promotes) adds its errors, naming the manager, to <paramref name="errors"/>.
-    /// </summary>
-    public static List<(string File, Scenario Scenario)> PerManager(IReadOnlyList<(string File, Scenario Scenario)> scenarios, ImmutableArray<string> managers, ImmutableArray<ScenarioError>.Builder errors)
-    {
-        ArgumentNullException.ThrowIfNull(scenarios);
-        ArgumentNullException.ThrowIfNull(errors);
-        var expanded = new List<(string File, Scenario Scenario)>(scenarios.Count * managers.Length);
-        foreach (var (file, scenario) in scenarios)
-        {
-            foreach (var manager in managers)
-            {
-                var under = scenario with { Cluster = scenario.Cluster with { Manager = manager } };
-                var issues = ScenarioValidator.Validate(under);
-                if (issues.IsEmpty)
-                {
-                    expanded.Add((file, under));
-                }
-                else
-                {
-                    errors.AddRange(issues.Select(i => new ScenarioError(file, 1, 1, $"with --manager {manager}: {i.Path}: {i.Message}")));
-                }
-            }
-        }
-
-        return expanded;
     }
 }

@@ -70,12 +70,19 @@ public sealed partial class ScenarioParser : StrictYamlParser
     }
 
     /// <summary>Parses and validates scenario text; <paramref name="file"/> names it in errors.</summary>
-    public static ScenarioParseResult Parse(string text, string file)
+    /// <param name="text">The scenario's YAML.</param>
+    /// <param name="file">The file it came from, for errors.</param>
+    /// <param name="manager">
+    /// The manager to judge it under in place of its own <c>cluster.manager</c> (<c>run --manager</c>), or null for its
+    /// own. Errors that only this manager causes (a harness promote where the manager promotes) point at their step
+    /// and start "with --manager NAME:".
+    /// </param>
+    public static ScenarioParseResult Parse(string text, string file, string? manager = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(file);
         var parser = new ScenarioParser(file);
-        Scenario? scenario = parser.ParseDocument(text);
+        Scenario? scenario = parser.ParseDocument(text, manager);
         ImmutableArray<ScenarioError> errors = parser.SortedErrors();
         return new ScenarioParseResult(errors.IsEmpty ? scenario : null, errors);
     }
@@ -87,7 +94,7 @@ public sealed partial class ScenarioParser : StrictYamlParser
         return Parse(text, path).GetScenarioOrThrow();
     }
 
-    private Scenario? ParseDocument(string text)
+    private Scenario? ParseDocument(string text, string? manager)
     {
         if (LoadRoot(text, $"a mapping with the keys {string.Join(", ", ScenarioKeys.TopLevel)}") is not { } root)
         {
@@ -109,6 +116,13 @@ public sealed partial class ScenarioParser : StrictYamlParser
         ScenarioExpectations expect = top.TryGetValue(ScenarioKeys.Expect, out var expectNode) ? Expectations(expectNode) : ScenarioExpectations.Default;
 
         var scenario = new Scenario(name, description, tags, cluster, workload, duration, schedule, expect);
+        string prefix = string.Empty;
+        if (manager is not null)
+        {
+            scenario = scenario with { Cluster = cluster with { Manager = manager } };
+            prefix = $"with --manager {manager}: ";
+        }
+
         bool canSimulate = !IsBroken(ScenarioKeys.Schedule)
             && !IsBroken($"{ScenarioKeys.Cluster}.{ScenarioKeys.Replicas}")
             && !IsBroken(ScenarioKeys.Duration);
@@ -116,7 +130,7 @@ public sealed partial class ScenarioParser : StrictYamlParser
         {
             if (!IsBroken(issue.Path))
             {
-                Error(MarkOf(issue.Path), issue.Message);
+                Error(MarkOf(issue.Path), prefix + issue.Message);
             }
         }
 

@@ -56,6 +56,16 @@ public sealed class UserMistakeTests
         await AssertMistakeAsync(["run", "--catalog", "replica-kill-restart", "--out", Reports, "--manager", "patroni", "--target", "t.yaml"], "--manager chooses the manager ChaosPg starts; a --target cluster has its own");
     }
 
+    [TestCase("promote", "replica1")]
+    [TestCase("rejoin", "primary")]
+    public async Task A_harness_promotion_run_under_a_manager_is_one_line_at_its_step_and_exit_2(string action, string target)
+    {
+        var file = Path.Combine(directory, "promote.yaml");
+        await File.WriteAllTextAsync(file, $"name: promote\ndescription: d\ncluster:\n  replicas: 1\nworkload:\n  kind: bank\n  writers: 1\nduration: 10s\nschedule:\n  - at: 2s\n    action: {action}\n    target: {target}\n");
+
+        await AssertMistakeAsync(["run", file, "--out", Reports, "--manager", "patroni"], $"{file}:11:13: with --manager patroni: the manager (patroni) promotes and rejoins; use action: failover or switchover");
+    }
+
     [TestCase("99999")]
     [TestCase("-1")]
     public async Task Proxy_on_a_port_out_of_range_is_one_line_and_exit_2(string port)
