@@ -59,15 +59,9 @@ public static class ManagerEventRecorder
             }
         }
 
-        // A promotion is stamped when the poll before it still saw the server in recovery: the clients may reach the
-        // promoted server before the next poll does, and a write it acknowledged must never seem to precede its promotion.
-        long? at = null;
-        if (change.NotBefore is { } notBefore)
-        {
-            parameters["not-before"] = notBefore.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-            at = Math.Max(0, history.ElapsedMicros - (long)(DateTimeOffset.UtcNow - notBefore).TotalMicroseconds);
-        }
-
+        // Recorded when observed, up to a poll after it happened. The clients may reach the promoted server before the
+        // observer does; the checkers place the promotion no later than its first acknowledged write (PrimaryTimeline).
+        long at = history.ElapsedMicros;
         var started = history.StartEvent(promoted ? EventKind.Promote : EventKind.RoleChange, change.Node ?? "cluster", parameters.ToImmutable(), at);
         history.EndEvent(started.EventId, atMicros: at);
     }

@@ -7,11 +7,4 @@ namespace ChaosPg.Cluster.Managers.Common;
 /// <param name="From">The previous value (leader, timeline), when there is one.</param>
 /// <param name="To">The new value, when there is one.</param>
 /// <param name="Evidence">Where it was seen: <c>patroni /cluster</c> or <c>pg_is_in_recovery()</c>, and the values.</param>
-public sealed record RoleChange(DateTimeOffset At, RoleChangeKind Kind, string? Node, string? From, string? To, string Evidence)
-{
-    /// <summary>
-    /// For a promotion: when the poll before it still saw the server in recovery, the earliest the change can have
-    /// happened. Clients find a promoted server before the next poll does, so the runner stamps the promotion here.
-    /// </summary>
-    public DateTimeOffset? NotBefore { get; init; }
-}
+public sealed record RoleChange(DateTimeOffset At, RoleChangeKind Kind, string? Node, string? From, string? To, string Evidence);

@@ -50,7 +50,7 @@ public static class RoleChangeDetector
 
             if (before.InRecovery && !now.InRecovery)
             {
-                changes.Add(new RoleChange(at, RoleChangeKind.Promoted, node, "replica", "primary", $"pg_is_in_recovery() on {node}: true -> false") { NotBefore = previous.At });
+                changes.Add(new RoleChange(at, RoleChangeKind.Promoted, node, "replica", "primary", $"pg_is_in_recovery() on {node}: true -> false"));
             }
             else if (!before.InRecovery && now.InRecovery)
             {
