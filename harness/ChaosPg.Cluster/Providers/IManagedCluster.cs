@@ -9,14 +9,8 @@ namespace ChaosPg.Cluster.Providers;
 /// sees, applies the manager faults of a schedule (to a node's agent through <see cref="IManagedNode"/>, to the
 /// manager's other processes by name) and the manager actions (switchover, failover, maintenance).
 /// </summary>
-public interface IManagedCluster : IReplicatedCluster
+public interface IManagedCluster : IRoleChangingCluster
 {
-    /// <summary>Raised for each role change the manager's observer sees (leader elected or changed, demoted, lock lost...).</summary>
-    event Action<RoleChange>? RoleChanged;
-
-    /// <summary>The manager's name: <c>patroni</c>, <c>repmgr</c>, <c>pg_auto_failover</c>.</summary>
-    string Manager { get; }
-
     /// <summary>The latest view the manager gave (members, leader, lag, maintenance); null before its first answer.</summary>
     ManagerView? LatestView { get; }
 

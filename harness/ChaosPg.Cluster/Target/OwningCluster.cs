@@ -1,10 +1,20 @@
 using System.Collections.Immutable;
+using ChaosPg.Cluster.Managers.Common;
+using ChaosPg.Cluster.Providers;
 
 namespace ChaosPg.Cluster.Target;
 
 /// <summary>A target cluster with the Toxiproxy client its link router uses: disposing it drops the schema, then lets go of the client.</summary>
-internal sealed class OwningCluster(TargetCluster inner, IDisposable? client) : IReplicatedCluster, IObservableRoles
+internal sealed class OwningCluster(TargetCluster inner, IDisposable? client) : IRoleChangingCluster
 {
+    public event Action<RoleChange>? RoleChanged
+    {
+        add => inner.RoleChanged += value;
+        remove => inner.RoleChanged -= value;
+    }
+
+    public string Manager => inner.Manager;
+
     public ClusterSpec Spec => inner.Spec;
 
     public string Backend => inner.Backend;
@@ -21,9 +31,6 @@ internal sealed class OwningCluster(TargetCluster inner, IDisposable? client) : 
 
     public Task<ConvergenceResult> WaitConvergedAsync(TimeSpan deadline, CancellationToken cancellationToken = default) =>
         inner.WaitConvergedAsync(deadline, cancellationToken);
-
-    public Task<ImmutableArray<ObservedRoleChange>> ObserveRolesAsync(CancellationToken cancellationToken = default) =>
-        inner.ObserveRolesAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using ChaosPg.Cluster.Managers.Common;
+using ChaosPg.Cluster.Providers;
 using Npgsql;
 
 namespace ChaosPg.Cluster.Target;
@@ -9,14 +11,21 @@ namespace ChaosPg.Cluster.Target;
 /// the run's own schema first on every connection's search path. The schema is created when the cluster is opened
 /// and dropped on disposal (unless the data is kept); nothing else of the target is ever written or stopped.
 /// </summary>
-public sealed class TargetCluster : IReplicatedCluster, IObservableRoles
+public sealed class TargetCluster : IRoleChangingCluster
 {
+    /// <summary>What the history records as having decided a target's own role changes.</summary>
+    public const string DecidedBy = "target";
+
+    /// <summary>Time between polls of the role observer.</summary>
+    public static readonly TimeSpan ObserveInterval = TimeSpan.FromMilliseconds(500);
+
     private readonly bool keepData;
     private readonly TimeSpan cleanupTimeout;
     private readonly ImmutableDictionary<string, string> nodeByApplicationName;
     private int acting;
     private int disposed;
     private TargetNode primary = null!;
+    private ManagerObserver? observer;
 
     private TargetCluster(TargetSpec target, ClusterSpec spec, string schema, bool keepData, TimeSpan cleanupTimeout)
     {
@@ -40,6 +49,12 @@ public sealed class TargetCluster : IReplicatedCluster, IObservableRoles
     public ImmutableArray<IClusterNode> Nodes { get; private set; }
 
     public IClusterNode Primary => primary;
+
+    /// <inheritdoc/>
+    public event Action<RoleChange>? RoleChanged;
+
+    /// <inheritdoc/>
+    public string Manager => DecidedBy;
 
     /// <summary>Empty: the target's logs are where the target keeps them.</summary>
     public string LogDirectory => string.Empty;
@@ -83,56 +98,60 @@ public sealed class TargetCluster : IReplicatedCluster, IObservableRoles
         cluster.MakePrimary(cluster.primary);
         cluster.ServerVersion = await NodeSql.ServerVersionAsync(cluster.primary, cancellationToken).ConfigureAwait(false);
         await cluster.CreateSchemaAsync(cancellationToken).ConfigureAwait(false);
+
+        // Each node's pg_is_in_recovery() and timeline, as for a managed cluster; a target has no manager view to read.
+        cluster.observer = new ManagerObserver(cluster.Nodes, _ => Task.FromResult<ManagerView?>(null), ObserveInterval);
+        // Its first poll is the baseline the changes are seen against.
+        cluster.observer.RoleChanged += cluster.OnObserved;
+        cluster.observer.Start();
         return cluster;
     }
 
     public Task<ConvergenceResult> WaitConvergedAsync(TimeSpan deadline, CancellationToken cancellationToken = default) =>
         ConvergenceWaiter.WaitAsync(this, deadline, cancellationToken);
 
-    /// <inheritdoc/>
-    public async Task<ImmutableArray<ObservedRoleChange>> ObserveRolesAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A change the observer saw, unless it is the harness's own doing: a node promoted other than the primary the
+    /// harness knows becomes it; the known primary going into recovery is reported as demoted. Anything while a
+    /// harness promote or rejoin runs, and its results seen after it (the node already primary, a rejoined old
+    /// primary), is the harness's, not the target's.
+    /// </summary>
+    private void OnObserved(RoleChange change)
     {
-        if (Volatile.Read(ref acting) > 0)
+        if (Volatile.Read(ref acting) > 0 || change.Node is not { } name)
         {
-            return [];
+            return;
         }
 
-        var nodes = Nodes.Cast<TargetNode>().ToList();
-        var roles = await Task.WhenAll(nodes.Select(n => n.ReadRoleAsync(cancellationToken))).ConfigureAwait(false);
-
-        // The harness's own promotion may have started while the nodes were asked: what they said is its doing.
-        if (Volatile.Read(ref acting) > 0)
-        {
-            return [];
-        }
-
-        var changes = ImmutableArray.CreateBuilder<ObservedRoleChange>();
         var known = primary;
-        for (var i = 0; i < nodes.Count; i++)
+        switch (change.Kind)
         {
-            if (roles[i] is not { } role)
-            {
-                continue;
-            }
-
-            if (!role.InRecovery && nodes[i] != known)
-            {
-                changes.Add(new ObservedRoleChange(nodes[i].Name, true, role.Timeline, known.Name));
-                MakePrimary(nodes[i]);
-            }
-            else if (role.InRecovery && nodes[i] == known)
-            {
-                changes.Add(new ObservedRoleChange(nodes[i].Name, false, role.Timeline, known.Name));
-            }
+            case RoleChangeKind.Promoted when name != known.Name:
+                MakePrimary((TargetNode)this[name]);
+                break;
+            case RoleChangeKind.Demoted when name == known.Name:
+                break;
+            default:
+                return;
         }
 
-        return changes.ToImmutable();
+        RoleChanged?.Invoke(change);
     }
 
     /// <summary>Drops the run's schema on the current primary (unless the data is kept); safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) == 1 || keepData || primary is null)
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
+        if (observer is not null)
+        {
+            await observer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (keepData || primary is null)
         {
             return;
         }

@@ -4,7 +4,7 @@ namespace ChaosPg.Cluster.Target;
 
 /// <summary>
 /// A node of a target: its faults are the target file's commands, its status is read over its admin connection, and
-/// its role is what the server says (<see cref="TargetCluster.ObserveRolesAsync"/>), since someone else may change it.
+/// its role is what the server says (the cluster's role observer, <see cref="TargetCluster.RoleChanged"/>), since someone else may change it.
 /// </summary>
 public sealed class TargetNode : IClusterNode
 {

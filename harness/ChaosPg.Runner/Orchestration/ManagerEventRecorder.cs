@@ -9,8 +9,8 @@ namespace ChaosPg.Runner.Orchestration;
 /// Writes the role changes a manager's observer sees into the run's history, as they are seen. A server that left
 /// recovery is a <c>promote</c> event on that node (by the manager), so the checkers judge the manager's promotions
 /// as they judge the harness's own; every other change (leader changed, lock lost, demoted, timeline, maintenance) is
-/// a <c>role-change</c> event with its evidence. Each is an instant: it starts and ends when it was observed, a
-/// promotion when the poll before it last saw the server in recovery (the earliest it can have happened). A promotion
+/// a <c>role-change</c> event with its evidence. Each is an instant, recorded when it was observed (a promotion up to
+/// a poll after it happened: the checkers place it no later than the promoted node's first acknowledged write). A promotion
 /// also carries how far behind its node was when chosen (<see cref="PromotionLag"/>) and the manager's settings that
 /// say what it promised (synchronous mode, maximum lag on failover).
 /// </summary>

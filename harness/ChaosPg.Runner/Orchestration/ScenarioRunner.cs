@@ -192,7 +192,6 @@ public sealed class ScenarioRunner
         private HistoryWriter? history;
         private Workload? workload;
         private ReplicationMonitor? monitor;
-        private RoleChangeObserver? observer;
         private HistoryRecordingInjector? injector;
         private Action<ChaosPg.Cluster.Managers.Common.RoleChange>? recordRoleChange;
 
@@ -207,13 +206,18 @@ public sealed class ScenarioRunner
             {
                 cluster = prepared.Cluster!;
                 history = HistoryWriter.Create(folder.HistoryPath, scenario.Name, prepared.Seed, cluster.Primary.Name, scenario.Workload.EffectiveConsistencyModel);
-                // A managed cluster's promotions are the manager's: the harness records what it observes of them.
-                if (cluster is IManagedCluster managed)
+                // A managed cluster's promotions are the manager's, a target's whoever runs it: the harness records what
+                // it observes of them.
+                if (cluster is IRoleChangingCluster observed)
                 {
                     var writer = history;
-                    var settings = managed.Facts.Settings;
-                    recordRoleChange = change => ManagerEventRecorder.Record(writer, change, managed.Manager, node => monitor?.LastRoundWithout(node), settings);
-                    managed.RoleChanged += recordRoleChange;
+                    var settings = (cluster as IManagedCluster)?.Facts.Settings;
+                    recordRoleChange = change =>
+                    {
+                        ManagerEventRecorder.Record(writer, change, observed.Manager, node => monitor?.LastRoundWithout(node), settings);
+                        options.Progress?.OnEvent(scenario.Name, $"observed ({observed.Manager}): {change.Evidence}");
+                    };
+                    observed.RoleChanged += recordRoleChange;
                 }
 
                 runner.Phase(scenario, $"preparing the {scenario.Workload.Kind} schema");
@@ -260,10 +264,6 @@ public sealed class ScenarioRunner
                 history!,
                 text => options.Progress?.OnEvent(scenario.Name, text));
             monitor = ReplicationMonitor.Start(cluster, history!, folder.ReplicationPath);
-            if (cluster is IObservableRoles roles)
-            {
-                observer = RoleChangeObserver.Start(roles, history!, text => options.Progress?.OnEvent(scenario.Name, text));
-            }
             workload = Workload.Create(
                 WorkloadOptions.For(scenario.Workload, prepared.Seed, cluster.Primary.GetConnectionString(DatabaseRole.App)),
                 history!,
@@ -381,15 +381,10 @@ public sealed class ScenarioRunner
                 new PlannedStep(index + 1, new WaitConvergedAction(scenario.Duration, options.ConvergenceDeadline), []),
                 cancellationToken).ConfigureAwait(false);
             await monitor!.DisposeAsync().ConfigureAwait(false);
-            if (observer is not null)
-            {
-                await observer.DisposeAsync().ConfigureAwait(false);
-            }
-
             runner.Phase(scenario, "taking snapshots");
             // Where someone else may change roles (a target's operator, an HA manager), the primary is the one last
             // seen; otherwise the schedule's.
-            var finalPrimary = cluster is IObservableRoles or IManagedCluster
+            var finalPrimary = cluster is IRoleChangingCluster
                 ? cluster.Primary.Name
                 : scenario.Schedule.OfType<PromoteAction>().LastOrDefault()?.Node ?? NodeNames.Primary;
             var finalState = await SnapshotTaker.TakeAsync(
@@ -404,9 +399,9 @@ public sealed class ScenarioRunner
 
         private void StopRecordingRoleChanges()
         {
-            if (recordRoleChange is not null && cluster is IManagedCluster managed)
+            if (recordRoleChange is not null && cluster is IRoleChangingCluster observed)
             {
-                managed.RoleChanged -= recordRoleChange;
+                observed.RoleChanged -= recordRoleChange;
                 recordRoleChange = null;
             }
         }
@@ -438,11 +433,6 @@ public sealed class ScenarioRunner
             if (monitor is not null)
             {
                 steps.Add(("replication monitor", monitor.DisposeAsync));
-            }
-
-            if (observer is not null)
-            {
-                steps.Add(("role observer", observer.DisposeAsync));
             }
 
             if (history is not null)

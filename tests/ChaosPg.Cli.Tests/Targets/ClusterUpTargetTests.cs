@@ -109,6 +109,33 @@ public class ClusterUpTargetTests
     }
 
     [Test]
+    public async Task A_promotion_someone_else_makes_during_a_target_run_is_recorded_as_the_targets_decision()
+    {
+        await WithClusterUpAsync(async (targetFile, _) =>
+        {
+            var reports = Path.Combine(directory, "reports");
+            var scenario = Path.Combine(directory, "outside.yaml");
+            await File.WriteAllTextAsync(scenario, "name: outside-promotion\ndescription: Someone else promotes replica1 during the run.\ncluster:\n  replicas: 2\nworkload:\n  kind: bank\n  writers: 2\nduration: 10s\nexpect:\n  durability: any\n  phantoms: any\n  duplicates: any\n  convergence: any\n  replica-reads: any\n  split-brain: any\n  lost-writes: allowed\n");
+
+            // Given a run against the target, and replica1 promoted behind the harness's back once the run writes.
+            var run = InvokeAsync("run", scenario, "--target", targetFile, "--out", reports);
+            await PromoteOnceTheRunWritesAsync(targetFile, "replica1");
+            var (_, stdout, stderr) = await run;
+
+            // Then the observer saw it, and the history records it as the target's decision, not the harness's.
+            Assert.That(stdout, Does.Contain("observed (target): pg_is_in_recovery() on replica1: true -> false"), $"stdout:\n{stdout}\nstderr:\n{stderr}");
+            var history = Directory.GetFiles(Path.Combine(reports, "runs", "outside-promotion"), "history.jsonl", SearchOption.AllDirectories).Single();
+            var promotions = (await File.ReadAllLinesAsync(history))
+                .Select(l => JsonDocument.Parse(l).RootElement)
+                .Where(e => e.TryGetProperty("kind", out var kind) && kind.GetString() == "promote")
+                .ToList();
+            Assert.That(promotions, Has.Count.EqualTo(1), "one promotion, and none the harness made");
+            Assert.That(promotions[0].GetProperty("target").GetString(), Is.EqualTo("replica1"));
+            Assert.That(promotions[0].GetProperty("parameters").GetProperty("by").GetString(), Is.EqualTo("target"));
+        });
+    }
+
+    [Test]
     public async Task A_target_file_without_the_ownership_key_or_flag_exits_2_before_any_run_folder_exists()
     {
         var targetFile = Path.Combine(directory, "target.yaml");
@@ -232,13 +259,42 @@ public class ClusterUpTargetTests
         }
     }
 
-    private static async Task<long> WorkloadSchemasAsync(string targetFile)
+    // Waits for the run's schema to hold the workload's table with rows, then runs pg_promote() on the node.
+    private static async Task PromoteOnceTheRunWritesAsync(string targetFile, string node)
     {
         var target = await TargetParser.LoadAsync(targetFile);
-        var admin = target.Node("primary")!.Admin;
-        var builder = new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Password = Environment.GetEnvironmentVariable(admin.PasswordEnvironmentVariable!) };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        var deadline = DateTime.UtcNow + ReadyDeadline;
+        await using (var primary = await OpenAdminAsync(target, "primary"))
+        {
+            while (true)
+            {
+                await using var rows = new NpgsqlCommand("SELECT coalesce(sum(n_live_tup), 0)::bigint FROM pg_stat_user_tables WHERE schemaname LIKE 'chaospg_run%'", primary);
+                if ((long)(await rows.ExecuteScalarAsync())! > 50)
+                {
+                    break;
+                }
+
+                Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the run never wrote");
+                await Task.Delay(200);
+            }
+        }
+
+        await using var connection = await OpenAdminAsync(target, node);
+        await using var promote = new NpgsqlCommand("SELECT pg_promote()", connection);
+        Assert.That(await promote.ExecuteScalarAsync(), Is.True);
+    }
+
+    private static async Task<NpgsqlConnection> OpenAdminAsync(ChaosPg.Cluster.Target.TargetSpec target, string node)
+    {
+        var admin = target.Node(node)!.Admin;
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Password = Environment.GetEnvironmentVariable(admin.PasswordEnvironmentVariable!) }.ConnectionString);
         await connection.OpenAsync();
+        return connection;
+    }
+
+    private static async Task<long> WorkloadSchemasAsync(string targetFile)
+    {
+        await using var connection = await OpenAdminAsync(await TargetParser.LoadAsync(targetFile), "primary");
         await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'chaospg_run%'", connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
