@@ -1,3 +1,4 @@
+using ChaosPg.Cluster.Providers;
 using ChaosPg.Runner.Scenarios;
 using NUnit.Framework;
 
@@ -42,6 +43,25 @@ public class CatalogTests
         }));
         Assert.That(scenarios.Single(s => s.Name == "sync-commit-cancel-loss").Expect.Durability, Is.EqualTo(ExpectedVerdict.Invalid));
         Assert.That(scenarios.Single(s => s.Name == "split-brain-paused-primary").Expect.SplitBrain, Is.EqualTo(ExpectedVerdict.Invalid));
+    }
+
+    public static IEnumerable<TestCaseData> ComparisonRuns() =>
+        from path in Directory.EnumerateFiles(Path.Combine(CatalogDirectory, "compare"), "*.yaml").Order(StringComparer.Ordinal)
+        from manager in ClusterProviderRegistry.Default.Managers.Keys.Where(m => m != ClusterAxisNames.None).Order(StringComparer.Ordinal)
+        select new TestCaseData(path, manager).SetName($"Compare {Path.GetFileName(path)} under {manager}");
+
+    [TestCaseSource(nameof(ComparisonRuns))]
+    public async Task Every_comparison_scenario_is_written_in_roles_and_runs_under_every_manager(string path, string manager)
+    {
+        string fileName = Path.GetFileNameWithoutExtension(path);
+        var parsed = ScenarioParser.Parse(await File.ReadAllTextAsync(path), path, manager);
+
+        Assert.That(parsed.Errors.Select(e => e.ToString()), Is.Empty);
+        Assert.That(parsed.Scenario!.Name, Is.EqualTo($"compare-{fileName}"));
+        Assert.That(parsed.Scenario.Cluster.Manager, Is.EqualTo(manager));
+        Assert.That(parsed.Scenario.Expect.SplitBrain, Is.EqualTo(ExpectedVerdict.Any), "a comparison measures; the managers compared section judges");
+        string doc = await File.ReadAllTextAsync(Path.Combine(Root, "docs", "managers-compared.md"));
+        Assert.That(doc, Does.Contain($"compare/{fileName}.yaml"), "docs/managers-compared.md gives its figures");
     }
 
     private static string FindRepositoryRoot()
